@@ -1,0 +1,1 @@
+"""Data files of the series, installed as ``lessonlib._data`` (see README.md here)."""

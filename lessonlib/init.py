@@ -1,0 +1,305 @@
+"""Weight initializers, by name.
+
+``initialize(name, fan_in, fan_out, seed)`` returns a weight matrix of shape
+(fan_in, fan_out): row i holds the weights leaving input i, so a layer computes
+``x @ W`` for a batch ``x`` of shape (n, fan_in). fan-in (입력 수) is the number of
+inputs of a layer, fan-out (출력 수) the number of outputs.
+
+Every entry states its variance (not its standard deviation) and its source:
+
+=================  ===================================  ==========================
+name               distribution                         variance
+=================  ===================================  ==========================
+zeros              all 0                                0
+constant           all ``value``                        0
+normal             N(0, std**2)                         std**2
+uniform            U(-limit, +limit)                    limit**2 / 3
+slide_xavier       randn(fan_in, fan_out)/sqrt(fan_in)  1/fan_in  (the lecture's)
+slide_he           randn/sqrt(fan_in/2)                 2/fan_in  (the lecture's)
+lecun_normal       N(0, 1/fan_in)                       1/fan_in
+glorot_standard    U(+-1/sqrt(fan_in))                  1/(3 fan_in)
+glorot_uniform     U(+-sqrt(6/(fan_in+fan_out)))        2/(fan_in+fan_out)
+glorot_normal      N(0, 2/(fan_in+fan_out))             2/(fan_in+fan_out)
+he_normal          N(0, 2/fan_in)                       2/fan_in
+he_uniform         U(+-sqrt(6/fan_in))                  2/fan_in
+orthogonal         QR of a Gaussian, sign-corrected     1/max(fan_in, fan_out)
+=================  ===================================  ==========================
+
+The Glorot, He, LeCun and orthogonal initializers accept ``gain``: the standard
+deviation is multiplied by it (variance by gain**2), as in PyTorch's ``calculate_gain``.
+
+References
+----------
+LeCun, Bottou, Orr, Mueller (1998). Efficient BackProp.
+Glorot, Bengio (2010). Understanding the difficulty of training deep feedforward neural
+networks. AISTATS. (eq. 1: the "standard" heuristic; eq. 16: "normalized" init.)
+He, Zhang, Ren, Sun (2015). Delving deep into rectifiers. ICCV.
+Saxe, McClelland, Ganguli (2013). Exact solutions to the nonlinear dynamics of learning
+in deep linear neural networks.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+
+import numpy as np
+
+from lessonlib.seeding import make_rng
+
+
+def _check_size(value, name):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Integral)
+        or value < 1
+    ):
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _check_positive(value, name):
+    if not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return float(value)
+
+
+# Each initializer takes (fan_in, fan_out, rng, **options) and returns (fan_in, fan_out).
+
+
+def zeros(fan_in, fan_out, rng):
+    """All weights 0. Hidden units then receive no gradient (or identical ones)."""
+    return np.zeros((fan_in, fan_out))
+
+
+def constant(fan_in, fan_out, rng, value=0.5):
+    """All weights equal to ``value``: every hidden unit computes the same thing forever."""
+    if not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"value must be a finite number, got {value!r}")
+    return np.full((fan_in, fan_out), float(value))
+
+
+def normal(fan_in, fan_out, rng, std=0.01):
+    """N(0, std**2); ``std`` is the standard deviation (default 0.01, Hinton's RBM guide)."""
+    std = _check_positive(std, "std")
+    return rng.normal(0.0, std, (fan_in, fan_out))
+
+
+def uniform(fan_in, fan_out, rng, limit=0.05):
+    """U(-limit, +limit); variance limit**2 / 3."""
+    limit = _check_positive(limit, "limit")
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
+def slide_xavier(fan_in, fan_out, rng):
+    """The lecture slide's "Xavier": ``randn(fan_in, fan_out) / sqrt(fan_in)``.
+
+    Its variance is 1/fan_in, which is LeCun's initialization (LeCun et al. 1998), not
+    Glorot and Bengio's 2/(fan_in + fan_out).
+    """
+    return rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)
+
+
+def slide_he(fan_in, fan_out, rng):
+    """The lecture slide's He: ``randn(fan_in, fan_out) / sqrt(fan_in / 2)``, variance 2/fan_in."""
+    return rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in / 2)
+
+
+def lecun_normal(fan_in, fan_out, rng, gain=1.0):
+    """N(0, gain**2 / fan_in) (LeCun et al. 1998)."""
+    std = _check_positive(gain, "gain") / math.sqrt(fan_in)
+    return rng.normal(0.0, std, (fan_in, fan_out))
+
+
+def glorot_standard(fan_in, fan_out, rng):
+    """U(+-1/sqrt(fan_in)), variance 1/(3 fan_in): the heuristic Glorot & Bengio's eq. 1 calls
+    "standard" (also PyTorch's ``nn.Linear`` default)."""
+    limit = 1.0 / math.sqrt(fan_in)
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
+def glorot_uniform(fan_in, fan_out, rng, gain=1.0):
+    """U(+-gain*sqrt(6/(fan_in+fan_out))), variance gain**2 * 2/(fan_in+fan_out).
+
+    Glorot & Bengio (2010) eq. 16, "normalized initialization": the compromise between
+    the forward condition fan_in*Var(W) = 1 and the backward one fan_out*Var(W) = 1.
+    """
+    limit = _check_positive(gain, "gain") * math.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
+def glorot_normal(fan_in, fan_out, rng, gain=1.0):
+    """N(0, gain**2 * 2/(fan_in+fan_out)): Glorot's variance drawn from a normal."""
+    std = _check_positive(gain, "gain") * math.sqrt(2.0 / (fan_in + fan_out))
+    return rng.normal(0.0, std, (fan_in, fan_out))
+
+
+def he_normal(fan_in, fan_out, rng, gain=None):
+    """N(0, 2/fan_in) (He et al. 2015): ReLU zeroes half the signal, so double LeCun's variance.
+
+    ``gain`` replaces the factor sqrt(2) when given (e.g. ``relu_gain(slope)`` for leaky ReLU).
+    """
+    g = math.sqrt(2.0) if gain is None else _check_positive(gain, "gain")
+    return rng.normal(0.0, g / math.sqrt(fan_in), (fan_in, fan_out))
+
+
+def he_uniform(fan_in, fan_out, rng, gain=None):
+    """U(+-sqrt(6/fan_in)), variance 2/fan_in (PyTorch's ``kaiming_uniform_``)."""
+    g = math.sqrt(2.0) if gain is None else _check_positive(gain, "gain")
+    limit = g * math.sqrt(3.0 / fan_in)
+    return rng.uniform(-limit, limit, (fan_in, fan_out))
+
+
+def orthogonal(fan_in, fan_out, rng, gain=1.0):
+    """A (scaled) orthogonal matrix (Saxe et al. 2013).
+
+    QR-decompose a Gaussian matrix and fix the signs of Q's columns by the signs of R's
+    diagonal, so the result is uniformly distributed over orthogonal matrices. For
+    fan_in >= fan_out the columns are orthonormal (W.T @ W = gain**2 I); otherwise the
+    rows are (W @ W.T = gain**2 I).
+    """
+    gain = _check_positive(gain, "gain")
+    rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)
+    q, r = np.linalg.qr(rng.standard_normal((rows, cols)))
+    signs = np.sign(np.diag(r))
+    signs[signs == 0] = 1.0
+    q = q * signs
+    if fan_in < fan_out:
+        q = q.T
+    return gain * q
+
+
+INITIALIZERS = {
+    "zeros": zeros,
+    "constant": constant,
+    "normal": normal,
+    "uniform": uniform,
+    "slide_xavier": slide_xavier,
+    "slide_he": slide_he,
+    "lecun_normal": lecun_normal,
+    "glorot_standard": glorot_standard,
+    "glorot_uniform": glorot_uniform,
+    "glorot_normal": glorot_normal,
+    "he_normal": he_normal,
+    "he_uniform": he_uniform,
+    "orthogonal": orthogonal,
+}
+
+#: Friendly aliases: "xavier" means Glorot's normalized (uniform) init, as in Keras and TF1.
+ALIASES = {
+    "xavier": "glorot_uniform",
+    "xavier_uniform": "glorot_uniform",
+    "xavier_normal": "glorot_normal",
+    "he": "he_normal",
+    "kaiming_normal": "he_normal",
+    "kaiming_uniform": "he_uniform",
+    "lecun": "lecun_normal",
+}
+
+
+def names():
+    """The initializer names ``initialize`` accepts (aliases not included)."""
+    return list(INITIALIZERS)
+
+
+def resolve(name):
+    """Map an initializer name or alias to its canonical name, or raise ValueError."""
+    if not isinstance(name, str):
+        raise ValueError(f"initializer name must be a string, got {name!r}")
+    key = name.strip().lower()
+    key = ALIASES.get(key, key)
+    if key not in INITIALIZERS:
+        raise ValueError(
+            f"unknown initializer {name!r}; expected one of: {', '.join(INITIALIZERS)}"
+            f" (or the aliases {', '.join(ALIASES)})"
+        )
+    return key
+
+
+def initialize(name, fan_in, fan_out, rng=0, **options):
+    """Draw a weight matrix of shape (fan_in, fan_out) with the named initializer.
+
+    Parameters
+    ----------
+    name : str
+        One of ``names()`` or an alias such as "xavier" or "kaiming_normal".
+    fan_in, fan_out : int
+        Number of inputs and outputs of the layer; positive integers.
+    rng : int or numpy.random.Generator
+        Seed or generator for the draw (see ``lessonlib.seeding.make_rng``).
+    **options
+        Options of that initializer, e.g. ``std`` for "normal", ``value`` for
+        "constant", ``gain`` for Glorot/He/LeCun/orthogonal.
+
+    Raises
+    ------
+    ValueError
+        Unknown name (the message lists the valid ones), non-positive sizes, or an
+        option the initializer does not take.
+    """
+    key = resolve(name)
+    fan_in = _check_size(fan_in, "fan_in")
+    fan_out = _check_size(fan_out, "fan_out")
+    function = INITIALIZERS[key]
+    accepted = [
+        p for p in inspect.signature(function).parameters if p not in ("fan_in", "fan_out", "rng")
+    ]
+    unknown = sorted(set(options) - set(accepted))
+    if unknown:
+        raise ValueError(
+            f"initializer {key!r} got unknown options {unknown}; it accepts "
+            f"{accepted if accepted else 'no options'}"
+        )
+    return function(fan_in, fan_out, make_rng(rng), **options)
+
+
+def variance(name, fan_in, fan_out, **options):
+    """The variance of one weight under the named initializer (the formula, not a sample).
+
+    For "orthogonal" this is the average squared entry, gain**2 / max(fan_in, fan_out).
+    """
+    key = resolve(name)
+    fan_in = _check_size(fan_in, "fan_in")
+    fan_out = _check_size(fan_out, "fan_out")
+    gain = options.get("gain")
+    g2 = 1.0 if gain is None else float(gain) ** 2
+    formulas = {
+        "zeros": lambda: 0.0,
+        "constant": lambda: 0.0,
+        "normal": lambda: float(options.get("std", 0.01)) ** 2,
+        "uniform": lambda: float(options.get("limit", 0.05)) ** 2 / 3.0,
+        "slide_xavier": lambda: 1.0 / fan_in,
+        "slide_he": lambda: 2.0 / fan_in,
+        "lecun_normal": lambda: g2 / fan_in,
+        "glorot_standard": lambda: 1.0 / (3.0 * fan_in),
+        "glorot_uniform": lambda: g2 * 2.0 / (fan_in + fan_out),
+        "glorot_normal": lambda: g2 * 2.0 / (fan_in + fan_out),
+        "he_normal": lambda: (2.0 if gain is None else g2) / fan_in,
+        "he_uniform": lambda: (2.0 if gain is None else g2) / fan_in,
+        "orthogonal": lambda: g2 / max(fan_in, fan_out),
+    }
+    return formulas[key]()
+
+
+def gain(activation, slope=0.01):
+    """The recommended gain (std multiplier) for an activation, as PyTorch's ``calculate_gain``.
+
+    identity and sigmoid: 1; tanh: 5/3; relu: sqrt(2); leaky_relu: sqrt(2/(1+slope**2)).
+    For ReLU-like units the gain comes from He et al. (2015): half (or (1+a**2)/2) of the
+    input's second moment survives the rectifier.
+    """
+    table = {
+        "identity": 1.0,
+        "linear": 1.0,
+        "sigmoid": 1.0,
+        "tanh": 5.0 / 3.0,
+        "relu": math.sqrt(2.0),
+    }
+    if activation == "leaky_relu":
+        return math.sqrt(2.0 / (1.0 + slope**2))
+    if activation not in table:
+        raise ValueError(
+            f"unknown activation {activation!r}; expected one of: {', '.join([*table, 'leaky_relu'])}"
+        )
+    return table[activation]

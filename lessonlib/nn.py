@@ -1,0 +1,501 @@
+"""A small fully connected network with its forward and backward passes written out.
+
+``MLP([64, 32, 10], activation="relu", init="he_normal", seed=0)`` builds a network
+with one hidden layer of 32 units. Layer l computes
+
+    z_l = a_{l-1} @ W_l + b_l          (W_l has shape (fan_in, fan_out))
+    a_l = f(z_l)                       (hidden layers; f is the activation)
+
+and the last layer ends in a softmax with cross-entropy (several classes) or a single
+sigmoid unit with binary cross-entropy (``layer_sizes[-1] == 1``). The backward pass
+beside it applies the chain rule layer by layer:
+
+    delta_L = (p - y) / n                            (softmax or sigmoid output)
+    dW_l = a_{l-1}.T @ delta_l,  db_l = sum(delta_l)
+    delta_{l-1} = (delta_l @ W_l.T) * f'(z_{l-1})
+
+Everything a later notebook needs to look inside (pre-activations, activations, the
+back-propagated deltas) comes out of ``trace``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from lessonlib import init as _init
+from lessonlib.seeding import make_rng
+
+# --- activations: each forward rule beside its derivative --------------------------------
+
+
+def sigmoid(z):
+    """1 / (1 + exp(-z)), written through tanh so large |z| cannot overflow."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _sigmoid_grad(z, a, slope):
+    return a * (1.0 - a)
+
+
+def _tanh(z):
+    return np.tanh(z)
+
+
+def _tanh_grad(z, a, slope):
+    return 1.0 - a * a
+
+
+def _relu(z, slope=0.0):
+    return np.maximum(z, 0.0)
+
+
+def _relu_grad(z, a, slope):
+    return (z > 0).astype(z.dtype)
+
+
+def _leaky_relu(z, slope=0.01):
+    return np.where(z > 0, z, slope * z)
+
+
+def _leaky_relu_grad(z, a, slope):
+    return np.where(z > 0, 1.0, slope)
+
+
+def _identity(z):
+    return z
+
+
+def _identity_grad(z, a, slope):
+    return np.ones_like(z)
+
+
+ACTIVATIONS = {
+    "sigmoid": (lambda z, slope: sigmoid(z), _sigmoid_grad),
+    "tanh": (lambda z, slope: _tanh(z), _tanh_grad),
+    "relu": (lambda z, slope: _relu(z), _relu_grad),
+    "leaky_relu": (lambda z, slope: _leaky_relu(z, slope), _leaky_relu_grad),
+    "identity": (lambda z, slope: _identity(z), _identity_grad),
+}
+
+
+def activate(name, z, slope=0.01):
+    """Apply the named activation to ``z`` (see ``ACTIVATIONS`` for the names)."""
+    return ACTIVATIONS[check_activation(name)][0](np.asarray(z, dtype=np.float64), slope)
+
+
+def check_activation(name):
+    """Return ``name`` if it is a known activation, else raise ValueError listing them."""
+    if name not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of: {', '.join(ACTIVATIONS)}"
+        )
+    return name
+
+
+# --- losses -------------------------------------------------------------------------------
+
+
+def _log_softmax(z):
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+@dataclass
+class History:
+    """What ``MLP.fit`` records. Index 0 is the untrained network, index e is after epoch e.
+
+    ``diverged`` is True when the loss or a weight became NaN or infinite; training then
+    stops, so the lists end at the last finite epoch.
+    """
+
+    epoch: list = field(default_factory=list)
+    loss: list = field(default_factory=list)
+    accuracy: list = field(default_factory=list)
+    val_loss: list = field(default_factory=list)
+    val_accuracy: list = field(default_factory=list)
+    diverged: bool = False
+
+    def summary(self):
+        """One line: final loss and accuracy, or "diverged at epoch e"."""
+        if self.diverged:
+            return f"diverged at epoch {self.epoch[-1] + 1 if self.epoch else 1}"
+        text = f"epoch {self.epoch[-1]}: loss {self.loss[-1]:.3f}, accuracy {self.accuracy[-1]:.3f}"
+        if self.val_accuracy:
+            text += f", test accuracy {self.val_accuracy[-1]:.3f}"
+        return text
+
+
+@dataclass
+class Trace:
+    """Inside one forward and backward pass, per layer (index 0 = first weight layer).
+
+    pre[l]   : z_l, the input to layer l's non-linearity, shape (n, fan_out)
+    post[l]  : a_l = f(z_l) (for the last layer: the output probabilities)
+    delta[l] : dLoss/dz_l, the back-propagated gradient at layer l
+    grads[l] : (dW_l, db_l)
+    loss     : the mean loss on the batch
+    """
+
+    pre: list
+    post: list
+    delta: list
+    grads: list
+    loss: float
+
+
+def _check_layer_sizes(layer_sizes):
+    sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
+    if sizes is None or len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes must list at least an input and an output size, got {layer_sizes!r}"
+        )
+    for size in sizes:
+        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+            raise ValueError(f"layer sizes must be positive integers, got {layer_sizes!r}")
+    return [int(s) for s in sizes]
+
+
+class MLP:
+    """A fully connected network trained by mini-batch SGD with momentum.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        Input size, hidden sizes, output size, e.g. ``[64, 100, 10]``. An output size of
+        1 means binary classification (sigmoid + binary cross-entropy); more means
+        softmax + cross-entropy over that many classes.
+    activation : str
+        Non-linearity of the hidden layers: "sigmoid", "tanh", "relu", "leaky_relu" or
+        "identity".
+    init : str or callable
+        A name from ``lessonlib.init.names()`` (or alias), or a function
+        ``(fan_in, fan_out, rng) -> array`` of shape (fan_in, fan_out). Biases start at 0.
+    seed : int or numpy.random.Generator
+        Seed for the initial weights.
+    slope : float
+        Negative-side slope of "leaky_relu".
+    init_options : dict, optional
+        Passed to the initializer, e.g. ``{"std": 0.01}`` for "normal".
+
+    Attributes
+    ----------
+    weights : list of ndarray, weights[l] has shape (layer_sizes[l], layer_sizes[l+1])
+    biases : list of ndarray, biases[l] has shape (layer_sizes[l+1],)
+    """
+
+    def __init__(
+        self,
+        layer_sizes,
+        activation="relu",
+        init="he_normal",
+        seed=0,
+        slope=0.01,
+        init_options=None,
+    ):
+        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.activation = check_activation(activation)
+        if not isinstance(slope, numbers.Real) or not 0.0 <= slope < 1.0:
+            raise ValueError(f"slope must be in [0, 1), got {slope!r}")
+        self.slope = float(slope)
+        self.binary = self.layer_sizes[-1] == 1
+        self.n_classes = 2 if self.binary else self.layer_sizes[-1]
+        rng = make_rng(seed)
+        options = dict(init_options or {})
+        self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")
+        self.weights = []
+        self.biases = []
+        for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
+            if callable(init):
+                W = np.asarray(init(fan_in, fan_out, rng), dtype=np.float64)
+                if W.shape != (fan_in, fan_out):
+                    raise ValueError(
+                        f"init function returned shape {W.shape}, expected ({fan_in}, {fan_out})"
+                    )
+            else:
+                W = _init.initialize(init, fan_in, fan_out, rng, **options)
+            self.weights.append(W)
+            self.biases.append(np.zeros(fan_out))
+
+    def __repr__(self):
+        sizes = "-".join(map(str, self.layer_sizes))
+        return f"MLP({sizes}, activation={self.activation!r}, init={self.init!r})"
+
+    @property
+    def n_layers(self):
+        """Number of weight layers (hidden layers + 1)."""
+        return len(self.weights)
+
+    # --- input checks ---------------------------------------------------------------------
+
+    def _check_X(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
+            raise ValueError(
+                f"X must have shape (n_samples, {self.layer_sizes[0]}), got {X.shape}"
+            )
+        if X.shape[0] == 0:
+            raise ValueError("X must contain at least one sample")
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values")
+        return X
+
+    def _check_y(self, y, n):
+        y = np.asarray(y)
+        if y.shape != (n,):
+            raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
+        if not np.issubdtype(y.dtype, np.integer):
+            if np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
+                y = y.astype(np.int64)
+            else:
+                raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
+        if y.min() < 0 or y.max() >= self.n_classes:
+            raise ValueError(
+                f"labels must be in 0..{self.n_classes - 1} for this network, "
+                f"got {y.min()}..{y.max()}"
+            )
+        return y
+
+    # --- forward --------------------------------------------------------------------------
+
+    def _forward(self, X):
+        """Return (pre-activations, activations) of every layer; the last is the output."""
+        f = ACTIVATIONS[self.activation][0]
+        pre, post = [], []
+        a = X
+        with np.errstate(all="ignore"):  # overflow shows up as non-finite loss instead
+            for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
+                z = a @ W + b
+                if layer < self.n_layers - 1:
+                    a = f(z, self.slope)
+                elif self.binary:
+                    a = sigmoid(z)
+                else:
+                    a = np.exp(_log_softmax(z))
+                pre.append(z)
+                post.append(a)
+        return pre, post
+
+    def forward(self, X):
+        """Output probabilities: shape (n, n_classes) for softmax, (n, 1) for binary."""
+        return self._forward(self._check_X(X))[1][-1]
+
+    def predict_proba(self, X):
+        """Class probabilities, shape (n, n_classes) (two columns for a binary network)."""
+        p = self.forward(X)
+        return np.hstack([1.0 - p, p]) if self.binary else p
+
+    def predict(self, X):
+        """Predicted class labels, shape (n,)."""
+        p = self.forward(X)
+        return (p[:, 0] > 0.5).astype(np.int64) if self.binary else p.argmax(axis=1)
+
+    def score(self, X, y):
+        """Accuracy: the fraction of correctly predicted labels."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        return float(np.mean(self.predict(X) == y))
+
+    def _loss_from_logits(self, z, y):
+        with np.errstate(all="ignore"):
+            if self.binary:
+                z = z[:, 0]
+                return float(np.mean(np.logaddexp(0.0, z) - y * z))
+            log_p = _log_softmax(z)
+            return float(-np.mean(log_p[np.arange(len(y)), y]))
+
+    def loss(self, X, y):
+        """Mean cross-entropy of the network on (X, y)."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        return self._loss_from_logits(self._forward(X)[0][-1], y)
+
+    # --- backward -------------------------------------------------------------------------
+
+    def _trace(self, X, y):
+        pre, post = self._forward(X)
+        n = X.shape[0]
+        fprime = ACTIVATIONS[self.activation][1]
+        deltas = [None] * self.n_layers
+        grads = [None] * self.n_layers
+        with np.errstate(all="ignore"):
+            # Softmax + cross-entropy (and sigmoid + binary cross-entropy) share one
+            # simple output gradient: predicted probability minus target, over n.
+            if self.binary:
+                delta = (post[-1] - y[:, None]) / n
+            else:
+                delta = post[-1].copy()
+                delta[np.arange(n), y] -= 1.0
+                delta /= n
+            for layer in range(self.n_layers - 1, -1, -1):
+                a_below = X if layer == 0 else post[layer - 1]
+                deltas[layer] = delta
+                grads[layer] = (a_below.T @ delta, delta.sum(axis=0))
+                if layer > 0:
+                    z_below = pre[layer - 1]
+                    delta = (delta @ self.weights[layer].T) * fprime(z_below, post[layer - 1], self.slope)
+        loss = self._loss_from_logits(pre[-1], y)
+        return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss)
+
+    def trace(self, X, y):
+        """One forward and backward pass with every intermediate kept (see ``Trace``)."""
+        X = self._check_X(X)
+        return self._trace(X, self._check_y(y, X.shape[0]))
+
+    def loss_and_grads(self, X, y):
+        """The mean loss on (X, y) and, per layer, the pair (dW, db).
+
+        Returns
+        -------
+        loss : float
+        grads : list of (ndarray, ndarray), grads[l] matches (weights[l], biases[l])
+        """
+        t = self.trace(X, y)
+        return t.loss, t.grads
+
+    # --- training -------------------------------------------------------------------------
+
+    def _finite(self):
+        return all(np.all(np.isfinite(W)) for W in self.weights) and all(
+            np.all(np.isfinite(b)) for b in self.biases
+        )
+
+    def fit(
+        self,
+        X,
+        y,
+        epochs=10,
+        lr=0.1,
+        batch_size=32,
+        momentum=0.0,
+        seed=0,
+        X_val=None,
+        y_val=None,
+        callback=None,
+    ):
+        """Train with mini-batch SGD and momentum; return a ``History``.
+
+        Each epoch shuffles the training set (seeded by ``seed``) and takes one step per
+        mini-batch: ``v = momentum * v - lr * grad``, ``W += v``. The history records the
+        loss and accuracy on the whole training set before training (epoch 0) and after
+        every epoch, plus on (X_val, y_val) when given. ``callback(epoch, model)``, if
+        given, runs after each epoch.
+
+        A run whose loss or weights become NaN or infinite stops and is marked
+        ``history.diverged``: no warnings, no NaN columns.
+        """
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        if X_val is not None or y_val is not None:
+            if X_val is None or y_val is None:
+                raise ValueError("give both X_val and y_val, or neither")
+            X_val = self._check_X(X_val)
+            y_val = self._check_y(y_val, X_val.shape[0])
+        for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
+                0 if name == "epochs" else 1
+            ):
+                raise ValueError(f"{name} must be a {'non-negative' if name == 'epochs' else 'positive'} integer, got {value!r}")
+        if not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        rng = make_rng(seed)
+        history = History()
+        self._record(history, 0, X, y, X_val, y_val)
+        velocity_W = [np.zeros_like(W) for W in self.weights]
+        velocity_b = [np.zeros_like(b) for b in self.biases]
+        n = X.shape[0]
+        for epoch in range(1, int(epochs) + 1):
+            order = rng.permutation(n)
+            with np.errstate(all="ignore"):
+                for start in range(0, n, batch_size):
+                    batch = order[start : start + batch_size]
+                    grads = self._trace(X[batch], y[batch]).grads
+                    for layer, (dW, db) in enumerate(grads):
+                        velocity_W[layer] *= momentum
+                        velocity_W[layer] -= lr * dW
+                        velocity_b[layer] *= momentum
+                        velocity_b[layer] -= lr * db
+                        self.weights[layer] += velocity_W[layer]
+                        self.biases[layer] += velocity_b[layer]
+            if not self._finite():
+                history.diverged = True
+                break
+            self._record(history, epoch, X, y, X_val, y_val)
+            if history.diverged:
+                break
+            if callback is not None:
+                callback(epoch, self)
+        return history
+
+    def _record(self, history, epoch, X, y, X_val, y_val):
+        pre, post = self._forward(X)
+        loss = self._loss_from_logits(pre[-1], y)
+        if not math.isfinite(loss):
+            history.diverged = True
+            return
+        history.epoch.append(epoch)
+        history.loss.append(loss)
+        history.accuracy.append(float(np.mean(self._labels(post[-1]) == y)))
+        if X_val is not None:
+            pre_v, post_v = self._forward(X_val)
+            history.val_loss.append(self._loss_from_logits(pre_v[-1], y_val))
+            history.val_accuracy.append(float(np.mean(self._labels(post_v[-1]) == y_val)))
+
+    def _labels(self, p):
+        return (p[:, 0] > 0.5).astype(np.int64) if self.binary else p.argmax(axis=1)
+
+    # --- looking inside -------------------------------------------------------------------
+
+    def layer_stats(self, X, y):
+        """Per-layer statistics of one forward/backward pass, as a list of dicts.
+
+        For each weight layer l: ``act_mean`` and ``act_std`` of a_l, ``pre_std`` of z_l,
+        ``saturated`` (fraction of sigmoid/tanh units within 1 % of their limits),
+        ``dead`` (fraction of ReLU units that output 0 for every example),
+        ``delta_std`` (std of dLoss/dz_l), ``grad_norm`` (Frobenius norm of dW_l) and
+        ``weight_std``. The last entry is the output layer.
+        """
+        t = self.trace(X, y)
+        stats = []
+        for layer in range(self.n_layers):
+            a = t.post[layer]
+            hidden = layer < self.n_layers - 1
+            with np.errstate(all="ignore"):
+                if hidden and self.activation == "tanh":
+                    saturated = float(np.mean(np.abs(a) > 0.99))
+                elif hidden and self.activation == "sigmoid":
+                    saturated = float(np.mean((a < 0.01) | (a > 0.99)))
+                else:
+                    saturated = 0.0
+                if hidden and self.activation in ("relu", "leaky_relu"):
+                    dead = float(np.mean(np.all(t.pre[layer] <= 0, axis=0)))
+                else:
+                    dead = 0.0
+                stats.append(
+                    {
+                        "layer": layer + 1,
+                        "act_mean": float(np.mean(a)),
+                        "act_std": float(np.std(a)),
+                        "pre_std": float(np.std(t.pre[layer])),
+                        "saturated": saturated,
+                        "dead": dead,
+                        "delta_std": float(np.std(t.delta[layer])),
+                        "grad_norm": float(np.linalg.norm(t.grads[layer][0])),
+                        "weight_std": float(np.std(self.weights[layer])),
+                    }
+                )
+        return stats
+
+    def hidden_unit_spread(self, layer=0):
+        """Largest difference between any two hidden units' incoming weights in ``layer``.
+
+        0 means every unit of that layer is an exact copy of the others: symmetry is
+        unbroken, so the layer behaves like a single unit.
+        """
+        W = self.weights[layer]
+        return float(np.max(W.max(axis=1) - W.min(axis=1)))
