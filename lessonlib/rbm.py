@@ -1,0 +1,526 @@
+"""A Bernoulli-Bernoulli Restricted Boltzmann Machine, trained by contrastive divergence.
+
+Two layers of binary units: visible v (the data, n_visible units) and hidden h
+(n_hidden units). Connections run only *between* the layers, never inside one: that is
+the "restricted" (제한된) in the name, and it is why each layer is easy to compute given
+the other. With weights W (n_visible x n_hidden), visible biases b and hidden biases c:
+
+    energy           E(v, h) = -v.W.h - b.v - c.h
+    joint            p(v, h) = exp(-E(v, h)) / Z,      Z = sum over all (v, h)
+    free energy      F(v)    = -b.v - sum_j log(1 + exp(c_j + (v W)_j))
+                     p(v)    = exp(-F(v)) / Z
+    forward          p(h_j = 1 | v) = sigmoid(c_j + (v W)_j)        (mean_hiddens)
+    backward         p(v_i = 1 | h) = sigmoid(b_i + (W h)_i)        (mean_visibles)
+
+The lecture's words map onto the math like this: ``forward`` is p(h|v), ``backward`` is
+p(v|h), ``reconstruct`` is one forward and one backward pass (x -> x_hat).
+
+Training (``fit``) follows Hinton's practical guide: the weight update is
+
+    dW = lr * (<v h>_data - <v h>_model) - lr * weight_decay * W
+
+where <v h>_model is approximated by a chain started at the data and run k Gibbs steps
+(CD-k, Hinton 2002) or by chains kept alive between updates (persistent CD, Tieleman
+2008). This is an approximation of the gradient of the log-likelihood, not the gradient
+of the reconstruction error.
+
+For small models everything can be computed exactly by enumerating the smaller layer:
+``log_partition`` (log Z), ``log_likelihood`` and ``kl_divergence``.
+
+References
+----------
+Smolensky (1986). Information processing in dynamical systems: foundations of harmony
+theory. In Parallel Distributed Processing, vol. 1.
+Hinton (2002). Training products of experts by minimizing contrastive divergence.
+Neural Computation 14(8).
+Tieleman (2008). Training restricted Boltzmann machines using approximations to the
+likelihood gradient. ICML.
+Hinton (2010). A practical guide to training restricted Boltzmann machines. UTML TR
+2010-003.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from lessonlib.seeding import make_rng
+
+#: The largest layer ``log_partition`` will enumerate (2**20 states).
+MAX_ENUMERATE = 20
+#: ``fit(track_likelihood="auto")`` tracks the exact log-likelihood up to this size.
+AUTO_TRACK = 14
+_CHUNK = 4096  # states per block when enumerating, so 2**20 states never sit in memory at once
+
+
+def sigmoid(z):
+    """1 / (1 + exp(-z)), written through tanh so large |z| cannot overflow."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def softplus(z):
+    """log(1 + exp(z)) without overflow."""
+    return np.logaddexp(0.0, z)
+
+
+def logsumexp(a, axis=None):
+    """log(sum(exp(a))) computed stably: subtract the maximum first."""
+    a = np.asarray(a, dtype=np.float64)
+    top = np.max(a, axis=axis, keepdims=True)
+    top = np.where(np.isfinite(top), top, 0.0)
+    out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
+    return np.squeeze(out, axis=axis) if axis is not None else out.item()
+
+
+def all_states(n):
+    """Every binary vector of length ``n``, one per row (2**n rows, first unit = lowest bit)."""
+    n = _positive_int(n, "n")
+    if n > MAX_ENUMERATE:
+        raise ValueError(f"n must be at most {MAX_ENUMERATE} (2**n rows), got {n}")
+    return _all_states(n).copy()
+
+
+@lru_cache(maxsize=4)
+def _all_states(n):
+    codes = np.arange(2**n)[:, None]
+    states = ((codes >> np.arange(n)) & 1).astype(np.float64)
+    states.flags.writeable = False
+    return states
+
+
+def data_entropy(X):
+    """Entropy (in nats) of the empirical distribution of the rows of ``X``.
+
+    Each distinct row gets probability (its count) / (number of rows). For N distinct
+    rows, each once, this is ln N.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    _, counts = np.unique(X, axis=0, return_counts=True)
+    p = counts / counts.sum()
+    return float(-np.sum(p * np.log(p)))
+
+
+# --- input checks ----------------------------------------------------------------------
+
+
+def _positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def _real(value, name, low=None, high=None, low_open=False, high_open=False):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    value = float(value)
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value!r}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {value!r}")
+    return value
+
+
+def _check_units(X, n_columns, name, what):
+    """X as a float 2-D array with ``n_columns`` columns of values in [0, 1]."""
+    try:
+        arr = np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of numbers in [0, 1], got {type(X).__name__}") from error
+    if arr.ndim == 1 and arr.shape[0] == n_columns:
+        raise ValueError(
+            f"{name} must be 2-D (n_samples, {n_columns}); got a 1-D array of length "
+            f"{n_columns}: use {name}[None, :] for a single {what}"
+        )
+    if arr.ndim != 2 or arr.shape[1] != n_columns:
+        raise ValueError(f"{name} must have shape (n_samples, {n_columns}) ({what}), got shape {arr.shape}")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must have at least one row, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got NaN or infinity")
+    if arr.min() < 0.0 or arr.max() > 1.0:
+        raise ValueError(
+            f"{name} must hold values in [0, 1] (binary units or probabilities), "
+            f"got values from {arr.min():.3g} to {arr.max():.3g}"
+        )
+    return arr
+
+
+@dataclass
+class History:
+    """What ``RBM.fit`` records. Index 0 is before training, index e is after epoch e.
+
+    recon_error    : mean squared error per pixel between X and ``reconstruct(X)``
+    likelihood_epoch : the epochs at which the exact quantities below were computed
+    log_likelihood : exact mean log-likelihood of X (nats per example), when tracked
+    kl             : exact KL(data || model) = -H(data) - log_likelihood, when tracked
+    snapshots      : {epoch: (W, visible_bias, hidden_bias)} copies at the chosen epochs
+    diverged       : True if a parameter became NaN or infinite; training then stopped
+    """
+
+    epoch: list = field(default_factory=list)
+    recon_error: list = field(default_factory=list)
+    likelihood_epoch: list = field(default_factory=list)
+    log_likelihood: list = field(default_factory=list)
+    kl: list = field(default_factory=list)
+    snapshots: dict = field(default_factory=dict)
+    diverged: bool = False
+
+    def summary(self):
+        """One line: the last epoch's numbers, or "diverged at epoch e"."""
+        if self.diverged:
+            return f"diverged at epoch {self.epoch[-1] + 1 if self.epoch else 1}"
+        text = f"epoch {self.epoch[-1]}: reconstruction error {self.recon_error[-1]:.4f}"
+        if self.log_likelihood:
+            text += f", log-likelihood {self.log_likelihood[-1]:.3f}, KL {self.kl[-1]:.3f}"
+        return text
+
+
+class RBM:
+    """A Bernoulli-Bernoulli RBM with ``W`` of shape (n_visible, n_hidden).
+
+    Parameters
+    ----------
+    n_visible, n_hidden : int
+        Layer sizes.
+    seed : int or numpy.random.Generator
+        Draws the initial weights W ~ N(0, weight_std**2) (std 0.01, Hinton 2010, sec. 8).
+    weight_std : float
+        Standard deviation (not variance) of the initial weights.
+
+    Biases start at 0. ``fit`` may set the visible biases to log(p / (1 - p)) of the
+    data's pixel means on the first call (Hinton 2010, sec. 8); see ``fit``.
+    """
+
+    def __init__(self, n_visible, n_hidden, seed=0, weight_std=0.01):
+        self.n_visible = _positive_int(n_visible, "n_visible")
+        self.n_hidden = _positive_int(n_hidden, "n_hidden")
+        weight_std = _real(weight_std, "weight_std", low=0.0)
+        rng = make_rng(seed)
+        self.W = rng.normal(0.0, 1.0, (self.n_visible, self.n_hidden)) * weight_std
+        self.visible_bias = np.zeros(self.n_visible)
+        self.hidden_bias = np.zeros(self.n_hidden)
+        self._fitted = False
+
+    def __repr__(self):
+        return f"RBM(n_visible={self.n_visible}, n_hidden={self.n_hidden})"
+
+    @classmethod
+    def from_parameters(cls, W, visible_bias, hidden_bias):
+        """An RBM with the given parameters (copied), e.g. a stored snapshot."""
+        W = np.array(W, dtype=np.float64)
+        if W.ndim != 2:
+            raise ValueError(f"W must be 2-D (n_visible, n_hidden), got shape {W.shape}")
+        model = cls(W.shape[0], W.shape[1], seed=0, weight_std=0.0)
+        b = np.array(visible_bias, dtype=np.float64)
+        c = np.array(hidden_bias, dtype=np.float64)
+        if b.shape != (W.shape[0],) or c.shape != (W.shape[1],):
+            raise ValueError(
+                f"biases must have shapes ({W.shape[0]},) and ({W.shape[1]},), "
+                f"got {b.shape} and {c.shape}"
+            )
+        model.W, model.visible_bias, model.hidden_bias = W, b, c
+        model._fitted = True
+        return model
+
+    def parameters(self):
+        """Copies of (W, visible_bias, hidden_bias)."""
+        return self.W.copy(), self.visible_bias.copy(), self.hidden_bias.copy()
+
+    def _v(self, V, name="X"):
+        return _check_units(V, self.n_visible, name, f"{self.n_visible} visible units")
+
+    def _h(self, H, name="H"):
+        return _check_units(H, self.n_hidden, name, f"{self.n_hidden} hidden units")
+
+    # --- the two conditionals: forward (v -> h) beside backward (h -> v) ------------------
+
+    def mean_hiddens(self, V):
+        """p(h_j = 1 | v) = sigmoid(c_j + (v W)_j) for each row of V: shape (n, n_hidden)."""
+        V = self._v(V, "V")
+        with np.errstate(all="ignore"):
+            return sigmoid(V @ self.W + self.hidden_bias)
+
+    def mean_visibles(self, H):
+        """p(v_i = 1 | h) = sigmoid(b_i + (W h)_i) for each row of H: shape (n, n_visible)."""
+        H = self._h(H, "H")
+        with np.errstate(all="ignore"):
+            return sigmoid(H @ self.W.T + self.visible_bias)
+
+    def sample_hiddens(self, V, seed=0):
+        """Binary hidden states drawn from p(h | v): each h_j is 1 with probability p_j."""
+        p = self.mean_hiddens(V)
+        return (make_rng(seed).random(p.shape) < p).astype(np.float64)
+
+    def sample_visibles(self, H, seed=0):
+        """Binary visible states drawn from p(v | h)."""
+        p = self.mean_visibles(H)
+        return (make_rng(seed).random(p.shape) < p).astype(np.float64)
+
+    def forward(self, X):
+        """The lecture's forward pass, x -> hidden: p(h = 1 | x) (same as ``mean_hiddens``)."""
+        return self.mean_hiddens(X)
+
+    def backward(self, H):
+        """The lecture's backward pass, hidden -> x_hat: p(v = 1 | h) (same as ``mean_visibles``)."""
+        return self.mean_visibles(H)
+
+    def transform(self, X):
+        """Hidden probabilities p(h = 1 | x): the features a DBN passes to the next layer."""
+        return self.mean_hiddens(X)
+
+    def reconstruct(self, X, seed=None):
+        """One forward and one backward pass: x_hat = p(v = 1 | h) with h from p(h | x).
+
+        With ``seed=None`` the hidden probabilities themselves are passed back
+        (deterministic); with a seed, binary hidden states are sampled first, as during
+        training (Hinton 2010, sec. 3.2).
+        """
+        H = self.mean_hiddens(X) if seed is None else self.sample_hiddens(X, seed)
+        return self.mean_visibles(H)
+
+    def gibbs(self, X, steps=1, seed=0, return_probabilities=False):
+        """Run ``steps`` full Gibbs steps v -> h -> v from each row of X.
+
+        Returns binary visible samples, or with ``return_probabilities=True`` the
+        probabilities p(v = 1 | h) of the last step (smoother pictures).
+        """
+        steps = _positive_int(steps, "steps")
+        rng = make_rng(seed)
+        V = self._v(X)
+        with np.errstate(all="ignore"):
+            for _ in range(steps):
+                H = (rng.random((V.shape[0], self.n_hidden)) < sigmoid(V @ self.W + self.hidden_bias)).astype(np.float64)
+                P = sigmoid(H @ self.W.T + self.visible_bias)
+                V = (rng.random(P.shape) < P).astype(np.float64)
+        return P if return_probabilities else V
+
+    # --- energies ----------------------------------------------------------------------
+
+    def energy(self, V, H):
+        """E(v, h) = -v.W.h - b.v - c.h for matching rows of V and H: shape (n,)."""
+        V = self._v(V, "V")
+        H = self._h(H, "H")
+        if V.shape[0] != H.shape[0]:
+            raise ValueError(f"V and H must have the same number of rows, got {V.shape[0]} and {H.shape[0]}")
+        return -np.einsum("ni,ij,nj->n", V, self.W, H) - V @ self.visible_bias - H @ self.hidden_bias
+
+    def free_energy(self, X):
+        """F(v) = -b.v - sum_j log(1 + exp(c_j + (v W)_j)), so p(v) = exp(-F(v)) / Z: shape (n,)."""
+        X = self._v(X)
+        with np.errstate(all="ignore"):
+            return -(X @ self.visible_bias) - softplus(X @ self.W + self.hidden_bias).sum(axis=1)
+
+    def _free_energy_hidden(self, H):
+        # The same sum taken over v instead: -log sum_v exp(-E(v, h)).
+        return -(H @ self.hidden_bias) - softplus(H @ self.W.T + self.visible_bias).sum(axis=1)
+
+    # --- exact quantities for small models ---------------------------------------------
+
+    def log_partition(self, enumerate=None):
+        """log Z, summing exactly over all 2**m states of the smaller layer.
+
+        Z = sum_v exp(-F(v)) = sum_h exp(-F_h(h)); the other layer is summed out in
+        closed form. ``enumerate`` = "visible" or "hidden" forces one side (for checking);
+        by default the smaller one is used. Raises ValueError above 2**20 states.
+        """
+        if enumerate is None:
+            enumerate = "hidden" if self.n_hidden <= self.n_visible else "visible"
+        if enumerate not in ("visible", "hidden"):
+            raise ValueError(f"enumerate must be 'visible', 'hidden' or None, got {enumerate!r}")
+        m = self.n_visible if enumerate == "visible" else self.n_hidden
+        if m > MAX_ENUMERATE:
+            raise ValueError(
+                f"cannot enumerate the {enumerate} layer: {m} units means 2**{m} states; "
+                f"exact log Z needs the smaller layer to have at most {MAX_ENUMERATE} units "
+                f"(this RBM has {self.n_visible} visible and {self.n_hidden} hidden)"
+            )
+        states = _all_states(m)
+        with np.errstate(all="ignore"):
+            pieces = []
+            for start in range(0, len(states), _CHUNK):
+                S = states[start : start + _CHUNK]
+                F = -(S @ self.visible_bias) - softplus(S @ self.W + self.hidden_bias).sum(axis=1) \
+                    if enumerate == "visible" else self._free_energy_hidden(S)
+                pieces.append(logsumexp(-F))
+            return float(logsumexp(np.array(pieces)))
+
+    def log_likelihood(self, X, log_z=None):
+        """Exact mean log p(x) over the rows of X, in nats: mean(-F(x)) - log Z."""
+        F = self.free_energy(X)
+        if log_z is None:
+            log_z = self.log_partition()
+        with np.errstate(all="ignore"):
+            return float(np.mean(-F) - log_z)
+
+    def probabilities(self, X):
+        """Exact p(x) for each row of X (small models only)."""
+        with np.errstate(all="ignore"):
+            return np.exp(-self.free_energy(X) - self.log_partition())
+
+    def kl_divergence(self, X):
+        """Exact KL(data || model) in nats, the data distribution being the rows of X.
+
+        KL = sum_x p_data(x) log(p_data(x) / p_model(x)) = -H(data) - mean log-likelihood,
+        where H(data) is the entropy of the empirical distribution (ln N for N distinct,
+        equally frequent rows). It is 0 only when the model reproduces the data exactly.
+        """
+        X = self._v(X)
+        return -data_entropy(X) - self.log_likelihood(X)
+
+    # --- training ----------------------------------------------------------------------
+
+    def fit(
+        self,
+        X,
+        epochs=10,
+        lr=0.1,
+        k=1,
+        batch_size=None,
+        momentum=0.0,
+        weight_decay=0.0,
+        persistent=False,
+        seed=0,
+        init_visible_bias=True,
+        track_likelihood="auto",
+        track_every=1,
+        snapshot_epochs=(),
+        callback=None,
+    ):
+        """Train by CD-k (or persistent CD) on the rows of X; returns a ``History``.
+
+        Each mini-batch update, as in Hinton's practical guide (2010):
+
+        1. positive phase: p0 = p(h | v0) for the data v0; statistics v0.T @ p0 use
+           probabilities; binary states h0 ~ p0 drive the chain.
+        2. negative phase: k Gibbs steps h -> v -> h. Intermediate states are sampled;
+           the last visible step uses probabilities (the "reconstruction") and the last
+           hidden step probabilities. With ``persistent=True`` (PCD, Tieleman 2008) the
+           chains start where the previous update left them, not at the data, and their
+           visible states stay binary samples.
+        3. update with momentum: velocity = momentum * velocity + lr * gradient, where
+           gradient = (<v h>_data - <v h>_model) / batch - weight_decay * W (biases: the
+           differences of means, no decay).
+
+        Parameters
+        ----------
+        X : array (n_samples, n_visible) of values in [0, 1]
+        epochs : int
+        lr : float, learning rate
+        k : int, Gibbs steps per update (CD-k)
+        batch_size : int or None; None means the full batch
+        momentum : float in [0, 1); the guide suggests 0.5 at first, then 0.9
+        weight_decay : float >= 0 (L2 on W; the guide suggests 1e-4 to 1e-2 times lr)
+        persistent : bool, persistent CD
+        seed : int or Generator for shuffling, sampling and the persistent chains
+        init_visible_bias : on the first call to ``fit`` only, set the visible biases to
+            log(p / (1 - p)) of the data's column means p (clipped to [0.001, 0.999]),
+            so that before any learning the model already has the right pixel means.
+        track_likelihood : True, False or "auto" (when the smaller layer has at most
+            14 units): record the exact log-likelihood and KL of X.
+        track_every : int; record them every ``track_every`` epochs (and before training),
+            at the epochs listed in ``history.likelihood_epoch``.
+        snapshot_epochs : epochs (0 = before training) at which to store parameter copies.
+        callback : called as callback(epoch, rbm, history) after every epoch.
+        """
+        X = self._v(X)
+        epochs = _positive_int(epochs, "epochs")
+        lr = _real(lr, "lr", low=0.0, low_open=True)
+        k = _positive_int(k, "k")
+        n = X.shape[0]
+        batch_size = n if batch_size is None else _positive_int(batch_size, "batch_size")
+        batch_size = min(batch_size, n)
+        momentum = _real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        weight_decay = _real(weight_decay, "weight_decay", low=0.0)
+        if track_likelihood == "auto":
+            track_likelihood = min(self.n_visible, self.n_hidden) <= AUTO_TRACK
+        elif not isinstance(track_likelihood, bool):
+            raise ValueError(f"track_likelihood must be True, False or 'auto', got {track_likelihood!r}")
+        if track_likelihood and min(self.n_visible, self.n_hidden) > MAX_ENUMERATE:
+            raise ValueError(
+                f"track_likelihood=True needs the smaller layer to have at most {MAX_ENUMERATE} units, "
+                f"got {min(self.n_visible, self.n_hidden)}"
+            )
+        track_every = _positive_int(track_every, "track_every")
+        snapshot_epochs = {int(e) for e in snapshot_epochs}
+        if callback is not None and not callable(callback):
+            raise ValueError(f"callback must be callable, got {callback!r}")
+        rng = make_rng(seed)
+
+        if init_visible_bias and not self._fitted:
+            p = np.clip(X.mean(axis=0), 0.001, 0.999)
+            self.visible_bias = np.log(p / (1.0 - p))
+        self._fitted = True
+        entropy = data_entropy(X) if track_likelihood else 0.0
+
+        history = History()
+        self._record(history, 0, X, track_likelihood, entropy, snapshot_epochs)
+        if callback is not None:
+            callback(0, self, history)
+
+        vel_W = np.zeros_like(self.W)
+        vel_b = np.zeros_like(self.visible_bias)
+        vel_c = np.zeros_like(self.hidden_bias)
+        chain = None
+        if persistent:
+            chain = (rng.random((batch_size, self.n_visible)) < X[rng.integers(0, n, batch_size)]).astype(np.float64)
+
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        with np.errstate(all="ignore"):
+            for epoch in range(1, epochs + 1):
+                order = rng.permutation(n) if batch_size < n else np.arange(n)
+                for start in range(0, n, batch_size):
+                    v0 = X[order[start : start + batch_size]]
+                    m = v0.shape[0]
+                    p0 = sigmoid(v0 @ W + c)
+                    if persistent:
+                        v = chain[:m]
+                        h = (rng.random((m, self.n_hidden)) < sigmoid(v @ W + c)).astype(np.float64)
+                    else:
+                        h = (rng.random(p0.shape) < p0).astype(np.float64)
+                    for step in range(k):
+                        pv = sigmoid(h @ W.T + b)
+                        last = step == k - 1
+                        v = pv if (last and not persistent) else (rng.random(pv.shape) < pv).astype(np.float64)
+                        ph = sigmoid(v @ W + c)
+                        if not last:
+                            h = (rng.random(ph.shape) < ph).astype(np.float64)
+                    if persistent:
+                        chain[:m] = v
+                    grad_W = (v0.T @ p0 - v.T @ ph) * (1.0 / m) - weight_decay * W
+                    grad_b = (v0 - v).sum(axis=0) * (1.0 / m)
+                    grad_c = (p0 - ph).sum(axis=0) * (1.0 / m)
+                    vel_W = momentum * vel_W + lr * grad_W
+                    vel_b = momentum * vel_b + lr * grad_b
+                    vel_c = momentum * vel_c + lr * grad_c
+                    W += vel_W
+                    b += vel_b
+                    c += vel_c
+                # one sum per epoch: any NaN or infinity in a parameter makes it non-finite
+                if not math.isfinite(float(W.sum() + b.sum() + c.sum())):
+                    history.diverged = True
+                    break
+                self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
+                             entropy, snapshot_epochs)
+                if callback is not None:
+                    callback(epoch, self, history)
+        return history
+
+    def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs):
+        # X was checked once in fit; the unchecked products keep 5000 epochs cheap.
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        with np.errstate(all="ignore"):
+            history.epoch.append(epoch)
+            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
+            history.recon_error.append(float(np.mean((X - x_hat) ** 2)))
+            if track_likelihood:
+                free = -(X @ b) - softplus(X @ W + c).sum(axis=1)
+                ll = float(np.mean(-free)) - self.log_partition()
+                history.likelihood_epoch.append(epoch)
+                history.log_likelihood.append(ll)
+                history.kl.append(-entropy - ll)
+            if epoch in snapshot_epochs:
+                history.snapshots[epoch] = self.parameters()
