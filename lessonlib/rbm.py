@@ -477,17 +477,10 @@ class RBM:
                     m = v0.shape[0]
                     p0 = sigmoid(v0 @ W + c)
                     if persistent:
-                        v = chain[:m]
-                        h = (rng.random((m, self.n_hidden)) < sigmoid(v @ W + c)).astype(np.float64)
+                        h = self._sample(sigmoid(chain[:m] @ W + c), rng)
                     else:
-                        h = (rng.random(p0.shape) < p0).astype(np.float64)
-                    for step in range(k):
-                        pv = sigmoid(h @ W.T + b)
-                        last = step == k - 1
-                        v = pv if (last and not persistent) else (rng.random(pv.shape) < pv).astype(np.float64)
-                        ph = sigmoid(v @ W + c)
-                        if not last:
-                            h = (rng.random(ph.shape) < ph).astype(np.float64)
+                        h = self._sample(p0, rng)
+                    v, ph = self._negative_phase(h, k, rng, keep_binary=persistent)
                     if persistent:
                         chain[:m] = v
                     grad_W = (v0.T @ p0 - v.T @ ph) * (1.0 / m) - weight_decay * W
@@ -508,6 +501,66 @@ class RBM:
                 if callback is not None:
                     callback(epoch, self, history)
         return history
+
+    @staticmethod
+    def _sample(p, rng):
+        return (rng.random(p.shape) < p).astype(np.float64)
+
+    def _negative_phase(self, h, k, rng, keep_binary=False):
+        """k Gibbs steps h -> v -> h from binary hidden states h; returns (v_k, p(h | v_k)).
+
+        Intermediate states are sampled; the last visible state is the probability
+        p(v | h) (Hinton 2010, sec. 3.3) unless ``keep_binary`` (persistent chains).
+        """
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        for step in range(k):
+            last = step == k - 1
+            pv = sigmoid(h @ W.T + b)
+            v = pv if (last and not keep_binary) else self._sample(pv, rng)
+            ph = sigmoid(v @ W + c)
+            if not last:
+                h = self._sample(ph, rng)
+        return v, ph
+
+    def cd_gradient(self, X, k=1, seed=0):
+        """One CD-k estimate of the log-likelihood gradient on X, without changing the model.
+
+        Returns (dW, d_visible_bias, d_hidden_bias): positive statistics <v h>_data minus
+        negative statistics <v h>_k after k Gibbs steps started at the data, averaged
+        over the rows of X. Compare with ``log_likelihood_gradient``.
+        """
+        X = self._v(X)
+        k = _positive_int(k, "k")
+        rng = make_rng(seed)
+        with np.errstate(all="ignore"):
+            p0 = sigmoid(X @ self.W + self.hidden_bias)
+            v, ph = self._negative_phase(self._sample(p0, rng), k, rng)
+            m = X.shape[0]
+            return (X.T @ p0 - v.T @ ph) / m, (X - v).mean(axis=0), (p0 - ph).mean(axis=0)
+
+    def log_likelihood_gradient(self, X):
+        """The exact gradient of the mean log-likelihood of X (small models only).
+
+        d/dW mean log p(x) = <v p(h|v)>_data - <v h>_model; the model expectation is
+        summed exactly over all states of the smaller layer. Returns (dW, db, dc).
+        """
+        X = self._v(X)
+        log_z = self.log_partition()  # also checks the size
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        with np.errstate(all="ignore"):
+            p0 = sigmoid(X @ W + c)
+            pos = (X.T @ p0 / X.shape[0], X.mean(axis=0), p0.mean(axis=0))
+            if self.n_visible <= self.n_hidden:
+                V = _all_states(self.n_visible)
+                weight = np.exp(-self.free_energy(V) - log_z)
+                PH = sigmoid(V @ W + c)
+                neg = ((V * weight[:, None]).T @ PH, weight @ V, weight @ PH)
+            else:
+                H = _all_states(self.n_hidden)
+                weight = np.exp(-self._free_energy_hidden(H) - log_z)
+                PV = sigmoid(H @ W.T + b)
+                neg = ((PV * weight[:, None]).T @ H, weight @ PV, weight @ H)
+        return tuple(p - n for p, n in zip(pos, neg))
 
     def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs):
         # X was checked once in fit; the unchecked products keep 5000 epochs cheap.

@@ -355,3 +355,40 @@ def test_bad_hidden_input_and_options():
         RBM.from_parameters(np.zeros((3, 2)), np.zeros(2), np.zeros(2))
     with pytest.raises(ValueError, match="weight_std"):
         RBM(3, 2, weight_std=-1.0)
+
+
+# --- gradients -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (3, 5)])
+def test_exact_gradient_matches_finite_differences(shape):
+    model = random_model(*shape, seed=11)
+    X = (np.random.default_rng(1).random((7, shape[0])) < 0.5).astype(float)
+    dW, db, dc = model.log_likelihood_gradient(X)
+    eps = 1e-6
+    for array, grad in [(model.W, dW), (model.visible_bias, db), (model.hidden_bias, dc)]:
+        for index in np.ndindex(array.shape):
+            old = array[index]
+            array[index] = old + eps
+            up = model.log_likelihood(X)
+            array[index] = old - eps
+            down = model.log_likelihood(X)
+            array[index] = old
+            assert grad[index] == pytest.approx((up - down) / (2 * eps), abs=1e-6)
+
+
+def test_cd_gradient_with_long_chains_approaches_exact_gradient():
+    model = random_model(4, 3, seed=12, scale=0.7)
+    X = np.repeat(bars_and_stripes(2), 2000, axis=0)
+    exact = model.log_likelihood_gradient(X)
+    estimate = model.cd_gradient(X, k=30, seed=0)
+    # close, not equal: sampling noise, and the last visible step uses probabilities
+    # (Hinton's recipe), which biases the negative statistics slightly
+    for e, g in zip(exact, estimate):
+        assert np.allclose(e, g, atol=0.05)
+    flat_e = np.concatenate([a.ravel() for a in exact])
+    flat_g = np.concatenate([a.ravel() for a in estimate])
+    assert flat_e @ flat_g / np.linalg.norm(flat_e) / np.linalg.norm(flat_g) > 0.99
+    before = model.W.copy()
+    model.cd_gradient(X[:5], k=1, seed=0)
+    assert np.array_equal(before, model.W)  # an estimate does not train
