@@ -83,3 +83,48 @@ def check_small_random_init(func):
     if not accuracy > 0.8:
         failures.append(f"a 64-32-10 ReLU network started from it reached only {accuracy:.2f} test accuracy")
     return _report(title, failures)
+
+
+# --- notebook 02: the RBM's forward pass p(h | v) --------------------------------------------
+
+
+def check_hidden_probabilities(func):
+    """Exercise of notebook 02: ``func(V, W, c)`` returns p(h = 1 | v) for each row of V.
+
+    V has shape (n, n_visible), W (n_visible, n_hidden), c (n_hidden,); the answer is
+    sigmoid(V @ W + c), shape (n, n_hidden). Checked on random models against
+    ``lessonlib.rbm.RBM.mean_hiddens``, with hints for the usual slips (a missing bias,
+    a flipped sign, samples instead of probabilities).
+    """
+    from lessonlib.rbm import RBM
+
+    title = "p(h = 1 | v) = sigmoid(v W + c)"
+    rng = np.random.default_rng(2)
+    model = RBM.from_parameters(rng.normal(0, 1, (6, 4)), rng.normal(0, 1, 6), rng.normal(0, 1, 4))
+    V = (rng.random((5, 6)) < 0.5).astype(np.float64)
+    V[0] = 1.0  # a row where every weight counts
+    expected = model.mean_hiddens(V)
+    result, problem = _call(func, V.copy(), model.W.copy(), model.hidden_bias.copy())
+    if problem:
+        return _report(title, [problem])
+    try:
+        result = np.asarray(result, dtype=np.float64)
+    except (TypeError, ValueError):
+        return _report(title, [f"expected an array of numbers, got {type(result).__name__}"])
+    if result.shape != expected.shape:
+        return _report(title, [f"for V of shape (5, 6) and W of shape (6, 4) expected shape (5, 4), got {result.shape}"])
+    if np.allclose(result, expected, atol=1e-8):
+        return _report(title, [])
+    hints = []
+    if np.allclose(result, 1.0 - expected, atol=1e-8):
+        hints.append("you get 1 - p: check the sign inside the exponential, sigmoid(z) = 1 / (1 + exp(-z))")
+    elif np.allclose(result, 1.0 / (1.0 + np.exp(-(V @ model.W))), atol=1e-8):
+        hints.append("the hidden bias c is missing: sigmoid(V @ W + c)")
+    elif set(np.unique(result)) <= {0.0, 1.0}:
+        hints.append("the values are all 0 or 1: return probabilities, not sampled states")
+    elif np.allclose(result, V @ model.W + model.hidden_bias, atol=1e-8):
+        hints.append("that is the input to the sigmoid; apply sigmoid to it")
+    else:
+        worst = float(np.max(np.abs(result - expected)))
+        hints.append(f"values differ from sigmoid(V @ W + c) by up to {worst:.3g}")
+    return _report(title, hints)

@@ -12,3 +12,8 @@ def small_random_init(fan_in, fan_out, seed):
     """Notebook 01: N(0, 0.01**2) weights; 0.01 is the standard deviation."""
     rng = np.random.default_rng(seed)
     return rng.normal(0.0, 0.01, size=(fan_in, fan_out))
+
+
+def hidden_probabilities(V, W, c):
+    """Notebook 02: p(h = 1 | v) = sigmoid(v W + c), one row per visible vector."""
+    return 1.0 / (1.0 + np.exp(-(V @ W + c)))
