@@ -1,0 +1,212 @@
+"""Pictures of notebook 02 (the RBM) and its epoch slider.
+
+- ``draw_bipartite``: the RBM as a graph, edges only between the two layers.
+- ``draw_passes``: one digit through forward and backward: x, p(h|x), h, x_hat.
+- ``draw_training_curves``: exact log-likelihood and KL(data || model) during training.
+- ``draw_recon_vs_likelihood``: reconstruction error beside the exact log-likelihood.
+- ``EpochPanels`` / ``EpochExplorer``: filters and reconstructions at a chosen epoch,
+  from snapshots stored by ``RBM.fit(snapshot_epochs=...)``. The panels draw into any
+  figure (the static picture before the slider uses the same code as the slider).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lessonlib.plots import image_grid, tile
+from lessonlib.rbm import RBM
+from lessonlib.widgets import FigureExplorer, slider
+
+
+def draw_bipartite(ax, n_visible=6, n_hidden=4, W=None):
+    """The two layers as circles, every visible unit joined to every hidden one.
+
+    With ``W`` (n_visible x n_hidden) the edges are coloured by sign (red +, blue -)
+    and thickened by size. Nothing joins two units of the same layer: "restricted".
+    """
+    xv = np.linspace(0.0, 1.0, n_visible)
+    xh = np.linspace(0.12, 0.88, n_hidden)
+    scale = 1.0 if W is None else max(float(np.abs(W).max()), 1e-12)
+    for i in range(n_visible):
+        for j in range(n_hidden):
+            if W is None:
+                color, width = "0.55", 0.8
+            else:
+                color = "#c0392b" if W[i, j] > 0 else "#2c6fbb"
+                width = 0.3 + 2.7 * abs(W[i, j]) / scale
+            ax.plot([xv[i], xh[j]], [0.0, 1.0], color=color, lw=width, zorder=1)
+    ax.scatter(xv, np.zeros(n_visible), s=420, color="white", edgecolor="k", zorder=2)
+    ax.scatter(xh, np.ones(n_hidden), s=420, color="#f4d03f", edgecolor="k", zorder=2)
+    for i, x in enumerate(xv):
+        ax.text(x, 0.0, f"$v_{i + 1}$", ha="center", va="center", fontsize=9, zorder=3)
+    for j, x in enumerate(xh):
+        ax.text(x, 1.0, f"$h_{j + 1}$", ha="center", va="center", fontsize=9, zorder=3)
+    ax.text(1.08, 0.0, "visible (x)", va="center", fontsize=10)
+    ax.text(1.08, 1.0, "hidden", va="center", fontsize=10)
+    ax.text(0.5, 1.22, "no edges inside a layer: h's are independent given v, v's given h",
+            ha="center", fontsize=9, style="italic")
+    ax.set_xlim(-0.08, 1.45)
+    ax.set_ylim(-0.25, 1.35)
+    ax.axis("off")
+
+
+def draw_passes(axes, rbm, x, seed=0, shape=(8, 8), hidden_shape=None):
+    """One image through the RBM on four axes: x, p(h|x), a sample h, x_hat = p(v|h).
+
+    Returns a dict with the arrays drawn (``p_h``, ``h``, ``x_hat``) so a notebook can
+    print numbers beside the picture.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(1, -1)
+    if hidden_shape is None:
+        side = int(np.ceil(np.sqrt(rbm.n_hidden)))
+        hidden_shape = (int(np.ceil(rbm.n_hidden / side)), side)
+    pad = hidden_shape[0] * hidden_shape[1] - rbm.n_hidden
+
+    def as_hidden(a):
+        return np.concatenate([a.ravel(), np.full(pad, np.nan)]).reshape(hidden_shape)
+
+    p_h = rbm.forward(x)
+    h = rbm.sample_hiddens(x, seed=seed)
+    x_hat = rbm.backward(h)
+    panels = [
+        (x.reshape(shape), "x (visible)"),
+        (as_hidden(p_h), "forward: p(h=1 | x)"),
+        (as_hidden(h), "sample h ~ p(h | x)"),
+        (x_hat.reshape(shape), "backward: x̂ = p(v=1 | h)"),
+    ]
+    for ax, (image, title) in zip(axes, panels):
+        ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        ax.set_title(title, fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return {"p_h": p_h[0], "h": h[0], "x_hat": x_hat[0]}
+
+
+def draw_training_curves(ax_ll, ax_kl, runs, best_log_likelihood=None):
+    """Exact log-likelihood (left) and KL(data || model) (right) for several runs.
+
+    ``runs`` maps a label to a ``History`` recorded with ``track_likelihood``.
+    """
+    for k, (label, history) in enumerate(runs.items()):
+        epochs = history.likelihood_epoch
+        ax_ll.plot(epochs, history.log_likelihood, color=f"C{k}", label=label)
+        ax_kl.plot(epochs, history.kl, color=f"C{k}", label=label)
+    if best_log_likelihood is not None:
+        ax_ll.axhline(best_log_likelihood, color="k", ls=":", lw=1)
+        ax_ll.text(0.5, best_log_likelihood - 0.05, f"best possible: {best_log_likelihood:.2f}", fontsize=8,
+                   va="top", transform=ax_ll.get_yaxis_transform())
+    ax_kl.axhline(0.0, color="k", ls=":", lw=1)
+    ax_ll.set(xlabel="epoch", ylabel="mean log-likelihood (nats)", title="exact log-likelihood (higher is better)")
+    ax_kl.set(xlabel="epoch", ylabel="KL(data || model) (nats)", title="exact KL divergence (0 = perfect)")
+    ax_ll.legend(fontsize=9)
+
+
+def draw_recon_vs_likelihood(ax, history):
+    """Reconstruction error (left axis, log scale) and exact log-likelihood (right axis).
+
+    Marks the epoch where the likelihood peaked; returns that epoch.
+    """
+    ax.semilogy(history.epoch, history.recon_error, color="C0")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("reconstruction error (log scale)", color="C0")
+    right = ax.twinx()
+    right.plot(history.likelihood_epoch, history.log_likelihood, color="C3")
+    right.set_ylabel("exact mean log-likelihood", color="C3")
+    peak = int(np.argmax(history.log_likelihood))
+    best_epoch = history.likelihood_epoch[peak]
+    right.axvline(best_epoch, color="C3", ls="--", lw=1)
+    right.annotate(
+        f"likelihood peaks\nat epoch {best_epoch}",
+        (best_epoch, history.log_likelihood[peak]),
+        xytext=(10, -40), textcoords="offset points", fontsize=9, color="C3",
+    )
+    return best_epoch
+
+
+class EpochPanels:
+    """Filters, reconstructions and the error curve at one epoch, drawn into ``figure``.
+
+    Everything is computed once from the snapshots ({epoch: (W, b, c)}); ``update``
+    only swaps image data, so it is fast enough for a slider.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+    history : History from ``RBM.fit`` with snapshots (and ``recon_error`` per epoch)
+    X_show : (n, 64) images to reconstruct (a handful of test digits)
+    n_filters : how many hidden units' weight images to show
+    """
+
+    def __init__(self, figure, history, X_show, n_filters=36, shape=(8, 8)):
+        if not history.snapshots:
+            raise ValueError("history has no snapshots: fit with snapshot_epochs=...")
+        self.history = history
+        self.epochs = sorted(history.snapshots)
+        X_show = np.asarray(X_show, dtype=np.float64)
+        self.filters, self.recons, self.limits = {}, {}, {}
+        for epoch in self.epochs:
+            model = RBM.from_parameters(*history.snapshots[epoch])
+            weights = model.W[:, :n_filters].T
+            self.filters[epoch] = tile(weights, shape, ncols=int(np.ceil(np.sqrt(n_filters))))
+            # the 99th percentile, so one large weight does not wash out the others
+            self.limits[epoch] = max(float(np.percentile(np.abs(weights), 99)), 1e-6)
+            self.recons[epoch] = tile(np.vstack([X_show, model.reconstruct(X_show)]), shape, ncols=len(X_show))
+        ax_f, ax_r, ax_e = figure.subplots(1, 3, width_ratios=[1.0, 1.9, 1.0])
+        figure.subplots_adjust(left=0.01, right=0.99, bottom=0.16, top=0.88, wspace=0.22)
+        first = self.epochs[0]
+        self.filter_image = ax_f.imshow(self.filters[first], cmap="RdBu_r", interpolation="nearest")
+        self.recon_image = ax_r.imshow(self.recons[first], cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
+        for ax in (ax_f, ax_r):
+            ax.set_xticks([])
+            ax.set_yticks([])
+        ax_r.set_ylabel("x  /  x̂", fontsize=9)
+        ax_e.plot(history.epoch, history.recon_error, color="C0")
+        ax_e.set(xlabel="epoch", title="reconstruction error")
+        ax_e.title.set_fontsize(10)
+        (self.marker,) = ax_e.plot([first], [history.recon_error[first]], "o", color="C3")
+        self.ax_f, self.ax_r, self.ax_e = ax_f, ax_r, ax_e
+
+    def nearest(self, epoch):
+        """The latest snapshot epoch at or before ``epoch``."""
+        earlier = [e for e in self.epochs if e <= epoch]
+        return earlier[-1] if earlier else self.epochs[0]
+
+    def update(self, epoch):
+        """Show the snapshot at ``epoch``; return a one-line status text."""
+        epoch = self.nearest(int(epoch))
+        limit = self.limits[epoch]
+        self.filter_image.set_data(self.filters[epoch])
+        self.filter_image.set_clim(-limit, limit)
+        self.recon_image.set_data(self.recons[epoch])
+        error = self.history.recon_error[epoch] if epoch < len(self.history.recon_error) else float("nan")
+        self.marker.set_data([epoch], [error])
+        self.ax_f.set_title(f"filters: columns of W (±{limit:.2f})", fontsize=10)
+        self.ax_r.set_title(f"epoch {epoch}: test digits (top) and x̂ (bottom)", fontsize=10)
+        return f"epoch {epoch}: reconstruction error {error:.4f}"
+
+
+class EpochExplorer(FigureExplorer):
+    """A slider over training epochs redrawing ``EpochPanels`` (filters, x and x̂).
+
+    ``explorer.set(epoch=5)`` is what moving the slider does; it returns the PNG bytes.
+    """
+
+    def __init__(self, history, X_show, epoch=0, n_filters=36, dpi=72):
+        controls = {"epoch": slider("epoch", 0, int(max(history.snapshots)), int(epoch))}
+        super().__init__(controls, figsize=(10.0, 3.4), dpi=dpi)
+        self.panels = EpochPanels(self.figure, history, X_show, n_filters=n_filters)
+        self.refresh()
+
+    def draw(self, epoch):
+        return self.panels.update(epoch)
+
+
+def gibbs_grid(ax, rbm, start, steps, seed=0, ncols=None):
+    """Gibbs samples: row r of the grid is the chain of start image r after each of
+    ``steps`` (a sorted list of step counts), shown as probabilities p(v|h)."""
+    start = np.asarray(start, dtype=np.float64)
+    frames = [start]
+    for n in steps:
+        frames.append(rbm.gibbs(start, steps=n, seed=seed, return_probabilities=True))
+    images = np.stack(frames, axis=1).reshape(-1, start.shape[1])
+    return image_grid(ax, images, ncols=ncols or len(frames), vmin=0, vmax=1)

@@ -1,0 +1,64 @@
+"""The pictures and the epoch slider of notebook 02, driven without a browser."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from lessonlib import rbm_explorer
+from lessonlib.data import bars_and_stripes, binarize, load_digits
+from lessonlib.rbm import RBM
+
+
+@pytest.fixture(scope="module")
+def trained():
+    X = binarize(load_digits()[0][:300])
+    model = RBM(64, 25, seed=0)
+    history = model.fit(X, epochs=4, lr=0.1, batch_size=20, momentum=0.5, seed=0, snapshot_epochs=range(5))
+    return model, history, X[:6]
+
+
+def test_explorer_slider_redraws(trained):
+    _, history, X_show = trained
+    explorer = rbm_explorer.EpochExplorer(history, X_show, epoch=4)
+    first = explorer.image.value
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+    explorer.controls["epoch"].value = 0  # what a slider move does
+    assert explorer.image.value != first
+    assert "epoch 0" in explorer.status.value
+    again = explorer.set(epoch=4)
+    assert again == first  # same epoch, same picture
+    assert explorer.last_seconds < 2.0
+    for epoch in range(5):
+        explorer.set(epoch=epoch)
+    assert explorer.widget is not None
+    plt.close("all")
+
+
+def test_panels_use_nearest_earlier_snapshot(trained):
+    _, history, X_show = trained
+    fig = plt.figure()
+    panels = rbm_explorer.EpochPanels(fig, history, X_show, n_filters=9)
+    assert panels.nearest(3) == 3 and panels.nearest(99) == 4
+    assert panels.update(2).startswith("epoch 2: reconstruction error")
+    with pytest.raises(ValueError, match="snapshots"):
+        rbm_explorer.EpochPanels(fig, type(history)(), X_show)
+    plt.close(fig)
+
+
+def test_static_pictures_draw_without_warnings(trained):
+    model, _history, X_show = trained
+    fig, axes = plt.subplots(2, 4)
+    drawn = rbm_explorer.draw_passes(axes[0], model, X_show[0], seed=0)
+    assert drawn["p_h"].shape == (25,) and drawn["x_hat"].shape == (64,)
+    rbm_explorer.draw_bipartite(axes[1, 0], 4, 3, W=model.W[:4, :3])
+    rbm_explorer.draw_bipartite(axes[1, 1])
+    rbm_explorer.gibbs_grid(axes[1, 2], model, X_show[:2], [1, 5], seed=0)
+    X = bars_and_stripes(2)
+    small = RBM(4, 3, seed=0)
+    run = small.fit(X, epochs=20, lr=0.5, seed=0, track_every=5)
+    rbm_explorer.draw_training_curves(axes[1, 3], axes[0, 3], {"CD-1": run}, best_log_likelihood=-np.log(6))
+    fig2, ax = plt.subplots()
+    assert rbm_explorer.draw_recon_vs_likelihood(ax, run) in run.likelihood_epoch
+    fig.canvas.draw()
+    fig2.canvas.draw()
+    plt.close("all")
