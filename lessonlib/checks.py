@@ -1,7 +1,7 @@
 """Automatic checks for the exercises.
 
-A check never raises in a notebook: it prints what is right, or what is not yet right
-and why, and returns True or False. An exercise cell that still holds
+A check never raises in a notebook: it returns a ``Verdict`` that shows what is right,
+or what is not yet right and why, and is true only when everything passed. An exercise cell that still holds
 ``raise NotImplementedError`` gets a friendly "not done yet". ``lessonlib.solutions``
 holds reference answers, which pass every check (tested).
 """
@@ -15,14 +15,33 @@ import numpy as np
 from lessonlib.nn import MLP
 
 
+class Verdict:
+    """The outcome of a check: true when passed; shows its explanation when displayed.
+
+    A notebook cell that ends with a check displays the verdict; ``bool(verdict)`` is
+    what tests use; ``print(verdict)`` works anywhere.
+    """
+
+    def __init__(self, title, failures):
+        self.title = title
+        self.failures = list(failures)
+
+    def __bool__(self):
+        return not self.failures
+
+    def __str__(self):
+        if not self.failures:
+            return f"Correct -- {self.title}."
+        return "\n".join([f"Not yet -- {self.title}:", *(f"  - {line}" for line in self.failures)])
+
+    __repr__ = __str__
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(str(self))
+
+
 def _report(title, failures):
-    if failures:
-        print(f"Not yet -- {title}:")
-        for line in failures:
-            print(f"  - {line}")
-        return False
-    print(f"Correct -- {title}.")
-    return True
+    return Verdict(title, failures)
 
 
 def _call(func, *args):
@@ -83,6 +102,50 @@ def check_small_random_init(func):
     if not accuracy > 0.8:
         failures.append(f"a 64-32-10 ReLU network started from it reached only {accuracy:.2f} test accuracy")
     return _report(title, failures)
+
+
+# --- notebook 00: is this environment ready? ---------------------------------------------
+
+#: What the series needs, with the oldest versions it is tested with (Colab's, 2026).
+REQUIREMENTS = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "7.7"}
+
+
+def _version_tuple(text):
+    parts = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def check_environment():
+    """Verdict on this Python environment: Python >= 3.10, the libraries, the data.
+
+    Prints no version numbers, so every machine that is ready shows the same text.
+    """
+    import importlib
+    import sys
+
+    failures = []
+    if sys.version_info < (3, 10):
+        failures.append(f"Python 3.10 or newer is needed, this is {sys.version.split()[0]}")
+    for name, oldest in REQUIREMENTS.items():
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            failures.append(f"{name} is not installed: run  python -m pip install -r requirements.txt")
+            continue
+        if _version_tuple(module.__version__) < _version_tuple(oldest):
+            failures.append(f"{name} {module.__version__} is older than {oldest}: please upgrade it")
+    try:
+        from lessonlib.data import load_digits
+
+        X, _ = load_digits()
+        if X.shape != (1797, 64):
+            failures.append(f"the digits have shape {X.shape}, expected (1797, 64)")
+    except Exception as exc:  # report, never crash the start page
+        failures.append(f"the bundled digits did not load: {exc}")
+    return _report("Python, numpy, matplotlib, ipywidgets and the bundled data are ready", failures)
 
 
 # --- notebook 02: the RBM's forward pass p(h | v) --------------------------------------------

@@ -315,7 +315,7 @@ class MLP:
 
     # --- backward -------------------------------------------------------------------------
 
-    def _trace(self, X, y):
+    def _trace(self, X, y, with_loss=True):
         pre, post = self._forward(X)
         n = X.shape[0]
         fprime = ACTIVATIONS[self.activation][1]
@@ -337,7 +337,7 @@ class MLP:
                 if layer > 0:
                     z_below = pre[layer - 1]
                     delta = (delta @ self.weights[layer].T) * fprime(z_below, post[layer - 1], self.slope)
-        loss = self._loss_from_logits(pre[-1], y)
+        loss = self._loss_from_logits(pre[-1], y) if with_loss else float("nan")
         return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss)
 
     def trace(self, X, y):
@@ -414,7 +414,7 @@ class MLP:
             with np.errstate(all="ignore"):
                 for start in range(0, n, batch_size):
                     batch = order[start : start + batch_size]
-                    grads = self._trace(X[batch], y[batch]).grads
+                    grads = self._trace(X[batch], y[batch], with_loss=False).grads
                     for layer, (dW, db) in enumerate(grads):
                         velocity_W[layer] *= momentum
                         velocity_W[layer] -= lr * dW

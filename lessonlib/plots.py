@@ -83,3 +83,43 @@ def curve_band(ax, curves, color="C0", label=None, x=None, show_lines=True):
     )
     (line,) = ax.plot(x, median, color=color, linewidth=2.0, label=label)
     return line
+
+
+# --- notebook 00: the story on a time line --------------------------------------------------
+
+MILESTONES = [
+    (1986, "backpropagation\n(Rumelhart, Hinton, Williams)", "other"),
+    (1998, "1/fan_in scaling\n(LeCun et al., Efficient BackProp)", "init"),
+    (2006, "RBM pre-training, DBN\n(Hinton, Osindero, Teh)", "init"),
+    (2010, "Xavier/Glorot init\n(Glorot & Bengio)", "init"),
+    (2011, "ReLU in deep nets\n(Glorot, Bordes, Bengio)", "other"),
+    (2013, "orthogonal init\n(Saxe et al.)", "init"),
+    (2015, "He init, PReLU\n(He et al.)", "init"),
+    (2015.6, "batch normalization\n(Ioffe & Szegedy)", "other"),
+    (2016, "LSUV\n(Mishkin & Matas)", "init"),
+]
+
+
+def milestones(ax=None):
+    """A time line of the ideas this series follows (initialization ideas in red).
+
+    Events are evenly spaced (in order, not to scale), alternating above and below the
+    line so their labels never overlap.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 2.4))
+    ax.axhline(0, color="0.3", lw=1)
+    for k, (year, text, kind) in enumerate(MILESTONES):
+        up = 1 if k % 2 == 0 else -1
+        color = "C3" if kind == "init" else "0.45"
+        ax.plot([k, k], [0, 0.45 * up], color=color, lw=1)
+        ax.plot(k, 0, "o", color=color, ms=5)
+        label = f"{int(year)}\n{text}" if up > 0 else f"{text}\n{int(year)}"
+        ax.text(k, 0.5 * up, label, ha="center", va="bottom" if up > 0 else "top",
+                fontsize=8, color=color)
+    ax.set_xlim(-0.8, len(MILESTONES) - 0.2)
+    ax.set_ylim(-1.6, 1.6)
+    ax.axis("off")
+    return ax
