@@ -93,6 +93,7 @@ def draw_training_curves(ax_ll, ax_kl, runs, best_log_likelihood=None):
         ax_kl.plot(epochs, history.kl, color=f"C{k}", label=label)
     if best_log_likelihood is not None:
         ax_ll.axhline(best_log_likelihood, color="k", ls=":", lw=1)
+        ax_ll.set_ylim(top=best_log_likelihood + 0.3)
         ax_ll.text(0.5, best_log_likelihood - 0.05, f"best possible: {best_log_likelihood:.2f}", fontsize=8,
                    va="top", transform=ax_ll.get_yaxis_transform())
     ax_kl.axhline(0.0, color="k", ls=":", lw=1)
