@@ -1,0 +1,214 @@
+"""Every stored notebook is clean, small, and renders as a static preview.
+
+Learners often meet a notebook first on GitHub or nbviewer, where nothing runs: what they
+see is what is stored. So for every ``notebooks/NN_name.ipynb``:
+
+- the python3 kernel spec, every code cell executed in order 1..n, no stored error,
+  traceback or stderr;
+- no absolute paths or home folders in outputs or metadata (they leak the machine that
+  ran it, and differ on every machine);
+- pictures small enough to keep the repository small;
+- no widget state (it churns on every run; GitHub refuses ``metadata.widgets`` without
+  ``state``), and a static figure before every widget, so a preview shows a picture;
+- the first code cell is the Colab set-up cell: it installs exactly
+  ``lessonlib @ git+{REPOSITORY_URL}@main``, only on Colab and only when lessonlib is
+  missing, and prints nothing elsewhere.
+
+Only the standard library is used here, so these checks run in any test environment.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+import lessonlib
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+MAX_PNG_BYTES = 250_000
+MAX_NOTEBOOK_BYTES = 3_000_000
+ABSOLUTE_PATH = re.compile(
+    r"(?<![\w.:/])(/work/|/tmp/|/root\b|/home/|/Users/|/private/var/|[A-Za-z]:\\\\?Users\\)"
+)
+# The text/plain repr a widget leaves in a stored notebook: VBox(children=(...)), ...
+WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|value|description|layout|options)=")
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+IGNORE_OUTPUT_TAG = "nbval-ignore-output"
+
+pytestmark = pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def text(value):
+    return "".join(value) if isinstance(value, list) else (value or "")
+
+
+def code_cells(nb):
+    return [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+
+
+def shows_widget(cell):
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if WIDGET_VIEW in data or WIDGET_REPR.match(text(data.get("text/plain", ""))):
+            return True
+    return False
+
+
+def has_picture(cell):
+    return any("image/png" in o.get("data", {}) for o in cell.get("outputs", []))
+
+
+def test_kernelspec_is_python3(path):
+    nb = load(path)
+    assert nb["nbformat"] == 4
+    assert nb["metadata"].get("kernelspec", {}).get("name") == "python3"
+    assert nb["metadata"].get("language_info", {}).get("name") == "python"
+
+
+def test_no_errors_or_stderr(path):
+    found = []
+    for index, cell in code_cells(load(path)):
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                found.append(f"cell {index}: {output.get('ename')}: {output.get('evalue')}")
+            elif output["output_type"] == "stream" and output.get("name") == "stderr":
+                found.append(f"cell {index}: stderr {text(output.get('text'))[:200]!r}")
+            elif "Traceback (most recent call last)" in json.dumps(output):
+                found.append(f"cell {index}: a traceback in its output")
+    assert not found, f"{path.name}:\n  " + "\n  ".join(found)
+
+
+def test_every_code_cell_executed_in_order(path):
+    cells = code_cells(load(path))
+    counts = [cell.get("execution_count") for _, cell in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name}: execution counts {counts}; re-run it top to bottom with "
+        f"python tools/execute_notebooks.py notebooks/{path.name}"
+    )
+    for index, cell in cells:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "execute_result":
+                assert output.get("execution_count") == cell["execution_count"], f"cell {index}"
+
+
+def test_no_absolute_paths_in_outputs_or_metadata(path):
+    nb = load(path)
+    places = {"notebook metadata": nb["metadata"]}
+    for index, cell in enumerate(nb["cells"]):
+        places[f"cell {index} metadata"] = cell.get("metadata", {})
+        for number, output in enumerate(cell.get("outputs", [])):
+            shown = {k: v for k, v in output.get("data", {}).items() if not k.startswith("image/")}
+            shown["text"] = output.get("text", "")
+            shown["evalue"] = output.get("evalue", "")
+            places[f"cell {index} output {number}"] = shown
+    home = str(Path.home())
+    found = []
+    for where, value in places.items():
+        dumped = json.dumps(value)
+        match = ABSOLUTE_PATH.search(dumped)
+        if match:
+            found.append(f"{where}: {dumped[max(0, match.start() - 40) : match.end() + 40]!r}")
+        elif len(home) > 1 and home in dumped:
+            found.append(f"{where}: mentions {home}")
+    assert not found, f"{path.name} stores machine-specific paths:\n  " + "\n  ".join(found)
+
+
+def test_pictures_and_file_are_small(path):
+    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    for index, cell in code_cells(load(path)):
+        for output in cell.get("outputs", []):
+            png = output.get("data", {}).get("image/png")
+            if png:
+                size = len(base64.b64decode(text(png)))
+                assert size < MAX_PNG_BYTES, (
+                    f"{path.name} cell {index}: a {size // 1000} kB picture; lower its dpi or size"
+                )
+
+
+def test_no_widget_state(path):
+    nb = load(path)
+    widgets = nb["metadata"].get("widgets")
+    if widgets is not None:
+        saved = widgets.get("application/vnd.jupyter.widget-state+json") or {}
+        pytest.fail(
+            f"{path.name} stores widget state"
+            + ("" if "state" in saved else " without 'state' (GitHub cannot render it)")
+            + "; re-run it with tools/execute_notebooks.py, which drops it"
+        )
+    for index, cell in code_cells(nb):
+        assert "widgets" not in cell.get("metadata", {}), f"cell {index} stores widget state"
+        for output in cell.get("outputs", []):
+            assert WIDGET_VIEW not in output.get("data", {}), (
+                f"{path.name} cell {index} stores a widget view (its model id changes every run)"
+            )
+
+
+def test_static_figure_before_every_widget(path):
+    cells = code_cells(load(path))
+    since_last_widget = False
+    for index, cell in cells:
+        if shows_widget(cell):
+            tags = cell.get("metadata", {}).get("tags", [])
+            assert IGNORE_OUTPUT_TAG in tags, (
+                f"{path.name} cell {index} shows a widget: tag it {IGNORE_OUTPUT_TAG}"
+            )
+            assert since_last_widget, (
+                f"{path.name} cell {index} shows a widget with no static figure before it:"
+                " on GitHub it would show nothing; draw the default setting first"
+            )
+            since_last_widget = False
+        elif has_picture(cell):
+            since_last_widget = True
+
+
+def test_first_code_cell_is_the_colab_setup(path):
+    nb = load(path)
+    cells = code_cells(nb)
+    assert cells, f"{path.name} has no code cell"
+    index, first = cells[0]
+    source = text(first["source"])
+    expected = f"lessonlib @ git+{lessonlib.REPOSITORY_URL}@main"
+    lines = source.splitlines()
+    installs = [n for n, line in enumerate(lines) if re.search(r"[%!]pip\s+install", line)]
+    assert len(installs) == 1, f"{path.name}: the set-up cell should have one pip install line"
+    line = lines[installs[0]]
+    assert shlex.split(line.split("install", 1)[1]) in (["-q", expected], [expected]), (
+        f"{path.name}: the set-up cell must install exactly {expected}, found: {line.strip()}"
+    )
+    # guarded by an `if` that checks for Colab and for a missing lessonlib
+    indent = len(line) - len(line.lstrip())
+    guard = next(
+        (
+            lines[n]
+            for n in range(installs[0] - 1, -1, -1)
+            if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) < indent
+        ),
+        "",
+    )
+    assert guard.lstrip().startswith("if ") and '"google.colab" in sys.modules' in guard, (
+        f"{path.name}: the install must run only on Colab; its guard is {guard.strip()!r}"
+    )
+    assert re.search(r"find_spec\(\s*[\"']lessonlib[\"']\s*\)\s+is\s+None", guard), (
+        f"{path.name}: the install must run only when lessonlib is missing; guard {guard.strip()!r}"
+    )
+    assert not first.get("outputs"), f"{path.name}: the set-up cell prints something outside Colab"
+    # and no other cell installs anything
+    for other_index, cell in cells[1:]:
+        assert not re.search(r"[%!]pip\s+install", text(cell["source"])), (
+            f"{path.name} cell {other_index} installs packages; only the set-up cell may"
+        )
+
+
+def test_valid_against_the_notebook_schema(path):
+    nbformat = pytest.importorskip("nbformat")
+    nbformat.validate(nbformat.read(path, as_version=nbformat.NO_CONVERT))
