@@ -17,3 +17,8 @@ def small_random_init(fan_in, fan_out, seed):
 def hidden_probabilities(V, W, c):
     """Notebook 02: p(h = 1 | v) = sigmoid(v W + c), one row per visible vector."""
     return 1.0 / (1.0 + np.exp(-(V @ W + c)))
+
+
+def lsuv_rescale(W, A):
+    """Notebook 05: one LSUV step, W / sqrt(Var(A @ W)), so the layer's output has variance 1."""
+    return W / np.sqrt(np.var(A @ W))

@@ -1,0 +1,133 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from lessonlib import experiments as ex
+
+TINY = dict(hidden=(16, 16), n_train=120, epochs=2, dbn_epochs=1)
+
+
+def test_starts_cover_the_lecture_and_the_paper():
+    assert list(ex.STARTS) == [
+        "zeros", "normal_0.01", "normal_1", "slide_xavier", "glorot_uniform",
+        "he_normal", "orthogonal", "lsuv", "dbn",
+    ]
+    assert set(ex.GRID_ACTIVATIONS) == {"sigmoid", "tanh", "relu", "leaky_relu"}
+    assert "he_uniform" in ex.start_names()  # every lessonlib.init name works too
+
+
+def test_paper_table_quotes_integer_parts_only():
+    table = ex.PAPER_TABLE
+    assert table["columns"] == ("maxout", "ReLU", "VLReLU", "tanh", "sigmoid")
+    assert table["rows"]["LSUV"] == (93, 92, 92, 89, None)
+    assert table["rows"]["Xavier"] == (91, 90, 92, 89, None)
+    assert table["rows"]["MSRA (He)"] == (None, 90, 92, 89, None)
+    for row in table["rows"].values():
+        assert row[-1] is None  # sigmoid: n/c with every init
+        assert all(v is None or isinstance(v, int) for v in row)
+
+
+@pytest.mark.parametrize("name", ["zeros", "normal_0.01", "normal_1", "slide_xavier", "orthogonal", "lsuv", "dbn"])
+def test_build_model_starts_by_name(name):
+    X, _, _, _ = ex.digits(120)
+    model = ex.build_model(name, [64, 16, 16, 10], "sigmoid", seed=0, X=X, dbn_epochs=1)
+    assert model.layer_sizes == [64, 16, 16, 10]
+    assert model.init == name
+    if name == "normal_0.01":
+        assert np.std(model.weights[0]) == pytest.approx(0.01, rel=0.1)
+    if name == "lsuv":
+        z = X @ model.weights[0]
+        assert np.var(z) == pytest.approx(1.0, abs=0.02)
+
+
+def test_data_dependent_starts_need_the_inputs():
+    for name in ("lsuv", "dbn"):
+        with pytest.raises(ValueError, match="data-dependent"):
+            ex.build_model(name, [64, 8, 10], "relu")
+
+
+def test_bad_names_list_the_valid_ones():
+    with pytest.raises(ValueError, match="expected one of: zeros, normal_0.01"):
+        ex.run_one("xavierr", "relu", 0, **TINY)
+    with pytest.raises(ValueError, match="expected one of: .*leaky_relu"):
+        ex.run_one("zeros", "softplus", 0, **TINY)
+    with pytest.raises(ValueError, match="expected some of: hidden"):
+        ex.run_one("zeros", "relu", 0, epoch=3)
+    with pytest.raises(ValueError, match="expected one of"):
+        ex.run_grid(inits=["zeros", "lsuw"], **TINY)
+    with pytest.raises(ValueError, match="seeds"):
+        ex.run_grid(seeds=[-1], **TINY)
+    with pytest.raises(ValueError, match="n_train"):
+        ex.run_one("zeros", "relu", 0, n_train=5)
+
+
+def test_exploding_run_is_recorded_as_did_not_converge_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # N(0, 1) weights through six leaky ReLU layers: logits in the tens of thousands
+        run = ex.run_one("normal_1", "leaky_relu", 0, hidden=(32,) * 6, n_train=200, epochs=3, lr=0.5)
+    assert run.diverged and not run.converged
+    assert run.status == "n/c"
+    assert math.isnan(run.test_accuracy)
+    assert ex.format_accuracy(run.test_accuracy) == "n/c"
+    assert all(math.isfinite(v) for v in run.loss)
+
+
+def test_chance_accuracy_counts_as_did_not_converge():
+    run = ex.run_one("zeros", "relu", 0, **TINY)
+    assert not run.diverged and not run.converged and run.status == "n/c"
+    assert run.test_accuracy < ex.CHANCE_LIMIT
+
+
+def test_runs_are_reproducible_by_seed():
+    a = ex.run_one("lsuv", "tanh", 3, **TINY)
+    b = ex.run_one("lsuv", "tanh", 3, **TINY)
+    c = ex.run_one("lsuv", "tanh", 4, **TINY)
+    assert a.loss == b.loss and a.test_accuracy == b.test_accuracy
+    assert a.loss != c.loss
+    assert a.converged and len(a.loss) == TINY["epochs"] + 1
+
+
+def test_grid_is_tidy_and_reports_progress():
+    calls = []
+    grid = ex.run_grid(
+        inits=["zeros", "glorot_uniform", "dbn"], activations=["sigmoid", "tanh"], seeds=[0, 1],
+        progress=lambda done, total, run: calls.append((done, total, run.init)), **TINY,
+    )
+    # dbn only for sigmoid by default: 3 x 2 x 2 - 2 = 10 runs
+    assert len(grid.runs) == 10 and grid.skipped == [("dbn", "tanh")]
+    assert [c[0] for c in calls] == list(range(1, 11)) and {c[1] for c in calls} == {10}
+    rows = grid.rows()
+    assert set(rows[0]) == {"init", "activation", "seed", "test_accuracy", "loss", "diverged", "converged", "status"}
+    assert grid.cell("zeros", "tanh")["text"] == "n/c"
+    assert grid.cell("dbn", "tanh") is None
+    good = grid.cell("glorot_uniform", "tanh")
+    assert good["n"] == 2 and good["n_nc"] == 0 and " ± " in good["text"]
+    mean, std, n_nc, n = grid.matrix()
+    assert mean.shape == (3, 2) and n[2, 1] == 0 and math.isnan(mean[2, 1])
+    assert n_nc[0, 0] == 2
+    table = grid.table()
+    assert "all zeros" in table and "n/c" in table and "DBN pre-training" in table
+    assert grid.summary().startswith("10 runs (3 starts x 2 activations x 2 seeds, 1 combinations not applicable)")
+
+
+def test_dbn_can_be_run_for_every_activation_when_asked():
+    grid = ex.run_grid(inits=["dbn"], activations=["relu"], seeds=[0], dbn_activations=("relu",), **TINY)
+    assert len(grid.runs) == 1 and not grid.skipped
+
+
+def test_progress_bar_follows_the_runs():
+    bar = ex.ProgressBar()
+    grid = ex.run_grid(inits=["zeros"], activations=["relu", "tanh"], seeds=[0], progress=bar, **TINY)
+    assert bar.bar.value == bar.bar.max == len(grid.runs) == 2
+    assert bar.text.value.startswith("2/2 runs")
+
+
+def test_depth_study_rows():
+    rows = ex.depth_study("tanh", "glorot_uniform", depths=(1, 2), seeds=(0,), hidden=(16,), n_train=120, epochs=2)
+    assert [r["depth"] for r in rows] == [1, 2]
+    assert all(len(r["accuracies"]) == 1 for r in rows)
+    with pytest.raises(ValueError, match="depths"):
+        ex.depth_study(depths=(0,), **TINY)
