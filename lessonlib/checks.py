@@ -245,3 +245,59 @@ def check_lsuv_rescale(func):
                 break
         return _report(title, failures)
     return _report(title, failures)
+
+
+# --- notebook 03: unroll a pre-trained stack into a network ----------------------------------
+
+
+def check_unroll(func):
+    """Exercise of notebook 03: ``func(dbn, n_classes, seed)`` unrolls a pre-trained DBN.
+
+    Expected: an ``MLP`` of sizes ``dbn.layer_sizes + [n_classes]`` with sigmoid hidden
+    units, whose hidden layer l starts from copies of ``dbn.rbms[l].W`` and
+    ``dbn.rbms[l].hidden_bias``, and a fresh, random output layer (the same for the same
+    seed). Hints for the usual slips: the visible bias instead of the hidden one, shared
+    arrays instead of copies, a transposed matrix, an all-zero output layer.
+    """
+    from lessonlib.dbn import DBN
+
+    title = "unroll a pre-trained DBN into a network"
+    rng = np.random.default_rng(3)
+    X = (rng.random((60, 6)) < 0.4).astype(np.float64)
+    dbn = DBN([6, 5, 4], seed=0)
+    dbn.pretrain(X, epochs=3, lr=0.1, batch_size=10)
+    originals = [rbm.parameters() for rbm in dbn.rbms]
+    net, problem = _call(func, dbn, 3, 0)
+    if problem:
+        return _report(title, [problem])
+    if not isinstance(net, MLP):
+        return _report(title, [f"expected an MLP, got {type(net).__name__}"])
+    if net.layer_sizes != [6, 5, 4, 3]:
+        return _report(title, [f"for a 6-5-4 stack and 3 classes expected sizes [6, 5, 4, 3], got {net.layer_sizes}"])
+    failures = []
+    if net.activation != "sigmoid":
+        failures.append(f"the hidden units should be sigmoid, like the RBMs' p(h | v); got {net.activation!r}")
+    for layer, (rbm, (W, b, c)) in enumerate(zip(dbn.rbms, originals)):
+        name = f"hidden layer {layer + 1}"
+        weights, bias = np.asarray(net.weights[layer]), np.asarray(net.biases[layer])
+        if weights.shape == W.T.shape and weights.shape != W.shape:
+            failures.append(f"{name}: the weights are transposed; the MLP wants (fan_in, fan_out) = {W.shape}, like rbm.W")
+        elif not np.array_equal(weights, W):
+            failures.append(f"{name}: the weights should be a copy of dbn.rbms[{layer}].W")
+        if bias.shape == b.shape and np.array_equal(bias, b) and b.shape != c.shape:
+            failures.append(f"{name}: that is the visible bias (used only on the way back down); take hidden_bias")
+        elif not np.array_equal(bias, c):
+            failures.append(f"{name}: the biases should be a copy of dbn.rbms[{layer}].hidden_bias")
+        if net.weights[layer] is rbm.W or net.biases[layer] is rbm.hidden_bias:
+            failures.append(f"{name}: the network shares its arrays with the RBM; use .copy(), or fine-tuning changes the RBM too")
+    out = np.asarray(net.weights[-1])
+    if out.shape != (4, 3):
+        failures.append(f"the output layer should have shape (4, 3), got {out.shape}")
+    elif np.all(out == 0):
+        failures.append("the output layer is all zeros: draw it at random (e.g. init='glorot_uniform')")
+    if failures:
+        return _report(title, failures)
+    again, _ = _call(func, dbn, 3, 0)
+    if again is None or not np.array_equal(np.asarray(again.weights[-1]), out):
+        failures.append("the same seed should give the same output layer")
+    return _report(title, failures)

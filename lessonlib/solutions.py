@@ -22,3 +22,14 @@ def hidden_probabilities(V, W, c):
 def lsuv_rescale(W, A):
     """Notebook 05: one LSUV step, W / sqrt(Var(A @ W)), so the layer's output has variance 1."""
     return W / np.sqrt(np.var(A @ W))
+
+
+def unroll(dbn, n_classes, seed):
+    """Notebook 03: the RBMs' weights and hidden biases as the hidden layers, a new output layer."""
+    from lessonlib.nn import MLP
+
+    net = MLP([*dbn.layer_sizes, n_classes], activation="sigmoid", init="glorot_uniform", seed=seed)
+    for layer, rbm in enumerate(dbn.rbms):
+        net.weights[layer] = rbm.W.copy()
+        net.biases[layer] = rbm.hidden_bias.copy()
+    return net

@@ -261,3 +261,43 @@ def test_to_mlp_before_pretrain_and_bad_arguments():
         dbn.transform(tiny_data(), layer=0)
     with pytest.raises(ValueError, match="layer"):
         dbn.transform(tiny_data(), layer=4)
+
+
+# --- the exercise of notebook 03 -----------------------------------------------------------
+
+
+def test_unroll_check_passes_the_reference_and_the_library():
+    from lessonlib import checks, solutions
+
+    assert checks.check_unroll(solutions.unroll)
+    assert str(checks.check_unroll(solutions.unroll)).startswith("Correct")
+    assert checks.check_unroll(lambda dbn, n, seed: dbn.to_mlp(n, seed=seed))
+
+
+def test_unroll_check_names_the_usual_slips():
+    from lessonlib import checks
+
+    def todo(dbn, n_classes, seed):
+        raise NotImplementedError
+
+    def build(dbn, n_classes, seed, weight=None, bias=None, copy=True, output_init="glorot_uniform"):
+        net = MLP([*dbn.layer_sizes, n_classes], activation="sigmoid", init=output_init, seed=seed)
+        for layer, model in enumerate(dbn.rbms):
+            W = weight(model) if weight else model.W
+            c = bias(model) if bias else model.hidden_bias
+            net.weights[layer] = W.copy() if copy else W
+            net.biases[layer] = c.copy() if copy else c
+        return net
+
+    verdict = checks.check_unroll(todo)
+    assert not verdict and "NotImplementedError" in str(verdict)
+    assert "visible bias" in str(checks.check_unroll(lambda d, n, s: build(d, n, s, bias=lambda m: m.visible_bias)))
+    assert "transposed" in str(checks.check_unroll(lambda d, n, s: build(d, n, s, weight=lambda m: m.W.T)))
+    assert ".copy()" in str(checks.check_unroll(lambda d, n, s: build(d, n, s, copy=False)))
+    assert "all zeros" in str(checks.check_unroll(lambda d, n, s: build(d, n, s, output_init="zeros")))
+    assert "sizes" in str(checks.check_unroll(lambda d, n, s: MLP([6, 3], seed=s)))
+    assert "expected an MLP" in str(checks.check_unroll(lambda d, n, s: "a network"))
+    relu = lambda d, n, s: d.to_mlp(n, activation="relu", seed=s)  # noqa: E731
+    assert "sigmoid" in str(checks.check_unroll(relu))
+    unseeded = lambda d, n, s: d.to_mlp(n, seed=int(np.random.default_rng().integers(1000)))  # noqa: E731
+    assert "same seed" in str(checks.check_unroll(unseeded))

@@ -1,0 +1,272 @@
+"""The experiments of notebook 03: DBN pre-training against plain starts, as functions.
+
+Everything runs on the series' standard digits split (1347 training, 450 test images)
+with one architecture, a sigmoid network 64-100-100-100-10, so the only thing that
+differs between the runs is where the weights start:
+
+=========  ==============================================================
+"dbn"      the three RBMs of a pre-trained ``lessonlib.dbn.DBN`` + a Glorot output layer
+"zeros"    every weight 0
+"normal"   N(0, 0.01**2) (standard deviation 0.01): "small random"
+"xavier"   Glorot uniform, U(+-sqrt(6 / (fan_in + fan_out)))
+=========  ==============================================================
+
+Pre-training sees the training images only, never their labels and never the test
+images. A pre-trained stack is made once per seed and cached, so a notebook that asks
+for it twice does not pre-train twice.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from lessonlib.data import digits_split
+from lessonlib.dbn import DBN
+from lessonlib.nn import MLP
+from lessonlib.seeding import make_rng
+
+#: The DBN: visible layer and three hidden layers (the network adds 10 outputs).
+LAYERS = (64, 100, 100, 100)
+#: Pre-training: 10 epochs of CD-1 per RBM (about a second for the whole stack).
+PRETRAIN = dict(epochs=10, lr=0.1, batch_size=20, momentum=0.5, weight_decay=1e-4)
+#: Fine-tuning and plain training: the same SGD for every start.
+FINE_TUNE = dict(epochs=30, lr=0.1, momentum=0.9, batch_size=32)
+#: The starts compared, in the order they are drawn, with their labels.
+STARTS = {
+    "dbn": "DBN pre-trained",
+    "xavier": "Xavier (Glorot uniform)",
+    "normal": "small random N(0, 0.01²)",
+    "zeros": "zeros",
+}
+#: Colours (the series' colours for these families, see ``lessonlib.plots.COLORS``).
+COLORS = {"dbn": "#d62728", "xavier": "#17becf", "normal": "#ff7f0e", "zeros": "#7f7f7f"}
+SEEDS = (0, 1, 2)
+
+
+@lru_cache(maxsize=1)
+def _digits():
+    return digits_split(seed=0)
+
+
+def digits():
+    """(X_train, X_test, y_train, y_test): copies of the standard split."""
+    return tuple(a.copy() for a in _digits())
+
+
+_PRETRAIN_SECONDS = {}
+
+
+@lru_cache(maxsize=8)
+def pretrained_dbn(seed=0):
+    """The DBN 64-100-100-100 pre-trained on the training images (no labels); cached.
+
+    Treat it as read-only: fine-tuning works on the copies ``to_mlp`` makes.
+    """
+    X_train = _digits()[0]
+    dbn = DBN(LAYERS, seed=seed)
+    start = time.perf_counter()
+    dbn.pretrain(X_train, **PRETRAIN)
+    _PRETRAIN_SECONDS[seed] = time.perf_counter() - start
+    return dbn
+
+
+def pretrain_seconds(seed=0):
+    """How long ``pretrained_dbn(seed)`` took (wall clock; varies by machine)."""
+    pretrained_dbn(seed)
+    return _PRETRAIN_SECONDS[seed]
+
+
+def make_network(start, seed=0):
+    """The sigmoid network 64-100-100-100-10 with the named start (see ``STARTS``)."""
+    if start not in STARTS:
+        raise ValueError(f"unknown start {start!r}; expected one of: {', '.join(STARTS)}")
+    if start == "dbn":
+        return pretrained_dbn(seed).to_mlp(10, seed=seed)
+    init, options = {"zeros": ("zeros", None), "normal": ("normal", {"std": 0.01}),
+                     "xavier": ("glorot_uniform", None)}[start]
+    return MLP([*LAYERS, 10], activation="sigmoid", init=init, init_options=options, seed=seed)
+
+
+def label_subset(n_labels, seed=0):
+    """Indices of ``n_labels`` labelled training images, as equal a share per digit as possible.
+
+    ``None`` (or a number at least the training set's size) means every training image.
+    """
+    y_train = _digits()[2]
+    if n_labels is None or n_labels >= len(y_train):
+        return np.arange(len(y_train))
+    if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)) or n_labels < 10:
+        raise ValueError(f"n_labels must be an integer of at least 10 (one per digit) or None, got {n_labels!r}")
+    rng = make_rng(seed)
+    per_class = [rng.permutation(np.flatnonzero(y_train == k)) for k in range(10)]
+    counts = np.full(10, n_labels // 10)
+    counts[rng.permutation(10)[: n_labels % 10]] += 1
+    return np.sort(np.concatenate([members[:c] for members, c in zip(per_class, counts)]))
+
+
+@dataclass
+class Run:
+    """One fine-tuning (or plain training) run.
+
+    ``history.val_accuracy`` holds the test accuracy after every epoch when it was
+    tracked; ``test_accuracy`` is the final one (nan for a diverged run).
+    """
+
+    start: str
+    seed: int
+    n_labels: int
+    history: object
+    test_accuracy: float
+
+
+def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
+    """Train the network from ``start`` on ``n_labels`` labelled images; return a ``Run``.
+
+    The seed sets the start (pre-trained stack, random weights, output layer), the
+    labelled subset and the order of the mini-batches. Every run takes the same SGD
+    steps (``FINE_TUNE``): with few labels an epoch is a few steps only, so ``epochs``
+    defaults to as many as give the same number of steps as 30 epochs on all images.
+    ``track_test`` records the test accuracy after every epoch (costly for thousands
+    of tiny epochs; otherwise it is measured once at the end).
+    """
+    X_train, X_test, y_train, y_test = _digits()
+    idx = label_subset(n_labels, seed)
+    settings = dict(FINE_TUNE)
+    if epochs is None:
+        full_steps = FINE_TUNE["epochs"] * int(np.ceil(len(y_train) / FINE_TUNE["batch_size"]))
+        steps_per_epoch = int(np.ceil(len(idx) / FINE_TUNE["batch_size"]))
+        epochs = int(np.ceil(full_steps / steps_per_epoch))
+    settings["epochs"] = epochs
+    model = make_network(start, seed)
+    val = dict(X_val=X_test, y_val=y_test) if track_test else {}
+    history = model.fit(X_train[idx], y_train[idx], seed=seed, **val, **settings)
+    if history.diverged:
+        accuracy = float("nan")
+    elif track_test:
+        accuracy = history.val_accuracy[-1]
+    else:
+        accuracy = model.score(X_test, y_test)
+    return Run(start=start, seed=seed, n_labels=len(idx), history=history, test_accuracy=accuracy)
+
+
+@lru_cache(maxsize=4)
+def compare_starts(seeds=SEEDS):
+    """Every start of ``STARTS`` fine-tuned on all labels, once per seed: {start: [Run, ...]}."""
+    return {start: [fine_tune(start, s) for s in seeds] for start in STARTS}
+
+
+def epochs_to_reach(history, target):
+    """The first epoch after which the test accuracy is at least ``target`` (None: never)."""
+    for epoch, accuracy in zip(history.epoch, history.val_accuracy):
+        if accuracy >= target:
+            return epoch
+    return None
+
+
+def summary_table(runs, target=0.9):
+    """Per start: mean, min and max final test accuracy, and epochs to reach ``target``.
+
+    ``runs`` is what ``compare_starts`` returns. Returns a list of dicts with ``start``,
+    ``label``, ``mean``, ``low``, ``high`` and ``epochs_to_target`` (a list, None where a
+    run never got there).
+    """
+    rows = []
+    for start, group in runs.items():
+        accs = np.array([r.test_accuracy for r in group])
+        rows.append(
+            {
+                "start": start,
+                "label": STARTS[start],
+                "mean": float(np.mean(accs)),
+                "low": float(np.min(accs)),
+                "high": float(np.max(accs)),
+                "epochs_to_target": [epochs_to_reach(r.history, target) for r in group],
+            }
+        )
+    return rows
+
+
+#: The label budgets of the few-labels study (None = all 1347 training labels).
+BUDGETS = (50, 100, 300, None)
+BUDGET_STARTS = ("dbn", "xavier")
+
+
+@lru_cache(maxsize=4)
+def label_budget_study(budgets=BUDGETS, starts=BUDGET_STARTS, seeds=SEEDS):
+    """Final test accuracy per (start, budget), one number per seed.
+
+    Returns {"budgets": [n, ...], start: {n: [accuracy per seed]}}. Pre-training always
+    uses every training image (without labels); only fine-tuning is limited to the budget.
+    The full budget reuses ``compare_starts``.
+    """
+    n_all = len(_digits()[2])
+    full = compare_starts(tuple(seeds))
+    result = {"budgets": [n_all if b is None else int(b) for b in budgets]}
+    for start in starts:
+        result[start] = {}
+        for b in budgets:
+            if b is None or b >= n_all:
+                runs = full[start]
+            else:
+                runs = [fine_tune(start, s, n_labels=b, track_test=False) for s in seeds]
+            result[start][n_all if b is None else int(b)] = [r.test_accuracy for r in runs]
+    return result
+
+
+# --- pictures ----------------------------------------------------------------------------------
+
+
+def draw_tower(ax, layer_sizes, training, names=None):
+    """The lecture's stacking picture for one step: layers as bars, weights as lines.
+
+    ``training`` is the index (0-based) of the RBM being trained at this step: its
+    connections are red; those below are grey (trained, frozen, used only to compute the
+    features fed upward); those above are not drawn yet.
+    """
+    n = len(layer_sizes)
+    names = names or ["x"] + [f"h{l}" for l in range(1, n)]
+    for l, size in enumerate(layer_sizes):
+        active = l <= training + 1
+        ax.add_patch(_rect(l, active, l in (training, training + 1)))
+        ax.text(1.08, l, f"{names[l]} ({size})", va="center", ha="left", fontsize=8,
+                color="k" if active else "0.6")
+    xs = np.linspace(-0.9, 0.9, 7)
+    for l in range(min(training + 1, n - 1)):
+        color, width = ("#d62728", 1.2) if l == training else ("0.6", 0.6)
+        for x0 in xs:
+            for x1 in xs:
+                ax.plot([x0, x1], [l + 0.12, l + 0.88], color=color, lw=width * 0.5, alpha=0.6)
+    ax.set_xlim(-1.1, 2.1)
+    ax.set_ylim(-0.5, n - 0.5)
+    ax.axis("off")
+
+
+def _rect(l, active, highlighted):
+    from matplotlib.patches import FancyBboxPatch
+
+    face = "#fde0dd" if highlighted else ("#eeeeee" if active else "white")
+    edge = "#d62728" if highlighted else ("0.4" if active else "0.75")
+    return FancyBboxPatch((-1.0, l - 0.12), 2.0, 0.24, boxstyle="round,pad=0.02", fc=face, ec=edge, lw=1)
+
+
+def unit_pictures(dbn, layer, units):
+    """What hidden units of ``layer`` (1 = first) look for, drawn in pixel space.
+
+    Layer 1: each unit's weight vector (an 8x8 filter). Higher layers: the weighted
+    combination of the layer-1 filters, W1 @ W2 @ ... @ W_layer[:, j], a linear picture
+    that ignores the sigmoids in between (a rough but common view).
+    """
+    M = dbn.rbms[0].W
+    for rbm in dbn.rbms[1:layer]:
+        M = M @ rbm.W
+    return M[:, list(units)].T
+
+
+def top_activating(dbn, X, layer, unit, n=8):
+    """Indices of the ``n`` rows of X that switch ``unit`` of ``layer`` on most strongly."""
+    H = dbn.transform(X, layer)
+    return np.argsort(-H[:, unit], kind="stable")[:n]
