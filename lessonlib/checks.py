@@ -301,3 +301,98 @@ def check_unroll(func):
     if again is None or not np.array_equal(np.asarray(again.weights[-1]), out):
         failures.append("the same seed should give the same output layer")
     return _report(title, failures)
+
+
+# --- notebook 04: write your own Xavier and He ---------------------------------------------
+
+
+def _check_variance_init(func, title, expected_name, wrong):
+    """Shared checks of a learner's ``func(fan_in, fan_out, seed)``.
+
+    ``expected_name`` is the variance formula's label; ``wrong`` maps labels of likely
+    mistakes to their variance at the test shape (400, 100), for the hints.
+    """
+    fan_in, fan_out = 400, 100
+    W, problem = _call(func, fan_in, fan_out, 0)
+    if problem:
+        return _report(title, [problem])
+    W = np.asarray(W, dtype=np.float64) if W is not None else None
+    if W is None or W.shape != (fan_in, fan_out):
+        shape = None if W is None else W.shape
+        return _report(title, [f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"])
+    if not np.all(np.isfinite(W)):
+        return _report(title, ["the weights contain NaN or infinity"])
+    small, _ = _call(func, 3, 7, 0)
+    failures = []
+    if small is None or np.shape(small) != (3, 7):
+        failures.append(f"for fan_in=3, fan_out=7 expected shape (3, 7), got {np.shape(small) if small is not None else None}")
+    target = wrong[expected_name]
+    var = float(W.var())
+    std = math.sqrt(var)
+    # 40 000 draws: the sample variance is within about 1.5 % of the truth (normal or uniform)
+    if abs(float(W.mean())) > 4 * math.sqrt(target / W.size):
+        failures.append(f"the mean should be about 0, got {W.mean():.4f}")
+    if not abs(var - target) < 0.05 * target:
+        failures.append(
+            f"for fan_in={fan_in}, fan_out={fan_out} the variance should be {expected_name} = "
+            f"{target:.5f} (std {math.sqrt(target):.4f}), got variance {var:.5f} (std {std:.4f})"
+        )
+        for label, value in wrong.items():
+            if label != expected_name and abs(var - value) < 0.05 * value:
+                failures.append(f"that variance is {label}: {_INIT_HINTS.get(label, 'check the formula')}")
+                break
+        else:
+            if abs(std - target) < 0.05 * target:
+                failures.append(
+                    "your standard deviation equals the target variance: numpy's normal() and "
+                    "the uniform's limit take a standard deviation, so take the square root"
+                )
+    again, _ = _call(func, fan_in, fan_out, 0)
+    other, _ = _call(func, fan_in, fan_out, 1)
+    if again is None or not np.array_equal(np.asarray(again), W):
+        failures.append("the same seed must give the same weights (draw from np.random.default_rng(seed))")
+    elif other is not None and np.array_equal(np.asarray(other), W):
+        failures.append("a different seed should give different weights")
+    return _report(title, failures)
+
+
+_INIT_HINTS = {
+    "1/fan_in": "that is LeCun's (and the slide's 'Xavier'): Glorot averages fan-in and fan-out, He doubles it",
+    "2/fan_in": "that is He's variance, for ReLU networks",
+    "2/(fan_in + fan_out)": "that is Glorot (Xavier)'s variance",
+    "2/fan_out": "wrong fan: the forward signal is summed over fan_in inputs",
+    "1/fan_out": "wrong fan: the forward signal is summed over fan_in inputs",
+    "1/(fan_in + fan_out)": "the 2 in Glorot's 2/(fan_in + fan_out) is missing",
+}
+
+
+def _variances(fan_in=400, fan_out=100):
+    return {
+        "2/(fan_in + fan_out)": 2 / (fan_in + fan_out),
+        "2/fan_in": 2 / fan_in,
+        "1/fan_in": 1 / fan_in,
+        "2/fan_out": 2 / fan_out,
+        "1/fan_out": 1 / fan_out,
+        "1/(fan_in + fan_out)": 1 / (fan_in + fan_out),
+    }
+
+
+def check_xavier_init(func):
+    """Exercise of notebook 04: ``func(fan_in, fan_out, seed)`` returns Glorot (Xavier) weights.
+
+    Variance 2/(fan_in + fan_out) (Glorot & Bengio 2010, eq. 16), uniform in
+    +-sqrt(6/(fan_in + fan_out)) or normal: both pass. Checked on a (400, 100) draw: shape,
+    mean about 0, variance within 5 %, the same seed gives the same matrix and another
+    seed another one. A wrong answer is named (LeCun's 1/fan_in, He's 2/fan_in, the wrong
+    fan, std taken for variance).
+    """
+    return _check_variance_init(func, "Glorot (Xavier) initialization, Var(W) = 2/(fan_in + fan_out)",
+                                "2/(fan_in + fan_out)", _variances())
+
+
+def check_he_init(func):
+    """Exercise of notebook 04: ``func(fan_in, fan_out, seed)`` returns He weights N(0, 2/fan_in).
+
+    Checked as ``check_xavier_init``, with variance 2/fan_in (He et al. 2015).
+    """
+    return _check_variance_init(func, "He initialization, Var(W) = 2/fan_in", "2/fan_in", _variances())

@@ -33,3 +33,20 @@ def unroll(dbn, n_classes, seed):
         net.weights[layer] = rbm.W.copy()
         net.biases[layer] = rbm.hidden_bias.copy()
     return net
+
+
+def xavier_init(fan_in, fan_out, seed):
+    """Notebook 04: Glorot (Xavier) uniform, U(+-sqrt(6/(fan_in + fan_out))).
+
+    A uniform on [-r, r] has variance r**2 / 3, so r = sqrt(6/(fan_in + fan_out)) gives
+    the variance 2/(fan_in + fan_out).
+    """
+    rng = np.random.default_rng(seed)
+    limit = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-limit, limit, size=(fan_in, fan_out))
+
+
+def he_init(fan_in, fan_out, seed):
+    """Notebook 04: He normal, N(0, 2/fan_in); the standard deviation is sqrt(2/fan_in)."""
+    rng = np.random.default_rng(seed)
+    return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
