@@ -288,16 +288,16 @@ def bench_notebooks(paths, repeats=1, timeout=600, baseline=True):
 
     with tempfile.TemporaryDirectory(prefix="bench-notebooks-") as tmp:
         tmp = Path(tmp)
-        copies = []
+        copies, folders = [], {}
         for path in paths:
-            # copy the notebook's whole folder once per folder, so relative paths work
-            folder = tmp / f"{len({c.parent for c in copies})}_{Path(path).parent.name}"
-            target = folder / Path(path).name
-            if not folder.exists():
+            # copy each notebook's whole folder once, so that relative paths still work
+            source = Path(path).resolve().parent
+            if source not in folders:
+                folders[source] = tmp / f"{len(folders)}_{source.name}"
                 shutil.copytree(
-                    Path(path).parent, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+                    source, folders[source], ignore=shutil.ignore_patterns(".ipynb_checkpoints")
                 )
-            copies.append(target)
+            copies.append(folders[source] / Path(path).name)
         empty = tmp / "empty.ipynb"
         nbformat.write(_empty_notebook(), empty)
         base = (
@@ -1117,8 +1117,12 @@ def update_readme(results, readme=ROOT / "README.md"):
 SECTIONS = ("notebooks", "explorers", "training", "import")
 
 
+def _log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
 def run(
-    sections=SECTIONS, quick=False, repeats=None, notebook_repeats=None, notebooks=None, log=print
+    sections=SECTIONS, quick=False, repeats=None, notebook_repeats=None, notebooks=None, log=_log
 ):
     """Run the chosen sections; return a ``Results`` (``render`` makes the markdown)."""
     started = time.perf_counter()
@@ -1127,28 +1131,42 @@ def run(
     results.machine = machine_info()
     results.machine["date"] = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     summaries = {}
+
+    def loads(section, before):
+        section.notes.append(
+            f"load average (1, 5, 15 min): {before} before, {load_average()} after"
+        )
+
     if "import" in sections:
         log("== import time")
+        before = load_average()
         section, summaries["import"] = bench_import(repeats=1 if quick else max(repeats, 5))
+        loads(section, before)
         results.sections.append(section)
     if "training" in sections:
         log("== training speed (RBM, MLP) against scikit-learn")
+        before = load_average()
         secs, summaries["training"] = bench_training(quick=quick, repeats=repeats)
+        loads(secs[0], before)
         results.sections += secs
     if "explorers" in sections:
         log("== explorers")
+        before = load_average()
         section, summaries["explorers"] = bench_explorers(
             quick=quick, n_values=2 if quick else 5, passes=2 if quick else 4
         )
+        loads(section, before)
         results.sections.append(section)
     if "notebooks" in sections:
         log("== notebooks")
+        before = load_average()
         if notebooks is None:
             paths = [] if quick else notebook_paths()
         else:
             paths = [Path(p) for p in notebooks]
         nb_repeats = notebook_repeats or (1 if quick else 3)
         section, summaries["notebooks"] = bench_notebooks(paths, repeats=nb_repeats)
+        loads(section, before)
         results.sections.insert(0, section)
     results.targets = targets_table(summaries)
     results.machine["load_end"] = load_average()
