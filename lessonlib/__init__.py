@@ -3,6 +3,8 @@
 One module per idea of lecture 10-2 of "Deep Learning for Everyone" (모두를 위한 딥러닝):
 
 - ``lessonlib.init``: weight initializers by name (zeros ... Xavier, He, orthogonal)
+- ``lessonlib.lsuv``: LSUV, the data-dependent start (orthogonal, then unit variance)
+- ``lessonlib.experiments``: the grid of starts x activations of notebook 05
 - ``lessonlib.nn``: a small fully connected network with hand-written backprop
 - ``lessonlib.data``: the bundled 8x8 digits and generated toy data sets
 - ``lessonlib.plots`` and ``lessonlib.widgets``: the pictures and the sliders

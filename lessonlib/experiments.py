@@ -51,8 +51,8 @@ STARTS = {
 #: Starts that are a name of ``lessonlib.init`` with options.
 _FIXED = {"normal_0.01": ("normal", {"std": 0.01}), "normal_1": ("normal", {"std": 1.0})}
 
-#: The hidden non-linearities of the grid (columns).
-GRID_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
+#: The hidden non-linearities of the grid (columns), in the order of the paper's table.
+GRID_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 
 #: Below this test accuracy a run counts as "did not converge" (chance is 0.1).
 CHANCE_LIMIT = 0.2
@@ -415,6 +415,24 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
             "n_nc": sum(not r.converged for r in runs),
         })
     return rows
+
+
+def pre_activation_variances(name, activation, seed=0, **settings):
+    """Var(z_l) of every weight layer at the start, measured on the 450 test digits.
+
+    The network is the grid's (``settings`` override ``DEFAULTS``), started by ``name``;
+    LSUV and DBN see only training inputs, so this shows whether their scaling carries
+    over to data they were not fitted on. Returns a list of floats, first layer first.
+    """
+    options = _settings(settings)
+    X_train, X_test, _, y_test = _digits(options["n_train"])
+    model = build_model(
+        name, [X_train.shape[1], *options["hidden"], 10], activation, seed=seed, X=X_train,
+        slope=options["slope"], lsuv_batch=options["lsuv_batch"], dbn_epochs=options["dbn_epochs"],
+        dbn_lr=options["dbn_lr"],
+    )
+    with np.errstate(all="ignore"):
+        return [float(np.var(z)) for z in model.trace(X_test, y_test).pre]
 
 
 def format_accuracy(value):

@@ -123,3 +123,95 @@ def milestones(ax=None):
     ax.set_ylim(-1.6, 1.6)
     ax.axis("off")
     return ax
+
+
+# --- notebook 05: the grid of starts x activations beside the paper's table -----------------
+
+# The starts that only notebook 05 names (lessonlib.experiments.STARTS).
+COLORS.setdefault("normal_0.01", COLORS["normal"])
+COLORS.setdefault("normal_1", "#8c564b")
+COLORS.setdefault("lsuv", "#000000")
+
+
+def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, vmax=1.0, fontsize=8):
+    """Draw a table of accuracies: coloured where a value exists, grey (hatched) for n/c,
+    blank for cells not run. ``values`` is 2-D with NaN for n/c or not run; ``texts``
+    holds each cell's annotation ("" for blank, "n/c" for grey)."""
+    import matplotlib.pyplot as plt
+
+    values = np.asarray(values, dtype=np.float64)
+    cmap = plt.get_cmap("viridis")
+    norm = plt.Normalize(vmin, vmax)
+    n_rows, n_cols = values.shape
+    for i in range(n_rows):
+        for j in range(n_cols):
+            text = texts[i][j]
+            if np.isfinite(values[i, j]):
+                face = cmap(norm(values[i, j]))
+                ink = "white" if norm(values[i, j]) < 0.6 else "black"
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=face, edgecolor="white", lw=1.5))
+            elif text and text != "–":
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor="0.85", edgecolor="white", lw=1.5, hatch="///"))
+                ink = "0.2"
+            else:
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor="white", edgecolor="0.9", lw=1.0))
+                ink = "0.5"
+            if text == "–":
+                ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=fontsize, color="0.6")
+            elif text:
+                ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=fontsize, color=ink,
+                        bbox=dict(facecolor="0.85", edgecolor="none", pad=1) if not np.isfinite(values[i, j]) else None)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks(np.arange(n_cols) + 0.5)
+    ax.set_xticklabels(col_labels, fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(n_rows) + 0.5)
+    ax.set_yticklabels(row_labels, fontsize=9)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title, fontsize=10, pad=22)
+    ax.set_aspect(0.5)  # every table drawn here has the same cell shape
+    ax.set_anchor("N")
+    return plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+
+
+def grid_heatmap(ax, grid, title=None):
+    """The grid of ``lessonlib.experiments.run_grid``: mean test accuracy per start and
+    activation, ± its standard deviation over the seeds; "n/c" (grey) where no seed
+    converged, "k/n n/c" under the value where some did not; blank where not run.
+    Returns a ScalarMappable for a colour bar."""
+    from lessonlib import experiments
+
+    mean, std, n_nc, n = grid.matrix()
+    texts = []
+    for i in range(len(grid.inits)):
+        row = []
+        for j in range(len(grid.activations)):
+            if n[i, j] == 0:
+                row.append("–")  # not run (e.g. DBN for a non-sigmoid activation)
+            elif not np.isfinite(mean[i, j]):
+                row.append("n/c")
+            else:
+                text = f"{mean[i, j]:.2f} ± {std[i, j]:.2f}"
+                row.append(text + (f"\n{n_nc[i, j]}/{n[i, j]} n/c" if n_nc[i, j] else ""))
+        texts.append(row)
+    rows = [experiments.label(name) for name in grid.inits]
+    cols = [a.replace("leaky_relu", "leaky ReLU").replace("relu", "ReLU") for a in grid.activations]
+    seeds = len(grid.seeds)
+    title = title or f"ours: 8×8 digits, test accuracy (mean ± sd over {seeds} seeds)"
+    return _accuracy_cells(ax, mean, texts, rows, cols, title)
+
+
+def paper_table(ax, table=None):
+    """Mishkin & Matas (2015), Table 3 as quoted in ``experiments.PAPER_TABLE``: CIFAR-10
+    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey."""
+    from lessonlib import experiments
+
+    table = table or experiments.PAPER_TABLE
+    names = list(table["rows"])
+    values = np.array([[np.nan if v is None else v / 100 for v in table["rows"][r]] for r in names])
+    texts = [["n/c" if v is None else f"{v}" for v in table["rows"][r]] for r in names]
+    return _accuracy_cells(ax, values, texts, names, table["columns"],
+                           "Mishkin & Matas 2015: CIFAR-10, FitNet4 (%)", fontsize=9)

@@ -131,3 +131,32 @@ def test_depth_study_rows():
     assert all(len(r["accuracies"]) == 1 for r in rows)
     with pytest.raises(ValueError, match="depths"):
         ex.depth_study(depths=(0,), **TINY)
+
+
+def test_pre_activation_variances_show_lsuv_scaling_on_unseen_digits():
+    lsuv = ex.pre_activation_variances("lsuv", "relu", seed=0, hidden=(32,) * 4)
+    small = ex.pre_activation_variances("normal_0.01", "relu", seed=0, hidden=(32,) * 4)
+    assert len(lsuv) == 5
+    assert all(0.7 < v < 1.4 for v in lsuv)  # fitted on training digits, close on test digits
+    assert small[-1] < 1e-12  # N(0, 0.01²): the signal vanishes layer by layer
+
+
+def test_heatmap_and_paper_table_draw_every_cell():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lessonlib import plots
+
+    grid = ex.run_grid(inits=["zeros", "glorot_uniform", "dbn"], activations=["tanh", "sigmoid"], seeds=[0], **TINY)
+    fig, (a, b) = plt.subplots(1, 2)
+    plots.grid_heatmap(a, grid)
+    plots.paper_table(b)
+    ours = [t.get_text() for t in a.texts]
+    paper = [t.get_text() for t in b.texts]
+    plt.close(fig)
+    assert len(ours) == 6 and ours.count("n/c") >= 2 and "–" in ours  # dbn x tanh: not run
+    assert any(" ± " in t for t in ours)
+    assert len(paper) == 15 and paper.count("n/c") == 4 and "93" in paper
+    assert [t.get_text() for t in a.get_yticklabels()] == ["all zeros", "Glorot uniform", "DBN pre-training"]
