@@ -18,6 +18,7 @@ Run only these:  python -m pytest tests/browser -p no:nbval  (or -m browser)
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from textwrap import dedent
 
@@ -72,14 +73,21 @@ def check_explorers(notebook, minimum=0):
 
 @pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
 def test_notebook_runs_in_jupyterlab(lab, name):
+    start = time.monotonic()
     notebook = lab(f"notebooks/{name}")
+    opened = time.monotonic()
     try:
         state = notebook.run_all()
+        ran = time.monotonic()
         problems = notebook.problems(state)
         assert not problems, f"{name} shows problems in JupyterLab:\n  " + "\n  ".join(problems)
         check_explorers(notebook)
         problems = notebook.problems(notebook.state())
         assert not problems, f"{name} after moving sliders:\n  " + "\n  ".join(problems)
+        notebook.console.append(
+            f"timing: opened in {opened - start:.1f} s, ran all cells in {ran - opened:.1f} s,"
+            f" sliders in {time.monotonic() - ran:.1f} s"
+        )
     finally:
         notebook.screenshot()
 
