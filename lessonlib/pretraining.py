@@ -191,7 +191,7 @@ def summary_table(runs, target=0.9):
 
 
 #: The label budgets of the few-labels study (None = all 1347 training labels).
-BUDGETS = (50, 100, 300, None)
+BUDGETS = (50, 300, None)
 BUDGET_STARTS = ("dbn", "xavier")
 
 
@@ -270,3 +270,56 @@ def top_activating(dbn, X, layer, unit, n=8):
     """Indices of the ``n`` rows of X that switch ``unit`` of ``layer`` on most strongly."""
     H = dbn.transform(X, layer)
     return np.argsort(-H[:, unit], kind="stable")[:n]
+
+
+def stacking_figure(dbn, x):
+    """The lecture's three stacking pictures, drawn from the real, trained RBMs.
+
+    One column per RBM: on top the layers (the RBM being trained in red, the frozen ones
+    below in grey); below, for one image ``x``, what this RBM is given as its data, its
+    hidden probabilities p(h | v) (forward), and its reconstruction p(v | h) (backward).
+    Vectors of 100 values are drawn as 10x10 squares.
+    """
+    import matplotlib.pyplot as plt
+
+    from lessonlib.plots import image_grid
+
+    inputs = dbn.layer_inputs(np.asarray(x, dtype=np.float64)[None, :])
+    fig = plt.figure(figsize=(10, 4.6))
+    grid = fig.add_gridspec(2, 9, height_ratios=[1.5, 1], hspace=0.35, wspace=0.25,
+                            left=0.02, right=0.98, top=0.9, bottom=0.03)
+    for l, rbm in enumerate(dbn.rbms):
+        tower = fig.add_subplot(grid[0, 3 * l : 3 * l + 3])
+        draw_tower(tower, dbn.layer_sizes, training=l)
+        tower.set_title(f"step {l + 1}: train RBM {l + 1} ({rbm.n_visible}-{rbm.n_hidden})", fontsize=9)
+        v = inputs[l]
+        pictures = [(v, "its data" if l else "its data: x"), (rbm.forward(v), "forward p(h|v)"),
+                    (rbm.backward(rbm.forward(v)), "backward p(v|h)")]
+        for k, (values, title) in enumerate(pictures):
+            ax = fig.add_subplot(grid[1, 3 * l + k])
+            side = int(round(np.sqrt(values.shape[1])))
+            shape = (side, values.shape[1] // side)
+            image_grid(ax, values, shape=shape, ncols=1, cmap="gray_r", vmin=0, vmax=1)
+            ax.set_title(title, fontsize=8)
+    return fig
+
+
+def filters_figure(dbn, n_units=24):
+    """What the first ``n_units`` units of each hidden layer look for, in pixel space.
+
+    Layer 1: the weight vectors (filters). Layers 2 and 3: the weighted combinations of
+    the layer-1 filters (``unit_pictures``). Red is a positive weight, blue a negative one.
+    """
+    import matplotlib.pyplot as plt
+
+    from lessonlib.plots import image_grid
+
+    fig, axes = plt.subplots(1, dbn.n_rbms, figsize=(10, 3.3))
+    for l, ax in enumerate(axes, start=1):
+        pictures = unit_pictures(dbn, l, range(n_units))
+        scale = np.abs(pictures).max(axis=1, keepdims=True)
+        image_grid(ax, pictures / np.where(scale > 0, scale, 1.0), ncols=6, cmap="RdBu_r", vmin=-1, vmax=1)
+        what = "filters (weights)" if l == 1 else "combined layer-1 filters"
+        ax.set_title(f"layer {l}: {what}", fontsize=9)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.03, wspace=0.1)
+    return fig

@@ -77,3 +77,18 @@ def test_draw_tower_without_warnings():
         P.draw_tower(ax, P.LAYERS, training=step)
     assert len(axes[2].lines) > len(axes[0].lines)
     plt.close(fig)
+
+
+def test_stacking_and_filter_figures_draw_without_warnings():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dbn = P.pretrained_dbn(0)
+    fig = P.stacking_figure(dbn, P.digits()[0][0])
+    assert len(fig.axes) == 3 + 9
+    plt.close(fig)
+    fig = P.filters_figure(dbn, n_units=12)
+    assert len(fig.axes) == 3
+    plt.close(fig)
