@@ -117,3 +117,16 @@ def test_bad_inputs_are_rejected(batch):
         L.lsuv(model, X[:1])
     with pytest.raises(ValueError, match="MLP"):
         L.lsuv("not a model", X)
+
+
+@pytest.mark.parametrize("fan_in, fan_out", [(64, 32), (32, 64), (10, 1), (1, 10), (7, 7)])
+def test_orthogonal_start_has_orthonormal_columns_or_rows(fan_in, fan_out):
+    from lessonlib.init import initialize
+
+    W = initialize("orthogonal", fan_in, fan_out, 0)
+    if fan_in >= fan_out:  # columns orthonormal, as documented
+        np.testing.assert_allclose(W.T @ W, np.eye(fan_out), atol=1e-12)
+    else:  # rows orthonormal
+        np.testing.assert_allclose(W @ W.T, np.eye(fan_in), atol=1e-12)
+    s = np.linalg.svd(W, compute_uv=False)
+    np.testing.assert_allclose(s, 1.0, atol=1e-12)
