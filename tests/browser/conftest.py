@@ -27,10 +27,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from labharness import chromium_path, in_ci, missing_requirements, require_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
-HOW_TO_ENABLE = "apt-get install chromium && python -m pip install -r requirements-dev.txt"
 CHROMIUM_ARGS = [
     "--disable-gpu",
     "--disable-dev-shm-usage",
@@ -49,34 +49,9 @@ RUN_SECONDS = float(os.environ.get("BROWSER_RUN_SECONDS", "240"))
 REDRAW_SECONDS = 30.0
 
 
-def in_ci():
-    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def chromium_path():
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def missing_requirements():
-    """What the browser tests need and this machine lacks (an empty list if nothing)."""
-    missing = []
-    if not chromium_path():
-        missing.append("chromium")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        missing.append("playwright")
-    return missing
-
-
 @pytest.fixture(scope="module")
 def browser_requirements():
-    missing = missing_requirements()
-    if missing:
-        message = f"browser tests need {' and '.join(missing)}: {HOW_TO_ENABLE}"
-        if in_ci():
-            pytest.fail(f"CI=true but {message}", pytrace=False)
-        pytest.skip(message)
+    require_browser(missing_requirements(), in_ci())
 
 
 # -- the JupyterLab server ----------------------------------------------------------------
