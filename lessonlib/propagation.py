@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 
 import ipywidgets
 import numpy as np
-
 from matplotlib.colors import PowerNorm
 
 from lessonlib import init as _init
