@@ -42,9 +42,9 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 SERVER_START_SECONDS = 90
-#: Longest a whole notebook may take to run in the browser (the slowest lesson runs in
-#: well under a minute on a 2-core machine).
-RUN_SECONDS = float(os.environ.get("BROWSER_RUN_SECONDS", "240"))
+#: Longest a whole notebook may take to run in the browser: a bound, not the expected time
+#: (03, the slowest lesson, ran all cells in 3 minutes on a busy 2-core machine).
+RUN_SECONDS = float(os.environ.get("BROWSER_RUN_SECONDS", "480"))
 #: Longest a redraw after a slider move may take.
 REDRAW_SECONDS = 30.0
 
