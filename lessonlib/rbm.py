@@ -48,6 +48,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from lessonlib.nn import sigmoid  # the same overflow-free sigmoid as the networks
 from lessonlib.seeding import make_rng
 
 #: The largest layer ``log_partition`` will enumerate (2**20 states).
@@ -55,11 +56,6 @@ MAX_ENUMERATE = 20
 #: ``fit(track_likelihood="auto")`` tracks the exact log-likelihood up to this size.
 AUTO_TRACK = 14
 _CHUNK = 4096  # states per block when enumerating, so 2**20 states never sit in memory at once
-
-
-def sigmoid(z):
-    """1 / (1 + exp(-z)), written through tanh so large |z| cannot overflow."""
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 def softplus(z):
