@@ -37,13 +37,31 @@ def test_pretrained_dbn_is_cached_and_timed():
     assert P.pretrain_seconds(0) > 0
 
 
-def test_fine_tune_few_labels_takes_the_same_number_of_steps():
+def test_fine_tune_few_labels_takes_the_fixed_number_of_steps_and_fits_them():
     run = P.fine_tune("dbn", seed=0, n_labels=40, track_test=False)
     assert run.n_labels == 40 and not run.history.val_accuracy
     steps = (len(run.history.epoch) - 1) * int(np.ceil(40 / P.FINE_TUNE["batch_size"]))
-    full = P.FINE_TUNE["epochs"] * int(np.ceil(1347 / P.FINE_TUNE["batch_size"]))
-    assert full <= steps < full + 2
+    assert P.FEW_LABEL_STEPS <= steps < P.FEW_LABEL_STEPS + 2
+    assert run.history.accuracy[-1] == 1.0  # every labelled image is fitted by the end
     assert 0.5 < run.test_accuracy <= 1.0
+
+
+def test_stuck_starts_stay_at_chance_with_loss_ln10():
+    for start in P.STUCK_STARTS:
+        run = P.fine_tune(start, seed=0, epochs=3)
+        assert max(run.history.val_accuracy) < 0.15
+        assert abs(run.history.loss[-1] - np.log(10)) < 0.05
+
+
+def test_compare_starts_is_cached_whatever_the_spelling(monkeypatch):
+    calls = []
+    monkeypatch.setattr(P, "fine_tune", lambda start, seed, epochs=None: calls.append((start, seed, epochs)))
+    P._compare_starts.cache_clear()
+    first = P.compare_starts((7, 8), (9,))
+    assert P.compare_starts([7, 8], stuck_seeds=[9]) is first
+    assert sorted(calls) == sorted([("dbn", 7, None), ("dbn", 8, None), ("xavier", 7, None), ("xavier", 8, None),
+                                    ("normal", 9, P.STUCK_EPOCHS), ("zeros", 9, P.STUCK_EPOCHS)])
+    P._compare_starts.cache_clear()
 
 
 def test_epochs_to_reach_and_summary_table():
@@ -53,6 +71,7 @@ def test_epochs_to_reach_and_summary_table():
     run = P.Run("zeros", 0, 10, h, 0.95)
     rows = P.summary_table({"zeros": [run, run]}, target=0.9)
     assert rows[0]["mean"] == pytest.approx(0.95) and rows[0]["epochs_to_target"] == [2, 2]
+    assert rows[0]["epochs"] == 3
 
 
 def test_unit_pictures_and_top_activating():
