@@ -355,12 +355,15 @@ def _verdict(r):
     return line
 
 
-def signal_variance_ratio(depth=30, width=500, seed=0, batch=500):
+def signal_variance_ratio(depth=30, width=100, seed=0, batch=50):
     """Var(z_depth) with Var(W) = 1/fan_in divided by the same with 2/fan_in, in a ReLU net.
 
     He et al. (2015): each ReLU layer halves E[z^2] unless Var(W) = 2/fan_in makes up
     for it, so the ratio should be close to (1/2)**depth (for the variance; the standard
-    deviation's ratio is its square root, (1/sqrt 2)**depth).
+    deviation's ratio is its square root, (1/sqrt 2)**depth). The two networks share
+    their random draws (He's weights are LeCun's times sqrt 2) and a ReLU network without
+    biases is positively homogeneous, so the ratio is exactly 2**-depth up to rounding
+    at any width and batch size: a small network shows it as well as a big one.
     """
     run = lambda name: propagate(width, depth, "relu", name, seed=seed, batch=batch)  # noqa: E731
     lecun, he = run("lecun_normal"), run("he_normal")
@@ -382,25 +385,51 @@ def standardized_digits(seed=0):
     return (X_train - mean) / std, (X_test - mean) / std, y_train, y_test
 
 
+def balanced_digits(per_class=25, seed=0):
+    """``standardized_digits`` cut down to the first ``per_class`` training and the first
+    ``per_class`` test digits of each class (in the split's order).
+
+    With every class equally frequent, a network that has learned nothing but the class
+    frequencies still has a loss of exactly ln 10 and an accuracy of exactly 0.1, so a
+    stalled run reads as such. Returns (X_train, X_test, y_train, y_test).
+    """
+    per_class = _check_int(per_class, "per_class", 1, 130)
+    X_train, X_test, y_train, y_test = standardized_digits(seed=seed)
+
+    def pick(y):
+        return np.sort(np.concatenate([np.flatnonzero(y == k)[:per_class] for k in range(10)]))
+
+    train, test = pick(y_train), pick(y_test)
+    return X_train[train], X_test[test], y_train[train], y_test[test]
+
+
 def deep_relu_runs(
     inits=("lecun_normal", "he_normal"),
     seeds=(0, 1, 2),
     depth=30,
     width=32,
-    epochs=5,
+    epochs=20,
     lr=0.005,
     momentum=0.9,
     batch_size=32,
+    per_class=25,
 ):
     """Train a ``depth``-layer ReLU MLP on the digits from each initializer and seed.
 
-    The network is 64 -> width x (depth - 1) -> 10: ``depth`` weight layers. Returns
+    The network is 64 -> width x (depth - 1) -> 10: ``depth`` weight layers. It trains
+    on ``per_class`` digits of each class and is tested on ``per_class`` other digits of
+    each class (``balanced_digits``; the default 25 gives 250 and 250). Returns
     ``{init: [History, ...]}`` in the order of ``seeds`` (training loss and test
     accuracy per epoch; epoch 0 is before training).
+
+    The defaults keep the run to a few seconds: 250 examples are enough to see one start
+    stall and the other learn, and they keep every matrix product small (numpy's BLAS
+    splits larger products over threads, which for matrices this size costs more than
+    it saves).
     """
     from lessonlib.nn import MLP
 
-    X_train, X_test, y_train, y_test = standardized_digits()
+    X_train, X_test, y_train, y_test = balanced_digits(per_class)
     runs = {}
     for name in inits:
         runs[name] = []
@@ -449,8 +478,10 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
     return lines
 
 
-def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=256, depth=10, seed=0):
+def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, depth=10, seed=0, batch=50):
     """One panel per starting point: per-layer histograms (``plot_layer_histograms``).
+
+    Each layer's histogram counts ``batch`` x ``width`` values (5000 by default).
 
     Returns (figure, [(label, Propagation), ...]); the figure is a pyplot figure, so a
     notebook cell ends with ``plt.show()``.
@@ -460,7 +491,7 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=256, dept
     fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.6), layout="constrained")
     results = []
     for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
-        r = propagate(width, depth, activation, name, seed=seed, init_options=options)
+        r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
         plot_layer_histograms(ax, r, kind, legend=ax is np.atleast_1d(axes)[0])
         ax.set_title(label, fontsize=9)
         ax.set_yticks([])
@@ -501,7 +532,7 @@ class PropagationExplorer(widgets.FigureExplorer):
     """
 
     def __init__(self, width=100, depth=10, activation="tanh", init="glorot_uniform",
-                 scale=1.0, seed=0, max_width=256, max_depth=50, batch=128, bins=50, dpi=72):
+                 scale=1.0, seed=0, max_width=256, max_depth=50, batch=50, bins=50, dpi=72):
         controls = {
             "width": widgets.slider("fan-in (width)", 1, max_width, width),
             "seed": widgets.slider("seed", 0, 20, seed),
