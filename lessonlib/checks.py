@@ -54,6 +54,50 @@ def _call(func, *args):
         return None, f"calling it raised {type(exc).__name__}: {exc}"
 
 
+# --- notebook 00: is this environment ready? ---------------------------------------------
+
+#: What the series needs, with the oldest versions it is tested with (Colab's, 2026).
+REQUIREMENTS = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "7.7"}
+
+
+def _version_tuple(text):
+    parts = []
+    for piece in text.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
+
+
+def check_environment():
+    """Verdict on this Python environment: Python >= 3.10, the libraries, the data.
+
+    Prints no version numbers, so every machine that is ready shows the same text.
+    """
+    import importlib
+    import sys
+
+    failures = []
+    if sys.version_info < (3, 10):
+        failures.append(f"Python 3.10 or newer is needed, this is {sys.version.split()[0]}")
+    for name, oldest in REQUIREMENTS.items():
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            failures.append(f"{name} is not installed: run  python -m pip install -r requirements.txt")
+            continue
+        if _version_tuple(module.__version__) < _version_tuple(oldest):
+            failures.append(f"{name} {module.__version__} is older than {oldest}: please upgrade it")
+    try:
+        from lessonlib.data import load_digits
+
+        X, _ = load_digits()
+        if X.shape != (1797, 64):
+            failures.append(f"the digits have shape {X.shape}, expected (1797, 64)")
+    except Exception as exc:  # report, never crash the start page
+        failures.append(f"the bundled digits did not load: {exc}")
+    return _report("Python, numpy, matplotlib, ipywidgets and the bundled data are ready", failures)
+
+
 # --- notebook 01: break the symmetry ---------------------------------------------------------
 
 
@@ -104,50 +148,6 @@ def check_small_random_init(func):
     return _report(title, failures)
 
 
-# --- notebook 00: is this environment ready? ---------------------------------------------
-
-#: What the series needs, with the oldest versions it is tested with (Colab's, 2026).
-REQUIREMENTS = {"numpy": "1.24", "matplotlib": "3.7", "ipywidgets": "7.7"}
-
-
-def _version_tuple(text):
-    parts = []
-    for piece in text.split(".")[:3]:
-        digits = "".join(ch for ch in piece if ch.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
-
-
-def check_environment():
-    """Verdict on this Python environment: Python >= 3.10, the libraries, the data.
-
-    Prints no version numbers, so every machine that is ready shows the same text.
-    """
-    import importlib
-    import sys
-
-    failures = []
-    if sys.version_info < (3, 10):
-        failures.append(f"Python 3.10 or newer is needed, this is {sys.version.split()[0]}")
-    for name, oldest in REQUIREMENTS.items():
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            failures.append(f"{name} is not installed: run  python -m pip install -r requirements.txt")
-            continue
-        if _version_tuple(module.__version__) < _version_tuple(oldest):
-            failures.append(f"{name} {module.__version__} is older than {oldest}: please upgrade it")
-    try:
-        from lessonlib.data import load_digits
-
-        X, _ = load_digits()
-        if X.shape != (1797, 64):
-            failures.append(f"the digits have shape {X.shape}, expected (1797, 64)")
-    except Exception as exc:  # report, never crash the start page
-        failures.append(f"the bundled digits did not load: {exc}")
-    return _report("Python, numpy, matplotlib, ipywidgets and the bundled data are ready", failures)
-
-
 # --- notebook 02: the RBM's forward pass p(h | v) --------------------------------------------
 
 
@@ -191,60 +191,6 @@ def check_hidden_probabilities(func):
         worst = float(np.max(np.abs(result - expected)))
         hints.append(f"values differ from sigmoid(V @ W + c) by up to {worst:.3g}")
     return _report(title, hints)
-
-
-# --- notebook 05: LSUV's rescaling step for one layer -----------------------------------------
-
-
-def check_lsuv_rescale(func):
-    """Exercise of notebook 05: ``func(W, A)`` returns W rescaled so that A @ W has variance 1.
-
-    W has shape (fan_in, fan_out), A (n, fan_in) holds the layer's inputs on a batch. The
-    answer is W / sqrt(Var(A @ W)), the variance taken over the whole batch of outputs
-    (``lessonlib.lsuv.rescale``). Checked on two layers of different scale: the shape,
-    unit output variance, and that the result is W times one positive number; with hints
-    for the usual slips (dividing by the variance instead of its square root, measuring
-    the weights or the inputs instead of the output).
-    """
-    title = "LSUV's step: W / sqrt(Var(A @ W))"
-    rng = np.random.default_rng(5)
-    failures = []
-    for scale in (0.3, 4.0):
-        A = rng.random((200, 30))  # inputs in [0, 1] with a non-zero mean, like activations
-        W = rng.normal(0.0, scale, (30, 20))
-        result, problem = _call(func, W.copy(), A.copy())
-        if problem:
-            return _report(title, [problem])
-        try:
-            R = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError):
-            return _report(title, [f"expected an array of numbers, got {type(result).__name__}"])
-        if R.shape != W.shape:
-            return _report(title, [f"expected the shape of W, (30, 20), got {R.shape}"])
-        if not np.all(np.isfinite(R)):
-            return _report(title, ["the result contains NaN or infinity"])
-        factor = float(np.sum(R * W) / np.sum(W * W))
-        if not np.allclose(R, factor * W, rtol=1e-9, atol=1e-12) or factor <= 0:
-            return _report(title, ["LSUV only rescales: return W times one positive number, not new weights"])
-        var_out = float(np.var(A @ W))
-        got = float(np.var(A @ R))
-        if abs(got - 1.0) < 1e-6:
-            continue
-        failures.append(f"Var(A @ W_new) should be 1, got {got:.4f}")
-        hints = {
-            "you divided by the variance: divide by its square root, the standard deviation": 1.0 / var_out,
-            "you multiplied by the output's standard deviation: divide by it": math.sqrt(var_out),
-            "measure the variance of the layer's output A @ W, not of the weights": 1.0 / float(np.std(W)),
-            "measure the variance of the layer's output A @ W, not of its input A": 1.0 / float(np.std(A)),
-            "use the variance of all outputs together, not the mean of its square (the mean is not 0)": 1.0
-            / math.sqrt(float(np.mean((A @ W) ** 2))),
-        }
-        for hint, value in hints.items():
-            if abs(factor - value) < 1e-6 * value:
-                failures.append(hint)
-                break
-        return _report(title, failures)
-    return _report(title, failures)
 
 
 # --- notebook 03: unroll a pre-trained stack into a network ----------------------------------
@@ -396,3 +342,57 @@ def check_he_init(func):
     Checked as ``check_xavier_init``, with variance 2/fan_in (He et al. 2015).
     """
     return _check_variance_init(func, "He initialization, Var(W) = 2/fan_in", "2/fan_in", _variances())
+
+
+# --- notebook 05: LSUV's rescaling step for one layer -----------------------------------------
+
+
+def check_lsuv_rescale(func):
+    """Exercise of notebook 05: ``func(W, A)`` returns W rescaled so that A @ W has variance 1.
+
+    W has shape (fan_in, fan_out), A (n, fan_in) holds the layer's inputs on a batch. The
+    answer is W / sqrt(Var(A @ W)), the variance taken over the whole batch of outputs
+    (``lessonlib.lsuv.rescale``). Checked on two layers of different scale: the shape,
+    unit output variance, and that the result is W times one positive number; with hints
+    for the usual slips (dividing by the variance instead of its square root, measuring
+    the weights or the inputs instead of the output).
+    """
+    title = "LSUV's step: W / sqrt(Var(A @ W))"
+    rng = np.random.default_rng(5)
+    failures = []
+    for scale in (0.3, 4.0):
+        A = rng.random((200, 30))  # inputs in [0, 1] with a non-zero mean, like activations
+        W = rng.normal(0.0, scale, (30, 20))
+        result, problem = _call(func, W.copy(), A.copy())
+        if problem:
+            return _report(title, [problem])
+        try:
+            R = np.asarray(result, dtype=np.float64)
+        except (TypeError, ValueError):
+            return _report(title, [f"expected an array of numbers, got {type(result).__name__}"])
+        if R.shape != W.shape:
+            return _report(title, [f"expected the shape of W, (30, 20), got {R.shape}"])
+        if not np.all(np.isfinite(R)):
+            return _report(title, ["the result contains NaN or infinity"])
+        factor = float(np.sum(R * W) / np.sum(W * W))
+        if not np.allclose(R, factor * W, rtol=1e-9, atol=1e-12) or factor <= 0:
+            return _report(title, ["LSUV only rescales: return W times one positive number, not new weights"])
+        var_out = float(np.var(A @ W))
+        got = float(np.var(A @ R))
+        if abs(got - 1.0) < 1e-6:
+            continue
+        failures.append(f"Var(A @ W_new) should be 1, got {got:.4f}")
+        hints = {
+            "you divided by the variance: divide by its square root, the standard deviation": 1.0 / var_out,
+            "you multiplied by the output's standard deviation: divide by it": math.sqrt(var_out),
+            "measure the variance of the layer's output A @ W, not of the weights": 1.0 / float(np.std(W)),
+            "measure the variance of the layer's output A @ W, not of its input A": 1.0 / float(np.std(A)),
+            "use the variance of all outputs together, not the mean of its square (the mean is not 0)": 1.0
+            / math.sqrt(float(np.mean((A @ W) ** 2))),
+        }
+        for hint, value in hints.items():
+            if abs(factor - value) < 1e-6 * value:
+                failures.append(hint)
+                break
+        return _report(title, failures)
+    return _report(title, failures)

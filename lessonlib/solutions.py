@@ -19,11 +19,6 @@ def hidden_probabilities(V, W, c):
     return 1.0 / (1.0 + np.exp(-(V @ W + c)))
 
 
-def lsuv_rescale(W, A):
-    """Notebook 05: one LSUV step, W / sqrt(Var(A @ W)), so the layer's output has variance 1."""
-    return W / np.sqrt(np.var(A @ W))
-
-
 def unroll(dbn, n_classes, seed):
     """Notebook 03: the RBMs' weights and hidden biases as the hidden layers, a new output layer."""
     from lessonlib.nn import MLP
@@ -50,3 +45,8 @@ def he_init(fan_in, fan_out, seed):
     """Notebook 04: He normal, N(0, 2/fan_in); the standard deviation is sqrt(2/fan_in)."""
     rng = np.random.default_rng(seed)
     return rng.normal(0.0, np.sqrt(2.0 / fan_in), size=(fan_in, fan_out))
+
+
+def lsuv_rescale(W, A):
+    """Notebook 05: one LSUV step, W / sqrt(Var(A @ W)), so the layer's output has variance 1."""
+    return W / np.sqrt(np.var(A @ W))
