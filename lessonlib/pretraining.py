@@ -347,3 +347,28 @@ def filters_figure(dbn, n_units=24):
         ax.set_title(f"layer {l}: {what}", fontsize=9)
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.03, wspace=0.1)
     return fig
+
+
+def comparison_figure(runs, target=0.9):
+    """Test accuracy and training loss per epoch for every start of ``compare_starts``.
+
+    Thin lines are seeds, bold lines their median (``plots.curve_band``). The stuck starts
+    (zeros, N(0, 0.01²)) lie exactly on top of each other; the figure says so.
+    """
+    import matplotlib.pyplot as plt
+
+    from lessonlib.plots import curve_band
+
+    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    for start, group in runs.items():
+        label = STARTS[start] + (" (1 seed, 10 epochs)" if start in STUCK_STARTS else "")
+        curve_band(ax_acc, [r.history.val_accuracy for r in group], color=COLORS[start], label=label)
+        curve_band(ax_loss, [r.history.loss for r in group], color=COLORS[start])
+    ax_acc.axhline(target, color="k", ls=":", lw=1)
+    arrow = dict(arrowstyle="->")
+    ax_acc.annotate("zeros and N(0, 0.01²) overlap at 10 %", (5, 0.1), (5, 0.3), fontsize=8, arrowprops=arrow)
+    ax_loss.annotate("zeros and N(0, 0.01²) overlap at ln 10", (5, 2.3), (2, 1.4), fontsize=8, arrowprops=arrow)
+    ax_acc.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title="test accuracy (thin: seeds, bold: median)")
+    ax_loss.set(xlabel="epoch", ylabel="training loss", title="training loss")
+    ax_acc.legend(fontsize=8, loc="center right")
+    return fig

@@ -111,3 +111,9 @@ def test_stacking_and_filter_figures_draw_without_warnings():
     fig = P.filters_figure(dbn, n_units=12)
     assert len(fig.axes) == 3
     plt.close(fig)
+    runs = P.compare_starts()
+    fig = P.comparison_figure(runs)
+    acc_axes = fig.axes[0]
+    # one bold median line per start, labelled in the legend
+    assert len(acc_axes.get_legend().get_texts()) == len(runs)
+    plt.close(fig)
