@@ -12,7 +12,7 @@ shared machine makes every number noisy):
 - notebooks: every ``notebooks/NN_*.ipynb`` executed headless with nbclient in a fresh
   kernel, on a temporary copy (the repository's notebooks are never touched), and the
   total; an empty notebook gives the kernel start-up cost included in each number.
-- explorers: every subclass of ``lessonlib.widgets.FigureExplorer`` found in lessonlib's
+- explorers: every explorer listed in ``lessonlib.lessons.EXPLORERS`` (the notebooks')
   modules, built at its default sizes, then moved through a sweep of settings (each
   control through its range, one change at a time, as a person would). The time of one
   ``explorer.set(...)`` is a control change to a finished PNG. The first pass over the
@@ -351,7 +351,7 @@ def _epoch_explorer(quick):
     """Notebook 02's epoch slider: RBM(64, 100) trained 20 epochs with a snapshot each."""
     from lessonlib.data import binarize, digits_split
     from lessonlib.rbm import RBM
-    from lessonlib.rbm_explorer import EpochExplorer
+    from lessonlib.lessons.rbm_reconstruction import EpochExplorer
 
     X_train, X_test, _, _ = digits_split()
     V_train, V_test = binarize(X_train), binarize(X_test)
@@ -394,20 +394,18 @@ def lessonlib_modules():
 
 
 def discover_explorers():
-    """Every subclass of ``FigureExplorer`` defined in a lessonlib module, by name."""
-    from lessonlib.widgets import FigureExplorer
+    """Every explorer the notebooks show (``lessonlib.lessons.EXPLORERS``), by dotted name."""
+    from lessonlib.lessons import EXPLORERS, explorer_class
 
-    modules, errors = lessonlib_modules()
-    found = {}
-    for module in modules.values():
-        for name, obj in vars(module).items():
-            if (
-                inspect.isclass(obj)
-                and issubclass(obj, FigureExplorer)
-                and obj is not FigureExplorer
-                and obj.__module__ == module.__name__
-            ):
-                found[f"{obj.__module__}.{name}"] = obj
+    found, errors = {}, {}
+    for names in EXPLORERS.values():
+        for dotted in names:
+            try:
+                cls = explorer_class(dotted)
+            except Exception as exc:  # a module mid-edit must not stop the benchmark
+                errors[dotted] = f"{exc.__class__.__name__}: {exc}"
+                continue
+            found[f"{cls.__module__}.{cls.__name__}"] = cls
     return dict(sorted(found.items())), errors
 
 

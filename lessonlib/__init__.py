@@ -1,16 +1,27 @@
 """lessonlib: the tested machinery behind the notebook series "Initialize weights wisely".
 
-One module per idea of lecture 10-2 of "Deep Learning for Everyone" (모두를 위한 딥러닝):
+Two floors. Below, one module per concept of lecture 10-2 of "Deep Learning for
+Everyone" (모두를 위한 딥러닝), numpy first, importing nothing from above:
 
+- ``lessonlib.seeding``: the one door for randomness (seeds and their child streams)
+- ``lessonlib._validate``: the one door for checking inputs (clear errors, by name)
+- ``lessonlib.data``: the bundled 8x8 digits (and their standard split), toy data sets
 - ``lessonlib.init``: weight initializers by name (zeros ... Xavier, He, orthogonal)
-- ``lessonlib.lsuv``: LSUV, the data-dependent start (orthogonal, then unit variance)
-- ``lessonlib.experiments``: the grid of starts x activations of notebook 05
 - ``lessonlib.nn``: a small fully connected network with hand-written backprop
-- ``lessonlib.data``: the bundled 8x8 digits and generated toy data sets
-- ``lessonlib.plots`` and ``lessonlib.widgets``: the pictures and the sliders
-- ``lessonlib.checks``: automatic checks for the exercises
+- ``lessonlib.rbm``: the restricted Boltzmann machine, CD-k, exact likelihoods
+- ``lessonlib.dbn``: RBMs stacked, pre-trained greedily, unrolled into a network
+- ``lessonlib.lsuv``: LSUV, the data-dependent start (orthogonal, then unit variance)
+- ``lessonlib.propagation``: a signal through a deep network at its start, per layer
+- ``lessonlib.starts``: a network started by name (any initializer, LSUV or a DBN)
+- ``lessonlib.plots``: the series' colours and small figure helpers
+- ``lessonlib.widgets``: the explorer base class (controls + one persistent figure)
+- ``lessonlib.checks`` and ``lessonlib.solutions``: exercise checks and reference answers
 
-Every random draw takes an explicit seed (see ``lessonlib.seeding.make_rng``).
+Above, ``lessonlib.lessons``: one module per notebook, named after it (``start_here``,
+``zero_init``, ``rbm_reconstruction``, ``dbn_pretraining``, ``xavier_he``,
+``comparison``), holding that notebook's experiments, figures, explorers and caches.
+
+Every random draw takes an explicit seed (see ``lessonlib.seeding``).
 """
 
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ from importlib import resources
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.seeding import make_rng
 
 DIGITS_FILE = "digits.csv.gz"
@@ -101,6 +102,58 @@ def digits_split(test_fraction=0.25, seed=0):
     """``load_digits`` followed by ``train_test_split``: the series' standard benchmark."""
     X, y = load_digits()
     return train_test_split(X, y, test_fraction=test_fraction, seed=seed)
+
+
+@lru_cache(maxsize=4)
+def _split(seed):
+    parts = digits_split(seed=seed)
+    for part in parts:
+        part.setflags(write=False)
+    return parts
+
+
+def digits(n_train=None, seed=0):
+    """The series' standard split of the digits, optionally with fewer training images.
+
+    Returns (X_train, X_test, y_train, y_test): the first ``n_train`` training images of
+    ``digits_split(seed=seed)`` (all 1347 when None) and its 450 test images. The split
+    is computed once and cached; every call returns fresh copies, so a notebook may
+    change them freely.
+    """
+    seed = _validate.integer(seed, "seed", low=0)
+    X_train, X_test, y_train, y_test = _split(seed)
+    if n_train is not None:
+        n_train = _validate.integer(n_train, "n_train", low=1, high=len(y_train))
+        X_train, y_train = X_train[:n_train], y_train[:n_train]
+    return X_train.copy(), X_test.copy(), y_train.copy(), y_test.copy()
+
+
+def standardized_digits(seed=0):
+    """``digits`` with pixels centred per pixel and scaled by the overall std of the
+    training set (test set scaled with the training statistics): zero-mean inputs, as the
+    variance arguments of Glorot & Bengio and He et al. assume."""
+    X_train, X_test, y_train, y_test = digits(seed=seed)
+    mean = X_train.mean(axis=0)
+    std = X_train.std()
+    return (X_train - mean) / std, (X_test - mean) / std, y_train, y_test
+
+
+def balanced_digits(per_class=25, seed=0):
+    """``standardized_digits`` cut down to the first ``per_class`` training and the first
+    ``per_class`` test digits of each class (in the split's order).
+
+    With every class equally frequent, a network that has learned nothing but the class
+    frequencies still has a loss of exactly ln 10 and an accuracy of exactly 0.1, so a
+    stalled run reads as such. Returns (X_train, X_test, y_train, y_test).
+    """
+    per_class = _validate.integer(per_class, "per_class", low=1, high=130)
+    X_train, X_test, y_train, y_test = standardized_digits(seed=seed)
+
+    def pick(y):
+        return np.sort(np.concatenate([np.flatnonzero(y == k)[:per_class] for k in range(10)]))
+
+    train, test = pick(y_train), pick(y_test)
+    return X_train[train], X_test[test], y_train[train], y_test[test]
 
 
 def bars_and_stripes(n=3):

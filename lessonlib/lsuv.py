@@ -131,7 +131,7 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     tol, max_iter = _check_options(tol, max_iter)
     if not isinstance(model, MLP):
         raise ValueError(f"model must be a lessonlib.nn.MLP, got {type(model).__name__}")
-    X_batch = model._check_X(X_batch)
+    X_batch = model.check_inputs(X_batch, "X_batch")
     if X_batch.shape[0] < 2:
         raise ValueError("X_batch must hold at least 2 examples to measure a variance")
     report = LSUVReport(tol=tol, max_iter=max_iter)

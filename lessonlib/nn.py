@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.seeding import make_rng
 
@@ -231,17 +232,9 @@ class MLP:
 
     # --- input checks ---------------------------------------------------------------------
 
-    def _check_X(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        if X.ndim != 2 or X.shape[1] != self.layer_sizes[0]:
-            raise ValueError(
-                f"X must have shape (n_samples, {self.layer_sizes[0]}), got {X.shape}"
-            )
-        if X.shape[0] == 0:
-            raise ValueError("X must contain at least one sample")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or infinite values")
-        return X
+    def _check_X(self, X, name="X"):
+        return _validate.array(X, name, shape=(None, self.layer_sizes[0]),
+                               what=f"one row per example, {self.layer_sizes[0]} inputs")
 
     def _check_y(self, y, n):
         y = np.asarray(y)
@@ -258,6 +251,10 @@ class MLP:
                 f"got {y.min()}..{y.max()}"
             )
         return y
+
+    def check_inputs(self, X, name="X"):
+        """``X`` as a float64 array of shape (n_samples, n_inputs), or a clear ValueError."""
+        return self._check_X(X, name)
 
     # --- forward --------------------------------------------------------------------------
 
@@ -278,6 +275,10 @@ class MLP:
                 pre.append(z)
                 post.append(a)
         return pre, post
+
+    def pre_activations(self, X):
+        """The pre-activations z_l = a_{l-1} W_l + b_l of every layer for the inputs X."""
+        return self._forward(self._check_X(X))[0]
 
     def forward(self, X):
         """Output probabilities: shape (n, n_classes) for softmax, (n, 1) for binary."""

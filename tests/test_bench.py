@@ -72,11 +72,13 @@ def test_products_match_the_shapes_of_an_epoch(bench):
 
 
 def test_explorers_are_discovered_and_swept(bench):
-    from lessonlib.widgets import WaveDemo
+    from lessonlib.lessons import EXPLORERS
+    from lessonlib.lessons.start_here import WaveDemo
 
     found, errors = bench.discover_explorers()
     assert not errors
-    assert "lessonlib.widgets.WaveDemo" in found and "lessonlib.widgets.SeedExplorer" in found
+    assert "lessonlib.lessons.start_here.WaveDemo" in found and "lessonlib.lessons.zero_init.SeedExplorer" in found
+    assert len(found) == sum(len(v) for v in EXPLORERS.values())
     for cls in found.values():
         make, reason = bench.explorer_constructor(cls, quick=True)
         assert make is not None or "EXPLORER_FACTORIES" in reason

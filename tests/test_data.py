@@ -1,3 +1,4 @@
+
 import numpy as np
 import pytest
 
@@ -84,3 +85,15 @@ def test_binarize_and_one_hot():
     assert data.one_hot(np.array([0, 2]), 3).tolist() == [[1, 0, 0], [0, 0, 1]]
     with pytest.raises(ValueError, match="labels must be in 0..2"):
         data.one_hot(np.array([3]), 3)
+
+
+# --- the 30-layer experiment (He et al. 2015, fig. 3), seeded and small -----------------
+
+
+def test_balanced_digits_hold_every_class_equally_often():
+    X_train, X_test, y_train, y_test = data.balanced_digits(25)
+    assert X_train.shape == (250, 64) and X_test.shape == (250, 64)
+    assert np.bincount(y_train).tolist() == [25] * 10
+    assert np.bincount(y_test).tolist() == [25] * 10
+    with pytest.raises(ValueError, match="per_class"):
+        data.balanced_digits(0)

@@ -125,3 +125,39 @@ def test_bad_options_and_seeds():
         initialize("normal", 3, 3, -2)
     with pytest.raises(ValueError, match="value must be a finite"):
         initialize("constant", 3, 3, 0, value=float("nan"))
+
+
+# --- initializers: the formula table, including the gains, at the shapes used here -----
+
+
+@pytest.mark.parametrize(
+    "name, options, variance",
+    [
+        ("slide_xavier", {}, lambda i, o: 1 / i),
+        ("slide_he", {}, lambda i, o: 2 / i),
+        ("lecun_normal", {"gain": 5 / 3}, lambda i, o: (5 / 3) ** 2 / i),
+        ("glorot_normal", {"gain": init.gain("tanh")}, lambda i, o: 25 / 9 * 2 / (i + o)),
+        ("he_uniform", {"gain": init.gain("leaky_relu", 0.1)}, lambda i, o: 2 / (1 + 0.01) / i),
+        ("he_normal", {"gain": init.gain("relu")}, lambda i, o: 2 / i),
+        ("glorot_uniform", {"gain": init.gain("sigmoid")}, lambda i, o: 2 / (i + o)),
+    ],
+)
+def test_initializer_variances_with_gains(name, options, variance):
+    W = init.initialize(name, 500, 200, 3, **options)
+    assert init.variance(name, 500, 200, **options) == pytest.approx(variance(500, 200))
+    assert W.var() == pytest.approx(variance(500, 200), rel=0.03)
+
+
+def test_gains_match_the_formulas():
+    assert init.gain("tanh") == pytest.approx(5 / 3)
+    assert init.gain("relu") == pytest.approx(math.sqrt(2))
+    for a in (0.0, 0.01, 0.2, 0.5):
+        # He et al.: a leaky ReLU keeps (1 + a^2)/2 of E[z^2]; the gain undoes that
+        assert init.gain("leaky_relu", a) ** 2 * (1 + a**2) / 2 == pytest.approx(1.0)
+
+
+def test_relu_keeps_half_the_second_moment():
+    z = np.random.default_rng(0).standard_normal(400_000)
+    assert np.mean(np.maximum(z, 0) ** 2) == pytest.approx(0.5, rel=0.01)
+    a = 0.2
+    assert np.mean(np.where(z > 0, z, a * z) ** 2) == pytest.approx((1 + a**2) / 2, rel=0.01)

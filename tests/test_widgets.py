@@ -5,7 +5,9 @@ import warnings
 import numpy as np
 import pytest
 
-from lessonlib.widgets import FigureExplorer, SeedExplorer, WaveDemo, slider
+from lessonlib.lessons.start_here import WaveDemo
+from lessonlib.lessons.zero_init import SeedExplorer
+from lessonlib.widgets import FigureExplorer, slider
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from lessonlib import symmetry
+from lessonlib.lessons import zero_init as symmetry
 from lessonlib.nn import MLP
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from lessonlib import pretraining as P
+from lessonlib.lessons import dbn_pretraining as P
 from lessonlib.nn import History
 
 

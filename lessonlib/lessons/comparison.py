@@ -1,4 +1,4 @@
-"""The comparison of notebook 05: initializers x activations, several seeds, one benchmark.
+"""Notebook 05 (comparison): initializers x activations, several seeds, one benchmark.
 
 ``run_grid(inits, activations, seeds)`` trains one network per combination on the 8x8
 digits and returns a ``Grid``: a tidy list of ``Run`` records (start, activation, seed,
@@ -10,7 +10,7 @@ or its test accuracy stayed below ``CHANCE_LIMIT`` (ten classes: guessing gives 
 The starts (``STARTS``) are the lecture's and the paper's: the fixed-scale ones, the
 one-line initializers of ``lessonlib.init``, and two data-dependent ones that need the
 training inputs, LSUV (``lessonlib.lsuv``) and DBN pre-training (``lessonlib.dbn``).
-``build_model`` makes any of them, so every notebook can start a network by name.
+``lessonlib.starts.build_model`` makes any of them.
 
 References
 ----------
@@ -24,32 +24,16 @@ import math
 import numbers
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 
-from lessonlib import init as _init
-from lessonlib.data import digits_split
-from lessonlib.lsuv import lsuv
-from lessonlib.nn import ACTIVATIONS, MLP
-from lessonlib.seeding import make_rng
+from lessonlib import _validate, data
+from lessonlib.nn import ACTIVATIONS
+from lessonlib.starts import LABELS, build_model, check_start, label
 
 #: The starts compared in notebook 05, in the order of the heatmap's rows, with labels.
-#: Any canonical name of ``lessonlib.init.names()`` is accepted too.
-STARTS = {
-    "zeros": "all zeros",
-    "normal_0.01": "N(0, 0.01²)",
-    "normal_1": "N(0, 1)",
-    "slide_xavier": "slide one-liner (LeCun)",
-    "glorot_uniform": "Glorot uniform",
-    "he_normal": "He normal",
-    "orthogonal": "orthogonal",
-    "lsuv": "LSUV",
-    "dbn": "DBN pre-training",
-}
-
-#: Starts that are a name of ``lessonlib.init`` with options.
-_FIXED = {"normal_0.01": ("normal", {"std": 0.01}), "normal_1": ("normal", {"std": 1.0})}
+#: Any name of ``lessonlib.starts.start_names()`` is accepted too.
+STARTS = dict(LABELS)
 
 #: The hidden non-linearities of the grid (columns), in the order of the paper's table.
 GRID_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
@@ -89,82 +73,10 @@ PAPER_TABLE = {
 }
 
 
-def start_names():
-    """The start names ``build_model`` and ``run_grid`` accept (``STARTS`` first)."""
-    return [*STARTS, *(n for n in _init.names() if n not in STARTS)]
-
-
-def check_start(name):
-    """Return ``name`` if it is a known start, else raise ValueError listing the valid ones."""
-    if not isinstance(name, str) or name not in start_names():
-        raise ValueError(f"unknown start {name!r}; expected one of: {', '.join(start_names())}")
-    return name
-
-
-def _check_activation(name):
-    if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; expected one of: {', '.join(ACTIVATIONS)}")
-    return name
-
-
-def _check_seed(seed):
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"seeds must be non-negative integers, got {seed!r}")
-    return int(seed)
-
-
-def label(name):
-    """The display label of a start ("N(0, 0.01²)" for "normal_0.01")."""
-    return STARTS.get(name, name)
-
-
-@lru_cache(maxsize=4)
-def _digits(n_train):
-    X_train, X_test, y_train, y_test = digits_split(seed=0)
-    return X_train[:n_train], X_test, y_train[:n_train], y_test
-
-
 def digits(n_train=DEFAULTS["n_train"]):
     """(X_train, X_test, y_train, y_test): the first ``n_train`` training digits and the
-    standard 450 test digits of ``digits_split(seed=0)``."""
-    return tuple(a.copy() for a in _digits(int(n_train)))
-
-
-def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
-                lsuv_batch=200, dbn_epochs=10, dbn_lr=0.2):
-    """A fresh ``MLP`` started by name: any start in ``start_names()``.
-
-    "lsuv" and "dbn" need the training inputs ``X`` (no labels): LSUV rescales an
-    orthogonal start on ``lsuv_batch`` examples drawn with ``seed``; "dbn" pre-trains a
-    stack of RBMs on all of X for ``dbn_epochs`` epochs (``lessonlib.dbn``) and unrolls
-    it. The DBN's hidden layers are sigmoid RBMs: with another activation the network
-    keeps their weights but no longer computes the RBMs' features.
-    """
-    name = check_start(name)
-    _check_activation(activation)
-    seed = _check_seed(seed)
-    sizes = [int(s) for s in layer_sizes]
-    if name in ("lsuv", "dbn") and X is None:
-        raise ValueError(f"the start {name!r} is data-dependent: pass the training inputs X")
-    if name == "lsuv":
-        model = MLP(sizes, activation=activation, init="orthogonal", seed=seed, slope=slope)
-        rng = make_rng(seed)
-        batch = np.asarray(X)[rng.choice(len(X), size=min(int(lsuv_batch), len(X)), replace=False)]
-        lsuv(model, batch)
-        model.init = "lsuv"
-        return model
-    if name == "dbn":
-        from lessonlib.dbn import DBN
-
-        dbn = DBN(sizes[:-1], seed=seed)
-        dbn.pretrain(X, epochs=dbn_epochs, lr=dbn_lr)
-        model = dbn.to_mlp(sizes[-1], activation=activation, seed=seed)
-        model.slope = float(slope)
-        return model
-    init, options = _FIXED.get(name, (name, {}))
-    model = MLP(sizes, activation=activation, init=init, seed=seed, slope=slope, init_options=options)
-    model.init = name
-    return model
+    standard 450 test digits (``lessonlib.data.digits``)."""
+    return data.digits(n_train=n_train)
 
 
 @dataclass
@@ -211,9 +123,9 @@ def run_one(init, activation, seed, **settings):
     """
     options = _settings(settings)
     init = check_start(init)
-    activation = _check_activation(activation)
-    seed = _check_seed(seed)
-    X_train, X_test, y_train, y_test = _digits(options["n_train"])
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    seed = _validate.integer(seed, "seed", low=0)
+    X_train, X_test, y_train, y_test = digits(options["n_train"])
     start = time.perf_counter()
     sizes = [X_train.shape[1], *options["hidden"], 10]
     try:
@@ -355,10 +267,10 @@ def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), db
         Override ``DEFAULTS`` (e.g. ``epochs=20``, ``hidden=(64,) * 8``).
     """
     inits = [check_start(name) for name in inits]
-    activations = [_check_activation(a) for a in activations]
-    seeds = [_check_seed(s) for s in seeds]
+    activations = [_validate.choice(a, "activation", ACTIVATIONS) for a in activations]
+    seeds = [_validate.integer(s, "seeds", low=0) for s in seeds]
     for a in dbn_activations:
-        _check_activation(a)
+        _validate.choice(a, "dbn_activations", ACTIVATIONS)
     if not inits or not activations or not seeds:
         raise ValueError("give at least one start, one activation and one seed")
     if progress is not None and not callable(progress):
@@ -431,7 +343,7 @@ def pre_activation_variances(name, activation, seed=0, **settings):
     over to data they were not fitted on. Returns a list of floats, first layer first.
     """
     options = _settings(settings)
-    X_train, X_test, _, y_test = _digits(options["n_train"])
+    X_train, X_test, _, y_test = digits(options["n_train"])
     model = build_model(
         name, [X_train.shape[1], *options["hidden"], 10], activation, seed=seed, X=X_train,
         slope=options["slope"], lsuv_batch=options["lsuv_batch"], dbn_epochs=options["dbn_epochs"],
@@ -444,3 +356,85 @@ def pre_activation_variances(name, activation, seed=0, **settings):
 def format_accuracy(value):
     """ "0.953", or "n/c" for NaN: for printing a run's accuracy."""
     return "n/c" if not math.isfinite(value) else f"{value:.3f}"
+
+
+# --- pictures: the grid of starts x activations beside the paper's table --------------------
+
+def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, vmax=1.0, fontsize=8):
+    """Draw a table of accuracies: coloured where a value exists, grey (hatched) for n/c,
+    blank for cells not run. ``values`` is 2-D with NaN for n/c or not run; ``texts``
+    holds each cell's annotation ("" for blank, "n/c" for grey)."""
+    import matplotlib.pyplot as plt
+
+    values = np.asarray(values, dtype=np.float64)
+    cmap = plt.get_cmap("viridis")
+    norm = plt.Normalize(vmin, vmax)
+    n_rows, n_cols = values.shape
+    for i in range(n_rows):
+        for j in range(n_cols):
+            text = texts[i][j]
+            if np.isfinite(values[i, j]):
+                face = cmap(norm(values[i, j]))
+                ink = "white" if norm(values[i, j]) < 0.6 else "black"
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor=face, edgecolor="white", lw=1.5))
+            elif text and text != "–":
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor="0.85", edgecolor="white", lw=1.5, hatch="///"))
+                ink = "0.2"
+            else:
+                ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor="white", edgecolor="0.9", lw=1.0))
+                ink = "0.5"
+            if text == "–":
+                ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=fontsize, color="0.6")
+            elif text:
+                ax.text(j + 0.5, i + 0.5, text, ha="center", va="center", fontsize=fontsize, color=ink,
+                        bbox=dict(facecolor="0.85", edgecolor="none", pad=1) if not np.isfinite(values[i, j]) else None)
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(n_rows, 0)
+    ax.set_xticks(np.arange(n_cols) + 0.5)
+    ax.set_xticklabels(col_labels, fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(np.arange(n_rows) + 0.5)
+    ax.set_yticklabels(row_labels, fontsize=9)
+    ax.tick_params(length=0)
+    for side in ax.spines.values():
+        side.set_visible(False)
+    ax.set_title(title, fontsize=10, pad=22)
+    ax.set_aspect(0.5)  # every table drawn here has the same cell shape
+    ax.set_anchor("N")
+    return plt.cm.ScalarMappable(norm=norm, cmap=cmap)
+
+
+def grid_heatmap(ax, grid, title=None):
+    """The grid of ``run_grid``: mean test accuracy per start and
+    activation, ± its standard deviation over the seeds; "n/c" (grey) where no seed
+    converged, "k/n n/c" under the value where some did not; blank where not run.
+    Returns a ScalarMappable for a colour bar."""
+    mean, std, n_nc, n = grid.matrix()
+    texts = []
+    for i in range(len(grid.inits)):
+        row = []
+        for j in range(len(grid.activations)):
+            if n[i, j] == 0:
+                row.append("–")  # not run (e.g. DBN for a non-sigmoid activation)
+            elif not np.isfinite(mean[i, j]):
+                row.append("n/c")
+            else:
+                text = f"{mean[i, j]:.2f} ± {std[i, j]:.2f}"
+                row.append(text + (f"\n{n_nc[i, j]}/{n[i, j]} n/c" if n_nc[i, j] else ""))
+        texts.append(row)
+    rows = [label(name) for name in grid.inits]
+    cols = [a.replace("leaky_relu", "leaky ReLU").replace("relu", "ReLU") for a in grid.activations]
+    seeds = len(grid.seeds)
+    title = title or f"ours: 8×8 digits, test accuracy (mean ± sd over {seeds} seeds)"
+    return _accuracy_cells(ax, mean, texts, rows, cols, title)
+
+
+def paper_table(ax, table=None):
+    """Mishkin & Matas (2015), Table 3 as quoted in ``PAPER_TABLE``: CIFAR-10
+    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey."""
+    table = table or PAPER_TABLE
+    names = list(table["rows"])
+    values = np.array([[np.nan if v is None else v / 100 for v in table["rows"][r]] for r in names])
+    texts = [["n/c" if v is None else f"{v}" for v in table["rows"][r]] for r in names]
+    return _accuracy_cells(ax, values, texts, names, table["columns"],
+                           "Mishkin & Matas 2015: CIFAR-10, FitNet4 (%)", fontsize=9)

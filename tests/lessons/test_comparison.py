@@ -1,10 +1,11 @@
+"""Tests for lessonlib.lessons.comparison: the grid of notebook 05 on tiny settings."""
+
 import math
 import warnings
 
-import numpy as np
 import pytest
 
-from lessonlib import experiments as ex
+from lessonlib.lessons import comparison as ex
 
 TINY = dict(hidden=(16, 16), n_train=120, epochs=2, dbn_epochs=1)
 
@@ -15,7 +16,6 @@ def test_starts_cover_the_lecture_and_the_paper():
         "he_normal", "orthogonal", "lsuv", "dbn",
     ]
     assert set(ex.GRID_ACTIVATIONS) == {"sigmoid", "tanh", "relu", "leaky_relu"}
-    assert "he_uniform" in ex.start_names()  # every lessonlib.init name works too
 
 
 def test_paper_table_quotes_integer_parts_only():
@@ -27,25 +27,6 @@ def test_paper_table_quotes_integer_parts_only():
     for row in table["rows"].values():
         assert row[-1] is None  # sigmoid: n/c with every init
         assert all(v is None or isinstance(v, int) for v in row)
-
-
-@pytest.mark.parametrize("name", ["zeros", "normal_0.01", "normal_1", "slide_xavier", "orthogonal", "lsuv", "dbn"])
-def test_build_model_starts_by_name(name):
-    X, _, _, _ = ex.digits(120)
-    model = ex.build_model(name, [64, 16, 16, 10], "sigmoid", seed=0, X=X, dbn_epochs=1)
-    assert model.layer_sizes == [64, 16, 16, 10]
-    assert model.init == name
-    if name == "normal_0.01":
-        assert np.std(model.weights[0]) == pytest.approx(0.01, rel=0.1)
-    if name == "lsuv":
-        z = X @ model.weights[0]
-        assert np.var(z) == pytest.approx(1.0, abs=0.02)
-
-
-def test_data_dependent_starts_need_the_inputs():
-    for name in ("lsuv", "dbn"):
-        with pytest.raises(ValueError, match="data-dependent"):
-            ex.build_model(name, [64, 8, 10], "relu")
 
 
 def test_bad_names_list_the_valid_ones():
@@ -151,8 +132,8 @@ def test_heatmap_and_paper_table_draw_every_cell():
 
     grid = ex.run_grid(inits=["zeros", "glorot_uniform", "dbn"], activations=["tanh", "sigmoid"], seeds=[0], **TINY)
     fig, (a, b) = plt.subplots(1, 2)
-    plots.grid_heatmap(a, grid)
-    plots.paper_table(b)
+    ex.grid_heatmap(a, grid)
+    ex.paper_table(b)
     ours = [t.get_text() for t in a.texts]
     paper = [t.get_text() for t in b.texts]
     plt.close(fig)

@@ -4,8 +4,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lessonlib import rbm_explorer
 from lessonlib.data import bars_and_stripes, binarize, load_digits
+from lessonlib.lessons import rbm_reconstruction as rbm_explorer
 from lessonlib.rbm import RBM
 
 

@@ -1,4 +1,4 @@
-"""Pictures of notebook 02 (the RBM) and its epoch slider.
+"""Notebook 02 (RBM reconstruction): its pictures and the epoch explorer.
 
 - ``draw_bipartite``: the RBM as a graph, edges only between the two layers.
 - ``draw_passes``: one digit through forward and backward: x, p(h|x), h, x_hat.

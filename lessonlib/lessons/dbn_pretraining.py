@@ -1,4 +1,4 @@
-"""The experiments of notebook 03: DBN pre-training against plain starts, as functions.
+"""Notebook 03 (DBN pre-training): its experiments and figures, as functions.
 
 Everything runs on the series' standard digits split (1347 training, 450 test images)
 with one architecture, a sigmoid network 64-100-100-100-10, so the only thing that
@@ -24,10 +24,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from lessonlib.data import digits_split
+from lessonlib import _validate, data, plots
 from lessonlib.dbn import DBN
-from lessonlib.nn import MLP
 from lessonlib.seeding import make_rng
+from lessonlib.starts import build_model
 
 #: The DBN: visible layer and three hidden layers (the network adds 10 outputs).
 LAYERS = (64, 100, 100, 100)
@@ -43,8 +43,6 @@ STARTS = {
     "normal": "small random N(0, 0.01²)",
     "zeros": "zeros",
 }
-#: Colours (the series' colours for these families, see ``lessonlib.plots.COLORS``).
-COLORS = {"dbn": "#d62728", "xavier": "#17becf", "normal": "#ff7f0e", "zeros": "#7f7f7f"}
 #: Seeds of the starts that learn ("dbn", "xavier"): one pre-trained stack per seed.
 SEEDS = (0, 1)
 #: The starts that stay at chance: their loss does not move from ln 10 whatever the seed.
@@ -58,14 +56,9 @@ STUCK_EPOCHS = 10
 FEW_LABEL_STEPS = 430
 
 
-@lru_cache(maxsize=1)
-def _digits():
-    return digits_split(seed=0)
-
-
 def digits():
     """(X_train, X_test, y_train, y_test): copies of the standard split."""
-    return tuple(a.copy() for a in _digits())
+    return data.digits()
 
 
 _PRETRAIN_SECONDS = {}
@@ -77,7 +70,7 @@ def pretrained_dbn(seed=0):
 
     Treat it as read-only: fine-tuning works on the copies ``to_mlp`` makes.
     """
-    X_train = _digits()[0]
+    X_train = digits()[0]
     dbn = DBN(LAYERS, seed=seed)
     start = time.perf_counter()
     dbn.pretrain(X_train, **PRETRAIN)
@@ -91,15 +84,23 @@ def pretrain_seconds(seed=0):
     return _PRETRAIN_SECONDS[seed]
 
 
+#: Each start of this notebook as a name of ``lessonlib.starts``.
+START_NAMES = {"dbn": "dbn", "xavier": "glorot_uniform", "normal": "normal_0.01", "zeros": "zeros"}
+
+
+#: The series' colour of each start (``lessonlib.plots.COLORS``).
+COLORS = {start: plots.color_for(name) for start, name in START_NAMES.items()}
+
+
 def make_network(start, seed=0):
-    """The sigmoid network 64-100-100-100-10 with the named start (see ``STARTS``)."""
-    if start not in STARTS:
-        raise ValueError(f"unknown start {start!r}; expected one of: {', '.join(STARTS)}")
-    if start == "dbn":
-        return pretrained_dbn(seed).to_mlp(10, seed=seed)
-    init, options = {"zeros": ("zeros", None), "normal": ("normal", {"std": 0.01}),
-                     "xavier": ("glorot_uniform", None)}[start]
-    return MLP([*LAYERS, 10], activation="sigmoid", init=init, init_options=options, seed=seed)
+    """The sigmoid network 64-100-100-100-10 with the named start (see ``STARTS``).
+
+    "dbn" unrolls the cached stack ``pretrained_dbn(seed)``; the others are drawn by
+    ``lessonlib.starts.build_model``.
+    """
+    start = _validate.choice(start, "start", STARTS)
+    pretrained = pretrained_dbn(seed) if start == "dbn" else None
+    return build_model(START_NAMES[start], [*LAYERS, 10], "sigmoid", seed=seed, pretrained=pretrained)
 
 
 def label_subset(n_labels, seed=0):
@@ -107,7 +108,7 @@ def label_subset(n_labels, seed=0):
 
     ``None`` (or a number at least the training set's size) means every training image.
     """
-    y_train = _digits()[2]
+    y_train = digits()[2]
     if n_labels is None or n_labels >= len(y_train):
         return np.arange(len(y_train))
     if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)) or n_labels < 10:
@@ -145,7 +146,7 @@ def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
     ``track_test`` records the test accuracy after every epoch (costly for thousands
     of tiny epochs; otherwise it is measured once at the end).
     """
-    X_train, X_test, y_train, y_test = _digits()
+    X_train, X_test, y_train, y_test = digits()
     idx = label_subset(n_labels, seed)
     settings = dict(FINE_TUNE)
     if epochs is None and len(idx) == len(y_train):
@@ -227,7 +228,7 @@ def label_budget_study(budgets=BUDGETS, starts=BUDGET_STARTS, seeds=SEEDS):
     uses every training image (without labels); only fine-tuning is limited to the budget.
     The full budget reuses ``compare_starts``.
     """
-    n_all = len(_digits()[2])
+    n_all = len(digits()[2])
     full = compare_starts(tuple(seeds))
     result = {"budgets": [n_all if b is None else int(b) for b in budgets]}
     for start in starts:
@@ -306,8 +307,6 @@ def stacking_figure(dbn, x):
     """
     import matplotlib.pyplot as plt
 
-    from lessonlib.plots import image_grid
-
     inputs = dbn.layer_inputs(np.asarray(x, dtype=np.float64)[None, :])
     fig = plt.figure(figsize=(10, 4.6))
     grid = fig.add_gridspec(2, 9, height_ratios=[1.5, 1], hspace=0.35, wspace=0.25,
@@ -323,7 +322,7 @@ def stacking_figure(dbn, x):
             ax = fig.add_subplot(grid[1, 3 * l + k])
             side = int(round(np.sqrt(values.shape[1])))
             shape = (side, values.shape[1] // side)
-            image_grid(ax, values, shape=shape, ncols=1, cmap="gray_r", vmin=0, vmax=1)
+            plots.image_grid(ax, values, shape=shape, ncols=1, cmap="gray_r", vmin=0, vmax=1)
             ax.set_title(title, fontsize=8)
     return fig
 
@@ -336,13 +335,11 @@ def filters_figure(dbn, n_units=24):
     """
     import matplotlib.pyplot as plt
 
-    from lessonlib.plots import image_grid
-
     fig, axes = plt.subplots(1, dbn.n_rbms, figsize=(10, 3.3))
     for l, ax in enumerate(axes, start=1):
         pictures = unit_pictures(dbn, l, range(n_units))
         scale = np.abs(pictures).max(axis=1, keepdims=True)
-        image_grid(ax, pictures / np.where(scale > 0, scale, 1.0), ncols=6, cmap="RdBu_r", vmin=-1, vmax=1)
+        plots.image_grid(ax, pictures / np.where(scale > 0, scale, 1.0), ncols=6, cmap="RdBu_r", vmin=-1, vmax=1)
         what = "filters (weights)" if l == 1 else "combined layer-1 filters"
         ax.set_title(f"layer {l}: {what}", fontsize=9)
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.03, wspace=0.1)
@@ -357,13 +354,11 @@ def comparison_figure(runs, target=0.9):
     """
     import matplotlib.pyplot as plt
 
-    from lessonlib.plots import curve_band
-
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
     for start, group in runs.items():
         label = STARTS[start] + (" (1 seed, 10 epochs)" if start in STUCK_STARTS else "")
-        curve_band(ax_acc, [r.history.val_accuracy for r in group], color=COLORS[start], label=label)
-        curve_band(ax_loss, [r.history.loss for r in group], color=COLORS[start])
+        plots.curve_band(ax_acc, [r.history.val_accuracy for r in group], color=COLORS[start], label=label)
+        plots.curve_band(ax_loss, [r.history.loss for r in group], color=COLORS[start])
     ax_acc.axhline(target, color="k", ls=":", lw=1)
     arrow = dict(arrowstyle="->")
     ax_acc.annotate("zeros and N(0, 0.01²) overlap at 10 %", (5, 0.1), (5, 0.3), fontsize=8, arrowprops=arrow)

@@ -1,0 +1,212 @@
+"""One door for checking inputs: every public function of lessonlib checks here.
+
+Each checker takes the value and the *name of the parameter* and returns the value in a
+clean form (an ``int``, a ``float``, a float64 array) or raises an error whose message
+names the parameter, says what was expected and shows what came. So a learner never
+meets a numpy-internal message, a silent clamp, a truncation or a NaN result.
+
+Wrong types raise ``InputTypeError``, which is both a ``TypeError`` and a
+``ValueError``: code that catches ``ValueError`` for every bad input keeps working.
+Wrong values (out of range, wrong shape, NaN, an unknown name) raise ``ValueError``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+
+class InputTypeError(TypeError, ValueError):
+    """A parameter of the wrong type (a string for a size, a float for a count, ...)."""
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _kind(value):
+    return f"{_shown(value)} of type {type(value).__name__}"
+
+
+def integer(value, name, low=None, high=None):
+    """``value`` as an ``int`` in [low, high] (either bound may be None).
+
+    Booleans, floats (also 2.0 and 2.7), strings and None are refused: a size or a count
+    written as a float is usually a slip, and rounding it silently would hide it.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputTypeError(f"{name} must be an integer, got {_kind(value)}")
+    value = int(value)
+    if low is not None and high is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value}")
+    if low is not None and value < low:
+        word = {0: "a non-negative integer", 1: "a positive integer"}.get(low, f"an integer >= {low}")
+        raise ValueError(f"{name} must be {word}, got {value}")
+    if high is not None and value > high:
+        raise ValueError(f"{name} must be an integer <= {high}, got {value}")
+    return value
+
+
+def positive_int(value, name):
+    """``value`` as an ``int`` >= 1."""
+    return integer(value, name, low=1)
+
+
+def real(value, name, low=None, high=None, low_open=False, high_open=False):
+    """``value`` as a finite ``float`` within the bounds (open bounds exclude the end).
+
+    NaN and infinity are refused, and so are booleans and strings.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputTypeError(f"{name} must be a number, got {_kind(value)}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}")
+    if low is not None and (value < low or (low_open and value == low)):
+        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low:g}, got {value:g}")
+    if high is not None and (value > high or (high_open and value == high)):
+        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high:g}, got {value:g}")
+    return value
+
+
+def positive(value, name):
+    """``value`` as a finite ``float`` > 0."""
+    return real(value, name, low=0.0, low_open=True)
+
+
+def flag(value, name):
+    """``value`` as a ``bool`` (True/False only, not 0/1 or strings)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise InputTypeError(f"{name} must be True or False, got {_kind(value)}")
+    return bool(value)
+
+
+def choice(value, name, options):
+    """``value`` if it is one of ``options`` (strings), else a ValueError listing them."""
+    options = list(options)
+    if not isinstance(value, str):
+        raise InputTypeError(f"{name} must be one of: {', '.join(map(str, options))}; got {_kind(value)}")
+    if value not in options:
+        raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(map(str, options))}")
+    return value
+
+
+def keywords(given, accepted, what):
+    """Refuse keyword options that ``what`` does not take (a typo like ``sdt=``)."""
+    unknown = sorted(set(given) - set(accepted))
+    if unknown:
+        takes = ", ".join(map(repr, accepted)) if accepted else "no options"
+        raise ValueError(f"{what} got unknown option(s) {', '.join(map(repr, unknown))}; it takes {takes}")
+
+
+def function(value, name):
+    """``value`` if it can be called."""
+    if not callable(value):
+        raise InputTypeError(f"{name} must be a function, got {_kind(value)}")
+    return value
+
+
+def sequence_of_ints(value, name, low=1, min_length=1):
+    """A list of ints (each >= low) from a list, tuple or 1-D integer array."""
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise InputTypeError(f"{name} must be a list of integers, got {_kind(value)}")
+    items = list(value)
+    if len(items) < min_length:
+        raise ValueError(f"{name} must list at least {min_length} value(s), got {_shown(value)}")
+    return [integer(v, f"{name}[{k}]", low=low) for k, v in enumerate(items)]
+
+
+def array(
+    value,
+    name,
+    ndim=None,
+    shape=None,
+    low=None,
+    high=None,
+    binary=False,
+    allow_empty=False,
+    what=None,
+):
+    """``value`` as a float64 ndarray, checked.
+
+    Parameters
+    ----------
+    ndim : int, optional
+        Required number of dimensions.
+    shape : tuple, optional
+        Required shape; ``None`` entries accept any length on that axis.
+    low, high : float, optional
+        Every entry must lie in [low, high].
+    binary : bool
+        Every entry must be 0 or 1.
+    allow_empty : bool
+        Accept an array with no entries (refused by default).
+    what : str, optional
+        Words for the shape in the message, e.g. "one row per digit, 64 pixels".
+
+    NaN and infinity are always refused. The result is a new array or ``value`` itself
+    when it already was a float64 array (callers that modify it copy first).
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InputTypeError(f"{name} must be an array of numbers, got {_kind(value)}")
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise InputTypeError(
+            f"{name} must be an array of numbers (a ragged list or non-numbers cannot be one), "
+            f"got {type(value).__name__}"
+        ) from error
+    expected = f" ({what})" if what else ""
+    if ndim is not None and arr.ndim != ndim:
+        hint = ""
+        if ndim == 2 and arr.ndim == 1:
+            hint = f"; for a single example use {name}[None, :]"
+        raise ValueError(f"{name} must be {ndim}-D{expected}, got shape {arr.shape}{hint}")
+    if shape is not None:
+        if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
+            wanted = "(" + ", ".join(("n_samples" if k == 0 else "n") if s is None else str(s) for k, s in enumerate(shape)) + ("," if len(shape) == 1 else "") + ")"
+            raise ValueError(f"{name} must have shape {wanted}{expected}, got {arr.shape}")
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+    if arr.size and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
+    if arr.size and binary and not np.all((arr == 0.0) | (arr == 1.0)):
+        raise ValueError(f"{name} must be binary (only 0s and 1s), got values such as {_first_non_binary(arr):g}")
+    if arr.size and low is not None and arr.min() < low or arr.size and high is not None and arr.max() > high:
+        raise ValueError(
+            f"{name} must hold values in [{low if low is not None else '-inf'}, "
+            f"{high if high is not None else 'inf'}], got values from {arr.min():.3g} to {arr.max():.3g}"
+        )
+    return arr
+
+
+def _first_non_binary(arr):
+    flat = arr.ravel()
+    return float(flat[np.flatnonzero((flat != 0.0) & (flat != 1.0))[0]])
+
+
+def labels(value, name, n, n_classes):
+    """Integer class labels of shape (n,) in 0..n_classes-1, as an int64 array.
+
+    Floats that are whole numbers (1.0) are accepted, since loaders often give them.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InputTypeError(f"{name} must be an array of integer class labels, got {_kind(value)}")
+    try:
+        y = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise InputTypeError(f"{name} must be an array of integer class labels") from error
+    if y.shape != (n,):
+        raise ValueError(f"{name} must have shape ({n},) to match X, got {y.shape}")
+    if y.dtype == bool or not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+        raise InputTypeError(f"{name} must hold integer class labels, got dtype {y.dtype}")
+    if np.issubdtype(y.dtype, np.floating):
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise ValueError(f"{name} must hold integer class labels, got non-integer values")
+        y = y.astype(np.int64)
+    if n and (y.min() < 0 or y.max() >= n_classes):
+        raise ValueError(f"{name} must hold labels 0..{n_classes - 1} for this network, got {y.min()}..{y.max()}")
+    return y.astype(np.int64, copy=False)
