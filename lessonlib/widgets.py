@@ -16,6 +16,7 @@ line and the redraw time.
 
 from __future__ import annotations
 
+import html
 import io
 import time
 
@@ -36,17 +37,40 @@ class FigureExplorer:
         Size of the figure in inches.
     dpi : int
         Resolution of the rendered PNG (lower is faster).
+
+    A subclass may set ``self.side`` to a widget shown beside the picture (a table), and
+    may list in ``self.animated`` the artists its ``draw`` changes: then a redraw paints
+    only those over a stored picture of the rest, and the rest is repainted only when
+    ``background_key()`` changes (return everything the static part depends on).
     """
+
+    #: PNG settings: fast zlib level; the bytes differ little from level 6 at these sizes
+    PNG_COMPRESS_LEVEL = 1
 
     def __init__(self, controls, figsize=(9.0, 3.5), dpi=80):
         self.controls = dict(controls)
         self.dpi = dpi
         # A fixed layout: constrained layout would re-solve on every redraw (slow).
-        self.figure = Figure(figsize=figsize)
+        self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
-        self.image = widgets.Image(format="png")
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%", height="auto"))
         self.status = widgets.HTML(value="")
+        self.side = None
+        self.animated = ()
+        self._background = None
+        self._background_key = None
         self.last_seconds = None
+        self.redraws = 0
+        self._holding = False
+        self._drawing = False
+        self._pending = False
+        # Selection sliders show their value in a read-only label: their own readout box
+        # accepts typing and ignores it (ipywidgets 7 and 8).
+        self.readouts = {
+            name: widgets.Label(value=str(control.label))
+            for name, control in self.controls.items()
+            if isinstance(control, widgets.SelectionSlider) and not control.readout
+        }
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -55,6 +79,10 @@ class FigureExplorer:
         """Update the figure's artists for these control values; return a status text."""
         raise NotImplementedError
 
+    def background_key(self):
+        """What the figure's static part (everything not in ``animated``) depends on."""
+        return None
+
     # machinery ----------------------------------------------------------------------------
     @property
     def values(self):
@@ -62,23 +90,59 @@ class FigureExplorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def render(self):
-        """The figure as PNG bytes."""
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.dpi)
-        return buffer.getvalue()
+        """The figure as PNG bytes (only the ``animated`` artists repainted if possible)."""
+        figure = self.figure
+        canvas = figure.canvas
+        if self.animated:
+            key = self.background_key()
+            if self._background is None or key != self._background_key:
+                for artist in self.animated:
+                    artist.set_animated(True)  # left out of canvas.draw(): the background
+                canvas.draw()
+                self._background = canvas.copy_from_bbox(figure.bbox)
+                self._background_key = key
+            else:
+                canvas.restore_region(self._background)
+            for artist in self.animated:
+                figure.draw_artist(artist)
+        else:
+            canvas.draw()
+        return encode_png(canvas.buffer_rgba(), self.dpi, self.PNG_COMPRESS_LEVEL)
+
+    def render_full(self):
+        """The figure drawn from scratch as PNG bytes (what ``render`` must match)."""
+        for artist in self.animated:
+            artist.set_animated(False)
+        try:
+            self.figure.canvas.draw()
+            return encode_png(self.figure.canvas.buffer_rgba(), self.dpi, self.PNG_COMPRESS_LEVEL)
+        finally:
+            for artist in self.animated:
+                artist.set_animated(True)
+            self._background = None
+
+    def show_progress(self, message, picture=True):
+        """Send the picture as it is now and a progress line, in the middle of a redraw.
+
+        For a redraw that truly takes long (training networks): the learner sees the
+        part that is ready at once, and what is still being computed.
+        """
+        if picture:
+            self.image.value = self.render()
+        self.status.value = _status_html(f"{message} …", None)
 
     def refresh(self):
         """Redraw for the current control values; store and return the PNG bytes."""
         start = time.perf_counter()
+        for name, label in self.readouts.items():
+            label.value = str(self.controls[name].label)
         with np.errstate(all="ignore"):
             message = self.draw(**self.values)
         png = self.render()
         self.image.value = png
+        self.redraws += 1
         self.last_seconds = time.perf_counter() - start
-        self.status.value = (
-            f"<span style='font-family:monospace'>{message or ''}"
-            f" &nbsp; <span style='color:#888'>(redrawn in {self.last_seconds:.2f} s)</span></span>"
-        )
+        self.status.value = _status_html(message, self.last_seconds)
         return png
 
     def set(self, **values):
@@ -92,8 +156,25 @@ class FigureExplorer:
         return self.refresh()
 
     def _on_change(self, change):
-        if not getattr(self, "_holding", False):
-            self.refresh()
+        """A control moved: redraw, coalescing changes that arrive during a redraw.
+
+        A change that arrives while a redraw runs is not drawn on its own: the running
+        redraw draws once more, with the latest values, when it ends. Together with the
+        front end (which keeps at most one message per control pending and sends only the
+        latest value) a fast drag never queues a backlog of frames.
+        """
+        if self._holding:
+            return
+        self._pending = True
+        if self._drawing:
+            return
+        self._drawing = True
+        try:
+            while self._pending:
+                self._pending = False
+                self.refresh()
+        finally:
+            self._drawing = False
 
     class _Hold:
         def __init__(self, owner):
@@ -110,12 +191,28 @@ class FigureExplorer:
 
     @property
     def widget(self):
-        """Controls above the picture, with a status line: display this in a notebook."""
+        """Controls above the picture (and its side table), a status line below.
+
+        Boxes wrap (``flex-flow: row wrap``): at laptop width with the file browser open
+        the controls flow onto more rows and a side table goes under the picture instead
+        of being squeezed beside it.
+        """
         if not self.image.value:
             self.refresh()
-        boxes = list(self.controls.values())
-        rows = [widgets.HBox(boxes[i : i + 3]) for i in range(0, len(boxes), 3)]
-        return widgets.VBox([*rows, self.image, self.status])
+        controls = []
+        for name, control in self.controls.items():
+            if name in self.readouts:
+                control = widgets.HBox([control, self.readouts[name]], layout=widgets.Layout(align_items="center"))
+            controls.append(control)
+        wrap = dict(flex_flow="row wrap", align_items="flex-start", width="100%")
+        body = [self.image] if self.side is None else [self.image, self.side]
+        return widgets.VBox(
+            [
+                widgets.HBox(controls, layout=widgets.Layout(**wrap)),
+                widgets.HBox(body, layout=widgets.Layout(**wrap)),
+                self.status,
+            ]
+        )
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -123,15 +220,86 @@ class FigureExplorer:
         display(self.widget)
 
 
-def slider(description, min, max, value, step=1, log=False, width="300px"):
-    """A slider that sends its value on release (``continuous_update=False``).
+def _status_html(message, seconds):
+    took = "" if seconds is None else f" &nbsp; <span style='color:#888'>(redrawn in {seconds:.2f} s)</span>"
+    return f"<span style='font-family:monospace'>{message or ''}{took}</span>"
+
+
+def encode_png(rgba, dpi, compress_level=1):
+    """PNG bytes of an RGBA buffer (the canvas), as RGB: a quarter fewer bytes."""
+    from PIL import Image
+
+    pixels = np.asarray(rgba)
+    picture = Image.fromarray(pixels[..., :3])
+    buffer = io.BytesIO()
+    picture.save(buffer, format="png", compress_level=compress_level, dpi=(dpi, dpi))
+    return buffer.getvalue()
+
+
+class Table:
+    """A small table shown as HTML in a notebook, and as aligned text by ``print``/``repr``.
+
+    ``header`` is a list of column titles and ``rows`` a list of lists of cell texts.
+    The HTML never wraps a cell (``white-space: nowrap``) and scrolls sideways instead
+    of breaking when the page is narrow; numbers are right-aligned.
+    """
+
+    def __init__(self, header, rows, text=None, font_size="12px"):
+        self.header = [str(h) for h in header]
+        self.rows = [["" if c is None else str(c) for c in row] for row in rows]
+        self.font_size = font_size
+        self._text = text
+
+    @property
+    def html(self):
+        def cells(values, tag):
+            out = []
+            for i, value in enumerate(values):
+                align = "left" if i == 0 else "right"
+                out.append(f"<{tag} style='text-align:{align};white-space:nowrap;padding:1px 8px'>"
+                           f"{html.escape(value)}</{tag}>")
+            return "".join(out)
+
+        body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in self.rows)
+        return (
+            "<div class='lessonlib-table' style='overflow-x:auto;max-width:100%'>"
+            f"<table style='border-collapse:collapse;font-size:{self.font_size};"
+            "font-variant-numeric:tabular-nums;margin:0'>"
+            f"<thead><tr>{cells(self.header, 'th')}</tr></thead><tbody>{body}</tbody></table></div>"
+        )
+
+    def _repr_html_(self):
+        return self.html
+
+    @property
+    def text(self):
+        if self._text is not None:
+            return self._text
+        columns = [self.header, *self.rows]
+        widths = [max(len(row[i]) for row in columns if i < len(row)) for i in range(len(self.header))]
+        lines = []
+        for row in columns:
+            parts = [f"{c:{widths[0]}s}" if i == 0 else f"{c:>{widths[i]}s}" for i, c in enumerate(row)]
+            lines.append("  ".join(parts).rstrip())
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return self.text
+
+
+def slider(description, min, max, value, step=1, log=False, width="300px", live=False):
+    """A slider that sends its value on release (``continuous_update=False``), or while
+    it is dragged with ``live=True`` (for redraws fast enough to follow the mouse).
 
     Integer bounds give an ``IntSlider``; ``log=True`` a ``FloatLogSlider`` whose
     ``min``/``max`` are exponents of 10.
     """
     style = {"description_width": "initial"}
     layout = widgets.Layout(width=width)
-    common = dict(description=description, continuous_update=False, style=style, layout=layout)
+    common = dict(description=description, continuous_update=bool(live), style=style, layout=layout)
     if log:
         return widgets.FloatLogSlider(value=value, base=10, min=min, max=max, step=step, **common)
     if all(isinstance(v, int) for v in (min, max, value, step)):
@@ -145,6 +313,24 @@ def dropdown(description, options, value, width="220px"):
         description=description,
         options=options,
         value=value,
+        style={"description_width": "initial"},
+        layout=widgets.Layout(width=width),
+    )
+
+
+def selection_slider(description, options, value, width="300px"):
+    """A slider over a few labelled stops, sending its value on release.
+
+    Its value is shown by the explorer in a read-only label beside it (``readout=False``):
+    the slider's own readout box accepts typing and silently ignores it, in ipywidgets 7
+    and 8 alike.
+    """
+    return widgets.SelectionSlider(
+        description=description,
+        options=options,
+        value=value,
+        readout=False,
+        continuous_update=False,
         style={"description_width": "initial"},
         layout=widgets.Layout(width=width),
     )

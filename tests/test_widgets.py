@@ -1,13 +1,17 @@
 """The explorers, driven as a slider would drive them, without a browser."""
 
+import io
+import threading
 import warnings
 
+import ipywidgets
 import numpy as np
 import pytest
+from PIL import Image
 
 from lessonlib.lessons.start_here import WaveDemo
 from lessonlib.lessons.zero_init import SeedExplorer
-from lessonlib.widgets import FigureExplorer, slider
+from lessonlib.widgets import FigureExplorer, Table, selection_slider, slider
 
 PNG = b"\x89PNG\r\n\x1a\n"
 
@@ -57,10 +61,21 @@ def test_unknown_control_is_a_clear_error(seed_explorer):
         seed_explorer.set(sed=3)
 
 
+def _descendants(box):
+    for child in getattr(box, "children", ()):
+        yield child
+        yield from _descendants(child)
+
+
 def test_widget_layout_contains_controls_image_and_status():
     demo = WaveDemo()
     box = demo.widget
-    assert demo.image in box.children and demo.status in box.children
+    inside = list(_descendants(box))
+    assert demo.image in inside and demo.status in box.children
+    assert demo.controls["frequency"] in inside
+    # rows wrap at laptop width instead of squeezing (or overflowing) the output area
+    rows = [child for child in box.children if isinstance(child, ipywidgets.HBox)]
+    assert rows and all(row.layout.flex_flow == "row wrap" for row in rows)
     before = bytes(demo.image.value)
     demo.controls["frequency"].value = 7
     assert bytes(demo.image.value) != before and "frequency 7" in demo.status.value
@@ -86,3 +101,134 @@ def test_slider_helper_types():
     assert type(slider("x", 0.0, 1.0, 0.5, step=0.1)).__name__ == "FloatSlider"
     log = slider("x", -2, 1, 0.1, step=0.1, log=True)
     assert type(log).__name__ == "FloatLogSlider" and not log.continuous_update
+
+
+def test_live_sliders_send_while_dragged():
+    assert slider("x", 0, 5, 1, live=True).continuous_update
+    assert WaveDemo().controls["frequency"].continuous_update
+
+
+class Burst(FigureExplorer):
+    """Draws the value of ``a``; its first redraw receives a burst of further moves."""
+
+    def __init__(self, burst=()):
+        super().__init__({"a": slider("a", 0, 50, 0, live=True)}, figsize=(2, 1), dpi=40)
+        self.ax = self.figure.add_subplot()
+        (self.line,) = self.ax.plot([0, 1], [0, 0])
+        self.ax.set_ylim(0, 50)
+        self.burst = list(burst)
+        self.drawn = []
+
+    def draw(self, a):
+        self.drawn.append(a)
+        self.line.set_ydata([a, a])
+        while self.burst:  # messages that arrive while this redraw runs
+            self.controls["a"].value = self.burst.pop(0)
+        return f"a = {a}"
+
+
+def test_a_burst_during_a_redraw_ends_with_the_last_value_in_fewer_redraws():
+    explorer = Burst(burst=[3, 4, 5, 6, 7])
+    explorer.controls["a"].value = 2  # the first move; 5 more arrive while it is drawn
+    assert explorer.drawn == [2, 7]  # coalesced: one more redraw, with the latest value
+    assert "a = 7" in explorer.status.value
+    assert bytes(explorer.image.value) == Burst().set(a=7)  # the picture of the last value
+
+
+def test_changes_from_another_thread_during_a_redraw_are_coalesced():
+    class Slow(Burst):
+        def draw(self, a):
+            started.set()
+            release.wait(5)
+            return super().draw(a)
+
+    started, release = threading.Event(), threading.Event()
+    explorer = Slow()
+    explorer.drawn.clear()
+    mover = threading.Thread(target=lambda: setattr(explorer.controls["a"], "value", 1))
+    mover.start()
+    assert started.wait(5)
+    for value in range(2, 12):  # ten changes while the first redraw is still running
+        explorer.controls["a"].value = value
+    release.set()
+    mover.join(5)
+    assert explorer.drawn[-1] == 11 and len(explorer.drawn) < 11, explorer.drawn
+    assert "a = 11" in explorer.status.value
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+
+def test_partial_redraw_matches_a_full_redraw():
+    demo = WaveDemo()
+    assert demo.animated  # only the wave and its title are repainted
+    for frequency in (1, 4, 10):
+        png = demo.set(frequency=frequency)
+        assert np.array_equal(_pixels(png), _pixels(demo.render_full()))
+
+
+def test_selection_slider_value_is_shown_read_only():
+    class Pick(FigureExplorer):
+        def __init__(self):
+            std = selection_slider("std", [("0 (zeros)", 0.0), ("0.1", 0.1), ("1", 1.0)], 0.1)
+            super().__init__({"std": std}, figsize=(2, 1), dpi=40)
+
+        def draw(self, std):
+            return f"std {std}"
+
+    pick = Pick()
+    control = pick.controls["std"]
+    assert not control.readout  # the slider's own box would accept typing and ignore it
+    pick.refresh()
+    assert pick.readouts["std"].value == "0.1"
+    control.value = 0.0
+    assert pick.readouts["std"].value == "0 (zeros)" and "std 0.0" in pick.status.value
+    assert pick.readouts["std"] in list(_descendants(pick.widget))
+
+
+def test_table_renders_as_html_and_as_text():
+    table = Table(["start", "relu", "tanh"], [["He <normal>", "0.953 ± 0.004", "n/c"], ["zeros", "-", None]])
+    html = table._repr_html_()
+    assert html.count("<tr>") == 3 and html.count("<td") == 6
+    assert "He &lt;normal&gt;" in html  # escaped
+    assert "white-space:nowrap" in html and "overflow-x:auto" in html
+    lines = str(table).splitlines()
+    assert lines[0].split() == ["start", "relu", "tanh"]
+    assert len({len(line) for line in lines[:2]}) == 1  # aligned columns
+    assert repr(table) == str(table)
+
+
+def test_extreme_values_of_every_wave_control_draw_without_warnings():
+    demo = WaveDemo()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for value in (demo.controls["frequency"].min, demo.controls["frequency"].max):
+            assert demo.set(frequency=value).startswith(PNG)
+
+
+def test_a_new_std_shows_the_seed_at_once_then_the_band_with_a_progress_line(seed_explorer):
+    seed_explorer.set(std=0.1, seed=0)
+    statuses, pictures = [], []
+    seed_explorer.status.observe(lambda change: statuses.append(change["new"]), names="value")
+    seed_explorer.image.observe(lambda change: pictures.append(change["new"]), names="value")
+    new_std = 0.3
+    seed_explorer._runs = {key: run for key, run in seed_explorer._runs.items() if key[0] != new_std}
+    seed_explorer.controls["std"].value = new_std  # first visit: ten networks to train
+    progress = [s for s in statuses if "training seeds 0-9" in s]
+    assert len(progress) == len(SeedExplorer.BAND_SEEDS) and "(0/10)" in progress[0]
+    assert len(pictures) == 2  # at once (the seed's own run), then with the band
+    assert "final training loss" in statuses[-1] and "redrawn in" in statuses[-1]
+    assert seed_explorer.readouts["std"].value == f"{new_std:g}"
+    statuses.clear()
+    pictures.clear()
+    seed_explorer.controls["std"].value = 0.1  # visited before: one redraw, no progress
+    assert len(pictures) == 1 and not any("training seeds" in s for s in statuses)
+
+
+def test_seed_explorer_partial_redraw_matches_a_full_redraw(seed_explorer):
+    for move in ({"std": 0.0}, {"std": 3.0, "seed": 49}, {"std": 0.1, "seed": 0}):
+        png = seed_explorer.set(**move)
+        # equal but where a curve crosses a dotted line (drawn in another order)
+        differ = (_pixels(png) != _pixels(seed_explorer.render_full())).any(axis=2)
+        assert differ.mean() < 0.002, (move, differ.mean())

@@ -228,6 +228,17 @@ class Grid:
             lines.append(f"{label(init):{width}s}" + "".join(cells))
         return "\n".join(lines)
 
+    def table_html(self):
+        """The grid as a ``widgets.Table``: an HTML table in the notebook (it never wraps
+        into fragments at laptop width), the same text as ``table()`` when printed."""
+        from lessonlib.widgets import Table
+
+        rows = []
+        for init in self.inits:
+            cells = [self.cell(init, act) for act in self.activations]
+            rows.append([label(init), *("-" if c is None else c["text"] for c in cells)])
+        return Table(["start", *self.activations], rows, text=self.table())
+
     def summary(self):
         """One line: runs, how many did not converge, how many diverged (NaN/inf)."""
         n_nc = sum(not r.converged for r in self.runs)

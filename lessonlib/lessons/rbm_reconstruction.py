@@ -193,9 +193,13 @@ class EpochExplorer(FigureExplorer):
     """
 
     def __init__(self, history, X_show, epoch=0, n_filters=36, dpi=72):
-        controls = {"epoch": slider("epoch", 0, int(max(history.snapshots)), int(epoch))}
+        controls = {"epoch": slider("epoch", 0, int(max(history.snapshots)), int(epoch), live=True)}
         super().__init__(controls, figsize=(10.0, 3.4), dpi=dpi)
-        self.panels = EpochPanels(self.figure, history, X_show, n_filters=n_filters)
+        self.panels = p = EpochPanels(self.figure, history, X_show, n_filters=n_filters)
+        p.ax_f.set_title(" ", fontsize=10)
+        p.ax_r.set_title(" ", fontsize=10)
+        # the axes stay: a redraw repaints only the two pictures, the marker and the titles
+        self.animated = (p.filter_image, p.recon_image, p.marker, p.ax_f.title, p.ax_r.title)
         self.refresh()
 
     def draw(self, epoch):

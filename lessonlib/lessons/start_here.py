@@ -57,12 +57,14 @@ class WaveDemo(FigureExplorer):
     """
 
     def __init__(self, frequency=2, dpi=72):
-        super().__init__({"frequency": slider("frequency", 1, 10, frequency)}, figsize=(6.0, 2.0), dpi=dpi)
+        super().__init__({"frequency": slider("frequency", 1, 10, frequency, live=True)}, figsize=(6.0, 2.0), dpi=dpi)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.85)
         self.ax = self.figure.subplots()
         self.x = np.linspace(0.0, 1.0, 400)
         (self.line,) = self.ax.plot(self.x, np.sin(2 * np.pi * frequency * self.x), color="C0")
         self.ax.set(ylim=(-1.2, 1.2), xlabel="t")
+        self.ax.set_title(" ", fontsize=10)
+        self.animated = (self.line, self.ax.title)  # the axes stay: only these are repainted
         self.refresh()
 
     def draw(self, frequency):

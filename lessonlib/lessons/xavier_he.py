@@ -169,7 +169,8 @@ class PropagationExplorer(widgets.FigureExplorer):
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=dpi)
         self.batch, self.bins = batch, bins
-        self.table = ipywidgets.HTML(value="")
+        self.side = ipywidgets.HTML(value="", layout=ipywidgets.Layout(margin="0 0 0 8px"))
+        self._key = None
         fig = self.figure
         self.ax_act, self.ax_grad, self.ax_std = fig.subplots(
             1, 3, sharey=True, gridspec_kw={"width_ratios": [1.0, 1.0, 0.8]}
@@ -193,6 +194,7 @@ class PropagationExplorer(widgets.FigureExplorer):
         fig.text(0.012, 0.5 * (box.y0 + box.y1), "layer", rotation=90, va="center", fontsize=10)
         self.title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=10)
         self.result = None
+        self.animated = (self.im_act, self.im_grad, self.line_act, self.line_grad, self.title)
         self.refresh()
 
     def _label(self, ax, title, xlabel):
@@ -205,15 +207,18 @@ class PropagationExplorer(widgets.FigureExplorer):
         r = propagate(width=int(width), depth=int(depth), activation=activation, init=init,
                       scale=float(scale), seed=int(seed), batch=self.batch, bins=self.bins)
         self.result = r
-        for im, hist, edges in ((self.im_act, r.act_hist, r.act_edges),
-                                (self.im_grad, r.grad_hist, r.grad_edges)):
+        # The gradient histograms are binned over ±3 of the top layer's std: drawn on that
+        # fixed scale, their axis never changes with the data.
+        for im, hist, (low, high) in ((self.im_act, r.act_hist, (r.act_edges[0], r.act_edges[-1])),
+                                      (self.im_grad, r.grad_hist, (-3.0, 3.0))):
             peak = hist.max(axis=1, keepdims=True)
             im.set_data(np.divide(hist, peak, out=np.zeros_like(hist), where=peak > 0))
-            im.set_extent((edges[0], edges[-1], depth + 0.5, 0.5))
-        spread = r.grad_edges[-1]
-        self.ax_grad.set_xticks([-spread, 0, spread], ["-3", "0", "3"])
+            im.set_extent((low, high, depth + 0.5, 0.5))
+        self.ax_grad.set_xlim(-3.0, 3.0)
+        self.ax_grad.set_xticks([-3, 0, 3], ["-3", "0", "3"])
         self.xlabel_act.set_text(f"value of {activation}")
         low, high = r.act_edges[0], r.act_edges[-1]
+        self.ax_act.set_xlim(low, high)
         self.ax_act.set_xticks([low, 0.5 if activation == "sigmoid" else 0.0, high])
         self.ax_act.set_yticks(_layer_ticks(depth))
         layers = np.arange(1, depth + 1)
@@ -229,20 +234,30 @@ class PropagationExplorer(widgets.FigureExplorer):
         step = max(1, math.ceil((hi - lo) / 5))
         self.ax_std.set_xticks(np.arange(lo, hi + 1, step))
         self.ax_act.set_ylim(depth + 0.5, 0.5)
+        self._key = (int(depth), activation, float(low), float(high), lo, hi)
         self.title.set_text(
             f"{init} × {scale:.3g}, {activation}, fan-in {width}, depth {depth}, seed {seed}: {r.state}"
         )
-        self.table.value = f"<pre style='font-size:11px;line-height:1.2'>{r.table(max_rows=16)}</pre>"
+        self.side.value = layer_table(r, max_rows=16).html
         return r.verdict
 
+    def background_key(self):
+        """Axes, ticks and labels change only with depth, activation and the std range."""
+        return self._key
+
     @property
-    def widget(self):
-        """Controls, then the picture with the per-layer table beside it, then the verdict."""
-        if not self.image.value:
-            self.refresh()
-        boxes = list(self.controls.values())
-        rows = [ipywidgets.HBox(boxes[i : i + 3]) for i in range(0, len(boxes), 3)]
-        return ipywidgets.VBox([*rows, ipywidgets.HBox([self.image, self.table]), self.status])
+    def table(self):
+        """The per-layer table widget beside the picture (an ``ipywidgets.HTML``)."""
+        return self.side
+
+
+def layer_table(result, max_rows=12):
+    """``Propagation.table`` as a ``widgets.Table``: HTML in the page, the same text in print."""
+    lines = result.table(max_rows=max_rows).splitlines()
+    header = lines[0].replace("act std", "act_std").replace("grad std", "grad_std").replace(" %", "_%").split()
+    header = [h.replace("_", " ") for h in header]
+    rows = [line.split() if line.split() != ["..."] else ["…", "", "", ""] for line in lines[1:]]
+    return widgets.Table(header, rows, text="\n".join(lines), font_size="11px")
 
 
 def _layer_ticks(depth):

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ipywidgets as widgets
 import numpy as np
 
 from lessonlib import data
 from lessonlib.nn import MLP
-from lessonlib.widgets import FigureExplorer, slider
+from lessonlib.widgets import FigureExplorer, selection_slider, slider
 
 #: The small problem of notebook 01: 500 training digits, the standard 450 test digits.
 N_TRAIN = 500
@@ -167,13 +166,8 @@ class SeedExplorer(FigureExplorer):
         self._runs = {}
         controls = {
             "seed": slider("seed", 0, 49, seed),
-            "std": widgets.SelectionSlider(
-                description="initial std",
-                options=[(f"{s:g}" if s else "0 (zeros)", s) for s in self.STDS],
-                value=std,
-                continuous_update=False,
-                style={"description_width": "initial"},
-                layout=widgets.Layout(width="360px"),
+            "std": selection_slider(
+                "initial std", [(f"{s:g}" if s else "0 (zeros)", s) for s in self.STDS], std, width="300px"
             ),
         }
         super().__init__(controls, figsize=(9.0, 3.3), dpi=dpi)
@@ -185,13 +179,16 @@ class SeedExplorer(FigureExplorer):
             for _ in self.BAND_SEEDS
         ]
         (self.run_line,) = self.ax_loss.plot(epochs, np.full(len(epochs), np.nan), color="C3", lw=2.5)
-        self.ax_loss.axhline(np.log(10), color="k", ls=":", lw=1)
+        self.ax_loss.axhline(np.log(10), color="k", ls=":", lw=1, zorder=1.5)
         self.ax_loss.text(0.2, np.log(10) + 0.05, "ln 10: guessing", fontsize=8)
         self.ax_loss.set(xlabel="epoch", ylabel="training loss", ylim=(0, 2.8), xlim=(0, epochs[-1]))
         self.band_dots = self.ax_acc.scatter(np.zeros(len(self.BAND_SEEDS)), np.zeros(len(self.BAND_SEEDS)), color="0.6", s=25)
         self.run_dot = self.ax_acc.scatter([0.0], [0.0], color="C3", s=80, zorder=3)
-        self.ax_acc.axhline(0.1, color="k", ls=":", lw=1)
+        self.ax_acc.axhline(0.1, color="k", ls=":", lw=1, zorder=1.5)
         self.ax_acc.set(ylim=(0, 1), xlim=(-1, 1), xticks=[], ylabel="test accuracy after training")
+        # the axes never change: a redraw paints only the curves, dots and titles
+        self.animated = (*self.band_lines, self.run_line, self.band_dots, self.run_dot,
+                         self.ax_loss.title, self.ax_acc.title)
         self.refresh()
 
     def run(self, std, seed):
@@ -202,20 +199,36 @@ class SeedExplorer(FigureExplorer):
         return self._runs[key]
 
     def draw(self, seed, std):
+        missing = [s for s in self.BAND_SEEDS if (float(std), s) not in self._runs]
+        if missing and self.image.value:
+            # A new std trains ten networks (about a second): show this seed's run at once,
+            # then fill in the band with a progress line.
+            self._draw_band(seed, std, [])
+            for done, s in enumerate(missing):
+                self.show_progress(f"std {std:g}: training seeds 0-9 for the grey band ({done}/{len(missing)})",
+                                   picture=done == 0)
+                self.run(std, s)
         band = [self.run(std, s) for s in self.BAND_SEEDS]
+        return self._draw_band(seed, std, band)
+
+    def _draw_band(self, seed, std, band):
         for line, r in zip(self.band_lines, band):
             loss = np.asarray(r.history.loss)
             line.set_data(np.arange(len(loss)), loss)
         current = self.run(std, seed)
         loss = np.asarray(current.history.loss)
         self.run_line.set_data(np.arange(len(loss)), loss)
-        accs = np.array([r.test_accuracy for r in band])
-        jitter = np.linspace(-0.5, 0.5, len(band))
-        self.band_dots.set_offsets(np.column_stack([jitter, np.nan_to_num(accs)]))
+        if not band:
+            for line in self.band_lines:
+                line.set_data([], [])
+        accs = np.array([r.test_accuracy for r in band] or [np.nan] * len(self.BAND_SEEDS))
+        jitter = np.linspace(-0.5, 0.5, len(accs))
+        self.band_dots.set_offsets(np.column_stack([jitter, np.nan_to_num(accs, nan=-1.0)]))
         self.run_dot.set_offsets([[0.0, np.nan_to_num(current.test_accuracy)]])
         label = "all zeros" if std == 0 else f"N(0, {std:g}²)"
         self.ax_loss.set_title(f"{label}: seed {seed} (red) against seeds 0-9 (grey)", fontsize=10)
-        self.ax_acc.set_title(f"seeds 0-9: {np.nanmin(accs):.2f} to {np.nanmax(accs):.2f}", fontsize=10)
+        spread = f"{np.nanmin(accs):.2f} to {np.nanmax(accs):.2f}" if band else "training…"
+        self.ax_acc.set_title(f"seeds 0-9: {spread}", fontsize=10)
         if current.history.diverged:
             return f"seed {seed}: diverged"
         return f"seed {seed}: final training loss {loss[-1]:.3f}, test accuracy {current.test_accuracy:.3f}"

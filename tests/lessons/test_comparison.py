@@ -91,6 +91,10 @@ def test_grid_is_tidy_and_reports_progress():
     assert n_nc[0, 0] == 2
     table = grid.table()
     assert "all zeros" in table and "n/c" in table and "DBN pre-training" in table
+    html = grid.table_html()._repr_html_()  # what notebook 05 shows: an HTML table
+    assert html.count("<tr>") == 1 + 3 and html.count("<td") == 3 * (1 + 2)
+    assert "all zeros" in html and "n/c" in html and "DBN pre-training" in html and "<th" in html
+    assert str(grid.table_html()) == table  # printed, the same aligned text
     assert grid.summary().startswith("10 runs (3 starts x 2 activations x 2 seeds, 1 combinations not applicable)")
 
 
@@ -128,7 +132,6 @@ def test_heatmap_and_paper_table_draw_every_cell():
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from lessonlib import plots
 
     grid = ex.run_grid(inits=["zeros", "glorot_uniform", "dbn"], activations=["tanh", "sigmoid"], seeds=[0], **TINY)
     fig, (a, b) = plt.subplots(1, 2)

@@ -34,6 +34,30 @@ def test_explorer_slider_redraws(trained):
     plt.close("all")
 
 
+def test_explorer_slider_is_live_and_repaints_only_what_changes(trained):
+    import io
+    import warnings
+
+    from PIL import Image
+
+    _, history, X_show = trained
+    explorer = rbm_explorer.EpochExplorer(history, X_show, epoch=0)
+    assert explorer.controls["epoch"].continuous_update  # follows the mouse while dragged
+    assert explorer.animated
+
+    def pixels(png):
+        return np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for epoch in (explorer.controls["epoch"].max, explorer.controls["epoch"].min, 2):
+            png = explorer.set(epoch=epoch)
+            # equal up to the resampling of the pictures' edges
+            differ = (pixels(png) != pixels(explorer.render_full())).any(axis=2)
+            assert differ.mean() < 0.01, (epoch, differ.mean())
+    plt.close("all")
+
+
 def test_panels_use_nearest_earlier_snapshot(trained):
     _, history, X_show = trained
     fig = plt.figure()
