@@ -143,6 +143,30 @@ def describe(label, r, kind="act"):
     )
 
 
+def describe_table(runs, kind="act"):
+    """``describe`` for a list of (label, ``Propagation``) as a ``widgets.Table``: an HTML
+    table in the notebook (it does not wrap at laptop width), the same lines as text."""
+    rows = []
+    for label, r in runs:
+        depth = r.depth
+        if kind == "act":
+            relu = r.settings["activation"] in ("relu", "leaky_relu")
+            extra = r.dead if relu else r.saturated
+            rows.append([label, _short(r.act_std[0]), _short(r.act_std[-1]), f"{_percent(extra[-1])} %", r.state])
+        else:
+            rows.append([label, _short(r.grad_std[-1]), _short(r.grad_std[0]),
+                         _short(r.grad_norm[-1]), _short(r.grad_norm[0]), r.state])
+    depth = runs[0][1].depth if runs else 0
+    if kind == "act":
+        relu = bool(runs) and runs[0][1].settings["activation"] in ("relu", "leaky_relu")
+        header = ["start", "act std layer 1", f"layer {depth}", f"{'dead' if relu else 'saturated'} in layer {depth}",
+                  "state"]
+    else:
+        header = ["start", f"grad std layer {depth}", "layer 1", f"|dL/dW| layer {depth}", "layer 1", "state"]
+    text = "\n".join(describe(label, r, kind) for label, r in runs)
+    return widgets.Table(header, rows, text=text)
+
+
 # --- the explorer ------------------------------------------------------------------------
 
 
@@ -160,12 +184,13 @@ class PropagationExplorer(widgets.FigureExplorer):
     def __init__(self, width=100, depth=10, activation="tanh", init="glorot_uniform",
                  scale=1.0, seed=0, max_width=256, max_depth=50, batch=50, bins=50, dpi=72):
         controls = {
-            "width": widgets.slider("fan-in (width)", 1, max_width, width),
-            "seed": widgets.slider("seed", 0, 20, seed),
-            "depth": widgets.slider("depth", 1, max_depth, depth),
+            # live: a redraw at the default size is a few hundredths of a second
+            "width": widgets.slider("fan-in (width)", 1, max_width, width, live=True),
+            "seed": widgets.slider("seed", 0, 20, seed, live=True),
+            "depth": widgets.slider("depth", 1, max_depth, depth, live=True),
             "activation": widgets.dropdown("activation", list(ACTIVATIONS), activation),
             "init": widgets.dropdown("init", _init.names(), init),
-            "scale": widgets.slider("scale ×", -3, 3, scale, step=0.1, log=True),
+            "scale": widgets.slider("scale ×", -3, 3, scale, step=0.1, log=True, live=True),
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=dpi)
         self.batch, self.bins = batch, bins
