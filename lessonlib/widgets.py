@@ -96,9 +96,15 @@ class FigureExplorer:
         if self.animated:
             key = self.background_key()
             if self._background is None or key != self._background_key:
+                # the background: everything but the changing artists, which are left out
+                # of this one draw only (a figure shown or saved elsewhere has them all)
                 for artist in self.animated:
-                    artist.set_animated(True)  # left out of canvas.draw(): the background
-                canvas.draw()
+                    artist.set_animated(True)
+                try:
+                    canvas.draw()
+                finally:
+                    for artist in self.animated:
+                        artist.set_animated(False)
                 self._background = canvas.copy_from_bbox(figure.bbox)
                 self._background_key = key
             else:
@@ -111,15 +117,9 @@ class FigureExplorer:
 
     def render_full(self):
         """The figure drawn from scratch as PNG bytes (what ``render`` must match)."""
-        for artist in self.animated:
-            artist.set_animated(False)
-        try:
-            self.figure.canvas.draw()
-            return encode_png(self.figure.canvas.buffer_rgba(), self.dpi, self.PNG_COMPRESS_LEVEL)
-        finally:
-            for artist in self.animated:
-                artist.set_animated(True)
-            self._background = None
+        self.figure.canvas.draw()
+        self._background = None  # the canvas no longer holds the background's pixels
+        return encode_png(self.figure.canvas.buffer_rgba(), self.dpi, self.PNG_COMPRESS_LEVEL)
 
     def show_progress(self, message, picture=True):
         """Send the picture as it is now and a progress line, in the middle of a redraw.

@@ -232,3 +232,16 @@ def test_seed_explorer_partial_redraw_matches_a_full_redraw(seed_explorer):
         # equal but where a curve crosses a dotted line (drawn in another order)
         differ = (_pixels(png) != _pixels(seed_explorer.render_full())).any(axis=2)
         assert differ.mean() < 0.002, (move, differ.mean())
+
+
+def test_the_figure_shown_or_saved_elsewhere_has_every_artist(seed_explorer):
+    """Notebook 01 shows ``explorer.figure`` as a static picture: partial redraws must
+    not leave the changing artists out of an ordinary draw."""
+    seed_explorer.set(std=0.1, seed=0)
+    seed_explorer.set(seed=1)  # a partial redraw
+    assert not any(artist.get_animated() for artist in seed_explorer.animated)
+    buffer = io.BytesIO()
+    seed_explorer.figure.savefig(buffer, format="png", dpi=seed_explorer.dpi)
+    saved = _pixels(buffer.getvalue())
+    differ = (saved != _pixels(seed_explorer.render())).any(axis=2)
+    assert differ.mean() < 0.002, differ.mean()
