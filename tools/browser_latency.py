@@ -4,7 +4,8 @@ For each notebook that shows explorers (``lessonlib.lessons.EXPLORERS``) this ru
 notebook in JupyterLab at laptop size (1280 x 800, file browser open), then sweeps every
 control of every explorer as a person would: clicks at several places on each slider's
 track (every stop of a selection slider, so each ``initial std`` is a first visit), every
-option of each drop-down. In the page, a MutationObserver on the picture's ``src``
+option of each drop-down, each control from the notebook's setting (the others at
+theirs). In the page, a MutationObserver on the picture's ``src``
 measures the time from the input event to the new picture:
 
 - ``median`` / ``p95`` / ``max``: to the first new picture after the change;
@@ -101,13 +102,14 @@ def measure_explorer(notebook, explorer, name, number):
         label = control["label"]
         if control["kind"] in ("slider", "selection"):
             span, now = slider_stops(control)
+            home = now
             if control["kind"] == "selection" or span <= 10:
                 fractions = [k / span for k in range(int(span) + 1)]  # every stop
             else:
                 fractions = list(CLICKS)
             for fraction in fractions:
-                if abs(fraction - now) < 0.5 / max(span, 1):
-                    continue  # the handle is already there: no change
+                if abs(fraction - now) < max(0.5 / max(span, 1), 0.05):
+                    continue  # on the handle: a click there grabs it instead of moving it
                 result = timed_move(
                     notebook, explorer, lambda f=fraction, c=control: notebook.click_track(c, f), "pointerdown"
                 )
@@ -132,6 +134,8 @@ def measure_explorer(notebook, explorer, name, number):
                               "values": crossed})
             else:
                 drags.append({"control": label, "seconds": seconds, "frames": 0, "values": crossed})
+            # back to the notebook's setting, so each control is swept from there
+            timed_move(notebook, explorer, lambda f=home, c=control: notebook.click_track(c, f), "pointerdown")
         else:
             options = control["locator"].locator("option").count()
             for _ in range(options - 1):
