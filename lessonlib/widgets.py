@@ -241,7 +241,8 @@ class Table:
 
     ``header`` is a list of column titles and ``rows`` a list of lists of cell texts.
     The HTML never wraps a cell (``white-space: nowrap``) and scrolls sideways instead
-    of breaking when the page is narrow; numbers are right-aligned.
+    of breaking when the page is narrow; numbers are right-aligned. Its own line height,
+    since an ``ipywidgets.HTML`` sets that of its content to a control's height.
     """
 
     def __init__(self, header, rows, text=None, font_size="12px"):
@@ -263,7 +264,7 @@ class Table:
         body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in self.rows)
         return (
             "<div class='lessonlib-table' style='overflow-x:auto;max-width:100%'>"
-            f"<table style='border-collapse:collapse;font-size:{self.font_size};"
+            f"<table style='border-collapse:collapse;font-size:{self.font_size};line-height:1.3;"
             "font-variant-numeric:tabular-nums;margin:0'>"
             f"<thead><tr>{cells(self.header, 'th')}</tr></thead><tbody>{body}</tbody></table></div>"
         )

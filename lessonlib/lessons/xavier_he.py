@@ -234,18 +234,12 @@ class PropagationExplorer(widgets.FigureExplorer):
         self.result = r
         # The gradient histograms are binned over ±3 of the top layer's std: drawn on that
         # fixed scale, their axis never changes with the data.
-        for im, hist, (low, high) in ((self.im_act, r.act_hist, (r.act_edges[0], r.act_edges[-1])),
-                                      (self.im_grad, r.grad_hist, (-3.0, 3.0))):
+        for im, hist, (left, right) in ((self.im_act, r.act_hist, (r.act_edges[0], r.act_edges[-1])),
+                                        (self.im_grad, r.grad_hist, (-3.0, 3.0))):
             peak = hist.max(axis=1, keepdims=True)
             im.set_data(np.divide(hist, peak, out=np.zeros_like(hist), where=peak > 0))
-            im.set_extent((low, high, depth + 0.5, 0.5))
-        self.ax_grad.set_xlim(-3.0, 3.0)
-        self.ax_grad.set_xticks([-3, 0, 3], ["-3", "0", "3"])
-        self.xlabel_act.set_text(f"value of {activation}")
-        low, high = r.act_edges[0], r.act_edges[-1]
-        self.ax_act.set_xlim(low, high)
-        self.ax_act.set_xticks([low, 0.5 if activation == "sigmoid" else 0.0, high])
-        self.ax_act.set_yticks(_layer_ticks(depth))
+            im.set_extent((left, right, depth + 0.5, 0.5))
+        low, high = float(r.act_edges[0]), float(r.act_edges[-1])
         layers = np.arange(1, depth + 1)
         act = np.log10(_positive(r.act_std))
         grad = np.log10(_positive(r.grad_std))
@@ -255,11 +249,21 @@ class PropagationExplorer(widgets.FigureExplorer):
         both = both[np.isfinite(both)]
         lo, hi = (float(both.min()), float(both.max())) if both.size else (-3.0, 1.0)
         lo, hi = math.floor(min(lo, hi - 1.0)), math.ceil(max(hi, lo + 1.0))
-        self.ax_std.set_xlim(lo - 0.3, hi + 0.3)
-        step = max(1, math.ceil((hi - lo) / 5))
-        self.ax_std.set_xticks(np.arange(lo, hi + 1, step))
-        self.ax_act.set_ylim(depth + 0.5, 0.5)
-        self._key = (int(depth), activation, float(low), float(high), lo, hi)
+        key = (int(depth), activation, low, high, lo, hi)
+        if key != self._key:
+            # axes, ticks and labels (making tick labels is most of a redraw's cost): only
+            # when they change, and then the background is drawn again (background_key)
+            self.ax_grad.set_xlim(-3.0, 3.0)
+            self.ax_grad.set_xticks([-3, 0, 3], ["-3", "0", "3"])
+            self.xlabel_act.set_text(f"value of {activation}")
+            self.ax_act.set_xlim(low, high)
+            self.ax_act.set_xticks([low, 0.5 if activation == "sigmoid" else 0.0, high])
+            self.ax_act.set_yticks(_layer_ticks(depth))
+            self.ax_std.set_xlim(lo - 0.3, hi + 0.3)
+            step = max(1, math.ceil((hi - lo) / 5))
+            self.ax_std.set_xticks(np.arange(lo, hi + 1, step))
+            self.ax_act.set_ylim(depth + 0.5, 0.5)
+            self._key = key
         self.title.set_text(
             f"{init} × {scale:.3g}, {activation}, fan-in {width}, depth {depth}, seed {seed}: {r.state}"
         )
