@@ -9,6 +9,7 @@ it: the four classic starting points, Glorot & Bengio-style histogram panels, th
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import ipywidgets
 import numpy as np
@@ -146,6 +147,28 @@ def describe(label, r, kind="act"):
 # --- the explorer ------------------------------------------------------------------------
 
 
+class WeightCache(OrderedDict):
+    """The explorer's store of drawn weight matrices, least recently used dropped first
+    beyond ``max_bytes`` (64 MiB by default: a depth-50 stack of 256 x 256 matrices is
+    26 MB)."""
+
+    def __init__(self, max_bytes=64 * 2**20):
+        super().__init__()
+        self.max_bytes = int(max_bytes)
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        while sum(w.nbytes for w in self.values()) > self.max_bytes and len(self) > 1:
+            self.popitem(last=False)
+
+
+
 class PropagationExplorer(widgets.FigureExplorer):
     """Fan-in, seed, depth, activation, initializer and scale on sliders.
 
@@ -169,6 +192,7 @@ class PropagationExplorer(widgets.FigureExplorer):
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=dpi)
         self.batch, self.bins = batch, bins
+        self.weight_cache = WeightCache()
         self.table = ipywidgets.HTML(value="")
         fig = self.figure
         self.ax_act, self.ax_grad, self.ax_std = fig.subplots(
@@ -203,7 +227,8 @@ class PropagationExplorer(widgets.FigureExplorer):
 
     def draw(self, width, seed, depth, activation, init, scale):
         r = propagate(width=int(width), depth=int(depth), activation=activation, init=init,
-                      scale=float(scale), seed=int(seed), batch=self.batch, bins=self.bins)
+                      scale=float(scale), seed=int(seed), batch=self.batch, bins=self.bins,
+                      weight_cache=self.weight_cache)
         self.result = r
         for im, hist, edges in ((self.im_act, r.act_hist, r.act_edges),
                                 (self.im_grad, r.grad_hist, r.grad_edges)):
