@@ -16,7 +16,8 @@ import lessonlib
 ROOT = Path(__file__).resolve().parents[1]
 NEW = "https://github.com/teacher-org/weights-2027"
 IGNORE = shutil.ignore_patterns(
-    ".git", "__pycache__", "_build", "build", "*.egg-info", ".ipynb_checkpoints", "artifacts"
+    ".git", "__pycache__", "_build", "build", "*.egg-info", ".ipynb_checkpoints", "artifacts",
+    ".venv", "venv", ".pytest_cache",
 )
 
 
