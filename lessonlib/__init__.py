@@ -27,5 +27,6 @@ Every random draw takes an explicit seed (see ``lessonlib.seeding``).
 __version__ = "0.1.0"
 
 #: The public home of the series: the README's badges and every notebook's Colab set-up
-#: cell are checked against this one string (tests/test_repository.py).
+#: cell are checked against this one string (tests/test_repository.py). To point the whole
+#: series at a fork, run  python tools/retarget.py https://github.com/ORG/REPO
 REPOSITORY_URL = "https://github.com/init-wisely/init-wisely"
