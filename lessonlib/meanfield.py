@@ -140,13 +140,21 @@ def gauss_expectation(g, n_points=101):
     counts half, as it does in the integral (then E[1{z > 0}] = 1/2 exactly, by the
     symmetry of the nodes). For a g continuous at 0 this changes nothing.
 
+    Accuracy with 101 nodes: the integrands of tanh get sharper as q grows. Measured
+    against 370 nodes, E[tanh'(sqrt(q) z)**2] is off by 3e-10 at q = 1, 5e-7 at q = 2,
+    1e-5 at q = 3, 2e-4 at q = 5, 4e-3 at q = 10 and 3e-2 at q = 25: the story's q
+    (at most 2.8) is safe; for much larger q raise ``n_points`` (at most 370, where
+    ``hermegauss`` itself overflows). ReLU(z)**2 and ReLU's derivatives come out exact
+    (by symmetry); a kink left in the integrand costs accuracy: E[ReLU(z)] =
+    1/sqrt(2 pi) comes out 0.8 % low.
+
     Parameters
     ----------
     g : callable
         Vectorised function of an array of z values; it may return an array with extra
         leading axes (e.g. one per value of q), the last axis being the nodes.
     n_points : int
-        Number of quadrature nodes (2..400).
+        Number of quadrature nodes (2..370).
 
     Returns
     -------
@@ -166,7 +174,7 @@ def gauss_expectation(g, n_points=101):
     """
     if not callable(g):
         raise TypeError(f"g must be callable, got {g!r}")
-    n_points = _check_int(n_points, "n_points", 2, 400)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     nodes, weights = _rule(n_points)
     with np.errstate(all="ignore"):
         values = np.array(g(nodes), dtype=np.float64)
@@ -243,18 +251,28 @@ def length_map(q0, depth, activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0
     q = _check_real(q0, "q0", 0.0)
     depth = _check_int(depth, "depth", 1, MAX_DEPTH)
     activation, sigma_w2, sigma_b2, slope = _check_params(activation, sigma_w2, sigma_b2, slope)
-    n_points = _check_int(n_points, "n_points", 2, 400)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     qs = np.empty(depth)
     q = sigma_w2 * q + sigma_b2
     for l in range(depth):
-        if not math.isfinite(q):
+        qs[l] = q
+        q = _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points)
+        if q is None:
             raise ValueError(
-                f"q overflowed float64 at layer {l + 1}: the signal explodes; "
+                f"q overflowed float64 after layer {l + 1}: the signal explodes; "
                 f"use a smaller depth or sigma_w2 (got sigma_w2={sigma_w2})"
             )
-        qs[l] = q
-        q = sigma_w2 * _moments(q, activation, slope, n_points)[1] + sigma_b2
     return qs
+
+
+def _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points):
+    """One step of the length map, or None once the numbers overflow float64."""
+    try:
+        second = _moments(q, activation, slope, n_points)[1]
+    except ValueError:  # phi(sqrt(q) z)**2 overflowed at the outer nodes
+        return None
+    new = sigma_w2 * second + sigma_b2
+    return float(new) if math.isfinite(new) else None
 
 
 def act_std(q, activation="tanh", slope=0.01, n_points=101):
@@ -281,7 +299,7 @@ def act_std(q, activation="tanh", slope=0.01, n_points=101):
     """
     activation = _check_activation(activation)
     slope = _check_slope(slope)
-    n_points = _check_int(n_points, "n_points", 2, 400)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     values = _check_variances(q, "q")
     mean, second, _ = _moments(values, activation, slope, n_points)
     std = np.sqrt(np.maximum(second - mean**2, 0.0))
@@ -359,7 +377,7 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
     q = _check_real(q0, "q0", 0.0)
     tol = _check_real(tol, "tol", 0.0, low_inclusive=False)
     max_iter = _check_int(max_iter, "max_iter", 1, 10_000_000)
-    n_points = _check_int(n_points, "n_points", 2, 400)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     if sigma_b2 == 0.0 and activation != "sigmoid":
         gain = sigma_w2 * _origin_slope(activation, slope)
         if activation in _HOMOGENEOUS:
@@ -371,8 +389,8 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
         elif gain <= 1.0 or q == 0.0:
             return 0.0
     for _ in range(max_iter):
-        new = sigma_w2 * _moments(q, activation, slope, n_points)[1] + sigma_b2
-        if not math.isfinite(new):
+        new = _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points)
+        if new is None:
             break
         if abs(new - q) <= tol * max(q, 1.0):
             return float(new)
@@ -394,7 +412,7 @@ def chi(q, activation="tanh", sigma_w2=1.0, slope=0.01, n_points=101):
     activation = _check_activation(activation)
     sigma_w2 = _check_real(sigma_w2, "sigma_w2", 0.0, low_inclusive=False)
     slope = _check_slope(slope)
-    n_points = _check_int(n_points, "n_points", 2, 400)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     values = _check_variances(q, "q")
     result = sigma_w2 * _moments(values, activation, slope, n_points)[2]
     return float(result) if np.ndim(result) == 0 else result
@@ -528,6 +546,8 @@ def named_initializers(fan_in=100):
     Var(W) = 2/(fan_in + fan_out) = 1/fan_in, so it sits on LeCun's point. PyTorch's
     ``nn.Linear`` draws W and b from U(+-1/sqrt(fan_in)) (``lessonlib.frameworks``):
     sigma_w2 = 1/3, sigma_b2 = 1/(3 fan_in). The fixed-std starts depend on fan_in.
+    (For N(0, 1) at fan_in = 100, q* is about 100 and 101 quadrature nodes give chi_1
+    only roughly; its phase, chaotic, is not in doubt.)
 
     Returns
     -------
