@@ -80,6 +80,19 @@ def test_relu_forward_critical_at_he():
     assert mf.fixed_point("relu", 2.0, q0=0.7) == 0.7  # every q is a fixed point
 
 
+def test_fixed_point_near_the_critical_line():
+    # tanh(x)**2 = x**2 - 2 x**4 / 3 + ... and E[z**4] = 3: q* = eps / 2 + O(eps**2)
+    assert mf.fixed_point("tanh", 1.0001) == pytest.approx(5e-5, rel=1e-3)
+    for sigma_w2, sigma_b2 in ((1.0, 1e-6), (2.0, 0.0), (3.0, 0.3), (50.0, 1.0)):
+        q = mf.fixed_point("tanh", sigma_w2, sigma_b2)
+        # length_map starts from the input: choose it so that q_1 = q*, then q stays put
+        q0 = (q - sigma_b2) / sigma_w2
+        assert mf.length_map(q0, 3, "tanh", sigma_w2, sigma_b2) == pytest.approx(np.full(3, q), rel=1e-9)
+    # sigmoid's bounded map and ReLU with biases: q* = sigma_b2 / (1 - sigma_w2 / 2)
+    assert mf.fixed_point("relu", 1.0, 0.5) == pytest.approx(1.0)
+    assert mf.fixed_point("sigmoid", 4.0, 0.1) > 0
+
+
 def test_critical_line():
     assert mf.critical_sigma_w2(0.0, "tanh") == pytest.approx(1.0, abs=1e-6)
     assert mf.critical_sigma_w2(0.0, "relu") == pytest.approx(2.0, abs=1e-6)
