@@ -43,6 +43,13 @@ normal); "to get xavier_initializer use factor=1.0 mode='FAN_AVG' uniform=True".
 Flax: ``flax.linen.Dense`` (kernel_init=lecun_normal(), bias_init=zeros);
 ``flax.linen.initializers.lecun_normal``: variance_scaling(1.0, "fan_in", "truncated_normal").
 Glorot, Bengio (2010), AISTATS; He et al. (2015), ICCV; LeCun et al. (1998), Efficient BackProp.
+
+Pages: https://pytorch.org/docs/stable/nn.init.html,
+https://keras.io/api/layers/initializers/ (HeNormal: "a truncated normal distribution
+centered on 0 with stddev = sqrt(2 / fan_in)"),
+https://flax.readthedocs.io/en/latest/api_reference/flax.linen/layers.html (Dense),
+https://docs.jax.dev/en/latest/jax.nn.initializers.html (lecun_normal, glorot_normal,
+he_normal: variance_scaling with distribution="truncated_normal").
 """
 
 from __future__ import annotations

@@ -506,6 +506,8 @@ def phase_diagram(sigma_w2_grid, sigma_b2_grid, activation="tanh", slope=0.01, n
     if np.any(b_grid < 0):
         raise ValueError("sigma_b2_grid must hold non-negative values")
     activation = _check_activation(activation)
+    slope = _check_slope(slope)
+    n_points = _check_int(n_points, "n_points", 2, 370)
     out = np.empty((b_grid.size, w_grid.size))
     for i, sigma_b2 in enumerate(b_grid):
         for j, sigma_w2 in enumerate(w_grid):

@@ -222,6 +222,7 @@ def test_theory_predicts_simulated_gradient_growth(simulated, init, sigma_w2, ex
         (lambda: mf.phase_diagram([1.0, -1.0], [0.0]), ValueError, "sigma_w2_grid"),
         (lambda: mf.phase_diagram([1.0], [[0.0]]), ValueError, "sigma_b2_grid"),
         (lambda: mf.phase_diagram([1.0], ["a"]), TypeError, "sigma_b2_grid"),
+        (lambda: mf.phase_diagram([1.0], [0.0], "leaky_relu", slope=-1.0), ValueError, "slope"),
         (lambda: mf.critical_sigma_w2(-1.0), ValueError, "sigma_b2"),
         (lambda: mf.tanh_story(depths=(0,)), ValueError, "depths"),
         (lambda: mf.named_initializers(fan_in=0), ValueError, "fan_in"),
