@@ -254,7 +254,14 @@ def length_map(q0, depth, activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0
     qs = np.empty(depth)
     q = sigma_w2 * q + sigma_b2
     for l in range(depth):
+        if not math.isfinite(q):
+            raise ValueError(
+                f"q overflowed float64 at layer {l + 1}: the signal explodes; "
+                f"use a smaller q0, depth or sigma_w2 (got q0={q0}, sigma_w2={sigma_w2})"
+            )
         qs[l] = q
+        if l == depth - 1:
+            break
         q = _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points)
         if q is None:
             raise ValueError(
@@ -347,12 +354,13 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
     q_{l+1} is the map applied to q_l. Two cases are exact
     instead of iterated, because iteration would crawl or run away:
 
-    - sigma_b2 = 0 and phi(0) = 0 (tanh, ReLUs, identity) with
-      sigma_w2 * E[phi'(0)**2] <= 1 (for ReLU-like units < 1): q* = 0. At tanh's
-      critical point sigma_w2 = 1 the iterates approach 0 only like 1/l.
-    - a positively homogeneous phi (ReLU, leaky ReLU, identity) with sigma_b2 = 0 at
-      sigma_w2 * E[phi'**2] = 1 (He's sigma_w2 = 2 for ReLU): every q is a fixed point,
-      q* = q0.
+    - tanh with sigma_b2 = 0 and sigma_w2 <= 1: q* = 0 (tanh(x)**2 < x**2, so the map
+      lies below the diagonal). At the critical point sigma_w2 = 1 the iterates approach
+      0 only like 1/l.
+    - a positively homogeneous phi (ReLU, leaky ReLU, identity): the map is the line
+      q -> g q + sigma_b2 with g = sigma_w2 E[phi(z)**2], so q* = sigma_b2 / (1 - g) for
+      g < 1; at g = 1 without biases (He's sigma_w2 = 2 for ReLU) every q is a fixed
+      point, q* = q0; otherwise there is none (ValueError).
 
     Parameters
     ----------
@@ -381,16 +389,23 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
     tol = _check_real(tol, "tol", 0.0, low_inclusive=False)
     max_iter = _check_int(max_iter, "max_iter", 1, 10_000_000)
     n_points = _check_int(n_points, "n_points", 2, 370)
-    if sigma_b2 == 0.0 and activation != "sigmoid":
+    if activation in _HOMOGENEOUS:
+        # E[phi(sqrt(q) z)**2] = q E[phi(z)**2] exactly: the map is the line
+        # q -> gain q + sigma_b2, solved in closed form
         gain = sigma_w2 * _origin_slope(activation, slope)
-        if activation in _HOMOGENEOUS:
-            # E[phi(sqrt(q) z)**2] = q * E[phi(z)**2] exactly: the map is q -> gain * q
-            if gain < 1.0 or q == 0.0:
-                return 0.0
-            if gain == 1.0:
-                return q
-        elif gain <= 1.0 or q == 0.0:
+        if gain < 1.0:
+            return sigma_b2 / (1.0 - gain)
+        if gain == 1.0 and sigma_b2 == 0.0:
+            return q
+        if q == 0.0 and sigma_b2 == 0.0:
             return 0.0
+        raise ValueError(
+            f"the length map did not converge: for activation={activation!r} with "
+            f"sigma_w2={sigma_w2}, sigma_b2={sigma_b2} it is q -> {gain:.6g} q + {sigma_b2}, "
+            "which has no finite fixed point to converge to (q grows without bound)"
+        )
+    if activation == "tanh" and sigma_b2 == 0.0 and (sigma_w2 <= 1.0 or q == 0.0):
+        return 0.0
     step = lambda q: _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points)  # noqa: E731
     for _ in range(max_iter):
         new = step(q)
@@ -411,7 +426,7 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
         curvature = second - first
         q = newer
         if first * second > 0.0 and abs(second) < abs(first) and curvature != 0.0:
-            accelerated = newer - second**2 / curvature
+            accelerated = newer - second * (second / curvature)  # (no ** : it raises on overflow)
             if math.isfinite(accelerated) and accelerated >= 0.0 and (accelerated - newer) * second >= 0.0:
                 q = accelerated
     raise ValueError(

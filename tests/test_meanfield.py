@@ -88,8 +88,12 @@ def test_fixed_point_near_the_critical_line():
         # length_map starts from the input: choose it so that q_1 = q*, then q stays put
         q0 = (q - sigma_b2) / sigma_w2
         assert mf.length_map(q0, 3, "tanh", sigma_w2, sigma_b2) == pytest.approx(np.full(3, q), rel=1e-9)
-    # sigmoid's bounded map and ReLU with biases: q* = sigma_b2 / (1 - sigma_w2 / 2)
+    # ReLU-like maps are lines, solved exactly: q* = sigma_b2 / (1 - sigma_w2 / 2)
     assert mf.fixed_point("relu", 1.0, 0.5) == pytest.approx(1.0)
+    assert mf.fixed_point("identity", 0.5, 0.2) == pytest.approx(0.4)
+    assert mf.fixed_point("leaky_relu", 1.0, 0.0) == 0.0
+    # an overflow after the last layer is no overflow of the layers asked for
+    assert mf.length_map(1.0, 2, "identity", 1e300)[-1] == pytest.approx(1e300)
     assert mf.fixed_point("sigmoid", 4.0, 0.1) > 0
 
 
@@ -212,6 +216,8 @@ def test_theory_predicts_simulated_gradient_growth(simulated, init, sigma_w2, ex
         (lambda: mf.length_map(1.0, 10, n_points=1), ValueError, "n_points"),
         (lambda: mf.length_map(1.0, 5000, "relu", 4.0), ValueError, "overflow"),
         (lambda: mf.fixed_point("relu", 3.0), ValueError, "did not converge"),
+        (lambda: mf.fixed_point("relu", 2.0, 0.1), ValueError, "no finite fixed point"),
+        (lambda: mf.length_map(1e308, 3, "tanh", 10.0), ValueError, "overflow"),
         (lambda: mf.fixed_point("tanh", 2.0, max_iter=3), ValueError, "max_iter"),
         (lambda: mf.act_std([1.0, -1.0]), ValueError, "q"),
         (lambda: mf.chi("x"), TypeError, "q"),
