@@ -25,67 +25,35 @@ from bench.report import Section, fmt_ms, median, verdict
 from bench.targets import TARGETS
 
 
+def rbm_config(label, n_hidden, batch, variants, epochs=10, lr=0.1, n=None):
+    """One RBM setting: ``n`` training rows (None: all), the CD variants to time."""
+    return dict(
+        label=label, n_hidden=n_hidden, batch=batch, epochs=epochs, lr=lr, n=n, variants=variants
+    )
+
+
+def mlp_config(label, sizes, batch, epochs=10, lr=0.1, momentum=0.9, n=None):
+    """One MLP setting: layer ``sizes``, ``n`` training rows (None: all)."""
+    return dict(label=label, sizes=sizes, batch=batch, epochs=epochs, lr=lr, momentum=momentum, n=n)
+
+
 def rbm_configs(quick):
     """The RBM settings to time: notebook 02's, and scikit-learn's defaults."""
     if quick:
-        return [
-            dict(
-                label="tiny",
-                n_hidden=16,
-                batch=20,
-                epochs=2,
-                lr=0.1,
-                n=200,
-                variants=("CD-1", "PCD-1"),
-            )
-        ]
+        return [rbm_config("tiny", 16, 20, ("CD-1", "PCD-1"), epochs=2, n=200)]
     return [
-        dict(
-            label="notebook 02: 100 hidden, batch 20",
-            n_hidden=100,
-            batch=20,
-            epochs=10,
-            lr=0.1,
-            n=None,
-            variants=("CD-1", "PCD-1"),
-        ),
-        dict(
-            label="scikit-learn's defaults: 100 hidden, batch 10",
-            n_hidden=100,
-            batch=10,
-            epochs=10,
-            lr=0.1,
-            n=None,
-            variants=("CD-1",),
-        ),
+        rbm_config("notebook 02: 100 hidden, batch 20", 100, 20, ("CD-1", "PCD-1")),
+        rbm_config("scikit-learn's defaults: 100 hidden, batch 10", 100, 10, ("CD-1",)),
     ]
 
 
 def mlp_configs(quick):
     """The MLP settings to time: notebook 01's network, and one wide hidden layer."""
     if quick:
-        return [
-            dict(label="tiny", sizes=(64, 8, 10), batch=50, epochs=2, lr=0.1, momentum=0.9, n=200)
-        ]
+        return [mlp_config("tiny", (64, 8, 10), 50, epochs=2, n=200)]
     return [
-        dict(
-            label="notebook 01: 64-16-16-16-10 relu, batch 50",
-            sizes=(64, 16, 16, 16, 10),
-            batch=50,
-            epochs=10,
-            lr=0.1,
-            momentum=0.9,
-            n=None,
-        ),
-        dict(
-            label="64-100-10 relu, batch 32",
-            sizes=(64, 100, 10),
-            batch=32,
-            epochs=10,
-            lr=0.1,
-            momentum=0.9,
-            n=None,
-        ),
+        mlp_config("notebook 01: 64-16-16-16-10 relu, batch 50", (64, 16, 16, 16, 10), 50),
+        mlp_config("64-100-10 relu, batch 32", (64, 100, 10), 32),
     ]
 
 
