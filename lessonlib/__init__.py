@@ -8,10 +8,13 @@ Everyone" (모두를 위한 딥러닝), numpy first, importing nothing from abov
 - ``lessonlib.data``: the bundled 8x8 digits (and their standard split), toy data sets
 - ``lessonlib.init``: weight initializers by name (zeros ... Xavier, He, orthogonal)
 - ``lessonlib.nn``: a small fully connected network with hand-written backprop
+- ``lessonlib.training``: what training leaves: one ``History``, one ``Run``, divergence
 - ``lessonlib.rbm``: the restricted Boltzmann machine, CD-k, exact likelihoods
 - ``lessonlib.dbn``: RBMs stacked, pre-trained greedily, unrolled into a network
 - ``lessonlib.lsuv``: LSUV, the data-dependent start (orthogonal, then unit variance)
 - ``lessonlib.propagation``: a signal through a deep network at its start, per layer
+- ``lessonlib.meanfield``: the theory of that signal (length map, chi_1, edge of chaos)
+- ``lessonlib.frameworks``: the default initializers of PyTorch, Keras, TF1 and Flax
 - ``lessonlib.starts``: a network started by name (any initializer, LSUV or a DBN)
 - ``lessonlib.plots``: the series' colours and small figure helpers
 - ``lessonlib.widgets``: the explorer base class (controls + one persistent figure)
@@ -27,5 +30,6 @@ Every random draw takes an explicit seed (see ``lessonlib.seeding``).
 __version__ = "0.1.0"
 
 #: The public home of the series: the README's badges and every notebook's Colab set-up
-#: cell are checked against this one string (tests/test_repository.py).
+#: cell are checked against this one string (tests/test_repository.py). To point the whole
+#: series at a fork, run  python tools/retarget.py https://github.com/ORG/REPO
 REPOSITORY_URL = "https://github.com/init-wisely/init-wisely"

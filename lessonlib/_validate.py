@@ -38,7 +38,8 @@ def integer(value, name, low=None, high=None):
     written as a float is usually a slip, and rounding it silently would hide it.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise InputTypeError(f"{name} must be an integer, got {_kind(value)}")
+        word = {0: "a non-negative integer", 1: "a positive integer"}.get(low, "an integer")
+        raise InputTypeError(f"{name} must be {word}, got {_kind(value)}")
     value = int(value)
     if low is not None and high is not None and not low <= value <= high:
         raise ValueError(f"{name} must be an integer from {low} to {high}, got {value}")
@@ -109,13 +110,16 @@ def function(value, name):
     return value
 
 
-def sequence_of_ints(value, name, low=1, min_length=1):
-    """A list of ints (each >= low) from a list, tuple or 1-D integer array."""
+def sequence_of_ints(value, name, low=1, min_length=1, too_short=None):
+    """A list of ints (each >= low) from a list, tuple or 1-D integer array.
+
+    ``too_short`` replaces the message for a list shorter than ``min_length``.
+    """
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
         raise InputTypeError(f"{name} must be a list of integers, got {_kind(value)}")
     items = list(value)
     if len(items) < min_length:
-        raise ValueError(f"{name} must list at least {min_length} value(s), got {_shown(value)}")
+        raise ValueError(too_short or f"{name} must list at least {min_length} value(s), got {_shown(value)}")
     return [integer(v, f"{name}[{k}]", low=low) for k, v in enumerate(items)]
 
 
@@ -165,12 +169,16 @@ def array(
         if ndim == 2 and arr.ndim == 1:
             hint = f"; for a single example use {name}[None, :]"
         raise ValueError(f"{name} must be {ndim}-D{expected}, got shape {arr.shape}{hint}")
+    if shape is not None and ndim is None and arr.ndim != len(shape):
+        hint = f"; for a single example use {name}[None, :]" if len(shape) == 2 and arr.ndim == 1 else ""
+        raise ValueError(f"{name} must be {len(shape)}-D{expected}, got shape {arr.shape}{hint}")
     if shape is not None:
         if arr.ndim != len(shape) or any(s is not None and s != a for s, a in zip(shape, arr.shape)):
             wanted = "(" + ", ".join(("n_samples" if k == 0 else "n") if s is None else str(s) for k, s in enumerate(shape)) + ("," if len(shape) == 1 else "") + ")"
             raise ValueError(f"{name} must have shape {wanted}{expected}, got {arr.shape}")
     if arr.size == 0 and not allow_empty:
-        raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
+        what_empty = "have at least one row" if arr.ndim == 2 else "not be empty"
+        raise ValueError(f"{name} must {what_empty}, got shape {arr.shape}")
     if arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
     if arr.size and binary and not np.all((arr == 0.0) | (arr == 1.0)):

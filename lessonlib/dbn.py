@@ -39,30 +39,17 @@ from __future__ import annotations
 
 import numbers
 
+from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.nn import MLP, check_activation
-from lessonlib.rbm import RBM, _check_units
+from lessonlib.rbm import RBM
 from lessonlib.seeding import make_rng
+from lessonlib.training import Diverged
 
 #: The defaults of ``pretrain``: fast enough for the 8x8 digits (about a second for
 #: 64-100-100-100 on two cores) and close to Hinton's practical guide (CD-1, small
 #: mini-batches, momentum, a little weight decay).
 PRETRAIN_DEFAULTS = dict(epochs=10, lr=0.05, k=1, batch_size=20, momentum=0.5, weight_decay=1e-4)
-
-
-def _check_sizes(layer_sizes):
-    if isinstance(layer_sizes, (str, bytes)) or not hasattr(layer_sizes, "__len__"):
-        raise ValueError(f"layer_sizes must be a list of layer sizes, got {layer_sizes!r}")
-    sizes = list(layer_sizes)
-    if len(sizes) < 2:
-        raise ValueError(
-            f"layer_sizes must list the visible size and at least one hidden size "
-            f"(e.g. [64, 100]), got {layer_sizes!r}"
-        )
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise ValueError(f"layer sizes must be positive integers, got {layer_sizes!r}")
-    return [int(s) for s in sizes]
 
 
 def _per_layer(value, name, n_layers):
@@ -97,7 +84,10 @@ class DBN:
     """
 
     def __init__(self, layer_sizes, seed=0, weight_std=0.01):
-        self.layer_sizes = _check_sizes(layer_sizes)
+        self.layer_sizes = _validate.sequence_of_ints(
+            layer_sizes, "layer_sizes", min_length=2,
+            too_short=f"layer_sizes must list the visible size and at least one hidden size (e.g. [64, 100]), got {layer_sizes!r}",
+        )
         rng = make_rng(seed)
         # One child seed per RBM (and one for pre-training), all drawn from ``seed``.
         self._seeds = [int(s) for s in rng.integers(0, 2**31, len(self.layer_sizes))]
@@ -118,11 +108,17 @@ class DBN:
 
     @property
     def pretrained(self):
-        """True once ``pretrain`` has trained every RBM."""
-        return len(self.histories) == self.n_rbms
+        """True once ``pretrain`` has trained every RBM without diverging."""
+        return len(self.histories) == self.n_rbms and not self.diverged
+
+    @property
+    def diverged(self):
+        """True when the last ``pretrain`` diverged (an RBM's parameters became NaN/inf)."""
+        return any(h.diverged for h in self.histories)
 
     def _check_X(self, X):
-        return _check_units(X, self.layer_sizes[0], "X", f"{self.layer_sizes[0]} visible units")
+        return _validate.array(X, "X", shape=(None, self.layer_sizes[0]), low=0, high=1,
+                               what=f"{self.layer_sizes[0]} visible units, values in [0, 1]")
 
     # --- step 1: greedy layer-wise pre-training ---------------------------------------------
 
@@ -149,6 +145,11 @@ class DBN:
             Called as ``callback(layer, rbm, history)`` after each RBM is trained
             (layer 0 is the bottom RBM).
 
+        If an RBM diverges (its parameters become NaN or infinite: the learning rate is
+        too large), pre-training stops there: its history says ``diverged``, the RBMs
+        above it are left untrained, ``dbn.diverged`` is True and ``to_mlp`` raises
+        ``lessonlib.training.Diverged``.
+
         Calling ``pretrain`` again continues training every RBM from where it is, on the
         (new) features of the layer below.
         """
@@ -166,11 +167,8 @@ class DBN:
             options = {name: values[layer] for name, values in per_layer.items()}
             history = rbm.fit(data, seed=rng, track_likelihood=False, **options)
             histories.append(history)
-            if history.diverged:
-                raise ValueError(
-                    f"pre-training diverged in RBM {layer + 1} ({rbm.n_visible}-{rbm.n_hidden}); "
-                    f"use a smaller lr (got {options['lr']})"
-                )
+            if history.diverged:  # the layers above would learn from NaN: stop here
+                break
             if callback is not None:
                 callback(layer, rbm, history)
             data = rbm.transform(data)  # the next RBM's data: hidden probabilities, not samples
@@ -233,6 +231,9 @@ class DBN:
             raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}")
         check_activation(activation)
         _init.resolve(output_init)
+        if self.diverged:
+            layer = next(l for l, h in enumerate(self.histories) if h.diverged) + 1
+            raise Diverged(f"pre-training diverged in RBM {layer}: there is no stack to unroll (use a smaller lr)")
         if not self.pretrained:
             raise ValueError("call pretrain(X) before to_mlp: the stack has not been pre-trained yet")
         model = MLP([*self.layer_sizes, int(n_classes)], activation=activation, init=output_init, seed=seed)

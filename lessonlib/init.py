@@ -217,7 +217,7 @@ def resolve(name):
     return key
 
 
-def initialize(name, fan_in, fan_out, rng=0, **options):
+def initialize(name, fan_in, fan_out, rng=0, *, seed=None, **options):
     """Draw a weight matrix of shape (fan_in, fan_out) with the named initializer.
 
     Parameters
@@ -228,6 +228,8 @@ def initialize(name, fan_in, fan_out, rng=0, **options):
         Number of inputs and outputs of the layer; positive integers.
     rng : int or numpy.random.Generator
         Seed or generator for the draw (see ``lessonlib.seeding.make_rng``).
+    seed : int or numpy.random.Generator, optional
+        The same as ``rng``, under the name the rest of lessonlib uses; give one of them.
     **options
         Options of that initializer, e.g. ``std`` for "normal", ``value`` for
         "constant", ``gain`` for Glorot/He/LeCun/orthogonal.
@@ -251,6 +253,10 @@ def initialize(name, fan_in, fan_out, rng=0, **options):
             f"initializer {key!r} got unknown options {unknown}; it accepts "
             f"{accepted if accepted else 'no options'}"
         )
+    if seed is not None:
+        if rng not in (0, None) and rng is not seed:
+            raise ValueError("give the seed once: as rng= or as seed=, not both")
+        rng = seed
     return function(fan_in, fan_out, make_rng(rng), **options)
 
 

@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from lessonlib import _validate
 from lessonlib import init as _init
-from lessonlib.seeding import make_rng
+from lessonlib.seeding import child, make_rng
+from lessonlib.training import History, all_finite
 
 # --- activations: each forward rule beside its derivative --------------------------------
 
@@ -97,37 +98,63 @@ def check_activation(name):
     return name
 
 
+# --- per-layer statistics: one function for the networks and for propagate -------------
+
+#: Statistics computed for every weight layer by ``layer_statistics``.
+LAYER_STATISTICS = ("act_mean", "act_std", "pre_std", "saturated", "dead", "grad_std", "grad_norm")
+
+
+def layer_statistics(pre, post, deltas, inputs, activation, n_hidden):
+    """Per-layer statistics of one forward and backward pass, as lists (layer 1 first).
+
+    Parameters
+    ----------
+    pre, post, deltas : lists of ndarray
+        Per layer: z_l, a_l = f(z_l) and dLoss/dz_l, each of shape (n, fan_out).
+    inputs : ndarray
+        a_0, the input of the first layer (for the weight gradients a_{l-1}.T @ delta_l).
+    activation : str
+        The hidden non-linearity, for ``saturated`` and ``dead``.
+    n_hidden : int
+        How many of the layers are hidden (the others, e.g. an output layer, count as
+        neither saturated nor dead).
+
+    Returns
+    -------
+    dict of lists, keys ``LAYER_STATISTICS``: mean and standard deviation of a_l,
+    standard deviation of z_l, ``saturated`` (fraction of sigmoid/tanh outputs within 1 %
+    of their limits), ``dead`` (fraction of ReLU/leaky-ReLU units whose input is <= 0 for
+    every example), ``grad_std`` (standard deviation of dLoss/dz_l, the back-propagated
+    gradient) and ``grad_norm`` (Frobenius norm of dLoss/dW_l).
+    """
+    stats = {name: [] for name in LAYER_STATISTICS}
+    with np.errstate(all="ignore"):
+        for l, (z, a, delta) in enumerate(zip(pre, post, deltas)):
+            hidden = l < n_hidden
+            below = inputs if l == 0 else post[l - 1]
+            if hidden and activation == "tanh":
+                saturated = float(np.mean(np.abs(a) > 0.99))
+            elif hidden and activation == "sigmoid":
+                saturated = float(np.mean((a < 0.01) | (a > 0.99)))
+            else:
+                saturated = 0.0
+            dead = float(np.mean(np.all(z <= 0, axis=0))) if hidden and activation in ("relu", "leaky_relu") else 0.0
+            stats["act_mean"].append(float(np.mean(a)))
+            stats["act_std"].append(float(np.std(a)))
+            stats["pre_std"].append(float(np.std(z)))
+            stats["saturated"].append(saturated)
+            stats["dead"].append(dead)
+            stats["grad_std"].append(float(np.std(delta)))
+            stats["grad_norm"].append(float(np.linalg.norm(below.T @ delta)))
+    return stats
+
+
 # --- losses -------------------------------------------------------------------------------
 
 
 def _log_softmax(z):
     shifted = z - z.max(axis=1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-
-
-@dataclass
-class History:
-    """What ``MLP.fit`` records. Index 0 is the untrained network, index e is after epoch e.
-
-    ``diverged`` is True when the loss or a weight became NaN or infinite; training then
-    stops, so the lists end at the last finite epoch.
-    """
-
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    diverged: bool = False
-
-    def summary(self):
-        """One line: final loss and accuracy, or "diverged at epoch e"."""
-        if self.diverged:
-            return f"diverged at epoch {self.epoch[-1] + 1 if self.epoch else 1}"
-        text = f"epoch {self.epoch[-1]}: loss {self.loss[-1]:.3f}, accuracy {self.accuracy[-1]:.3f}"
-        if self.val_accuracy:
-            text += f", test accuracy {self.val_accuracy[-1]:.3f}"
-        return text
 
 
 @dataclass
@@ -146,18 +173,6 @@ class Trace:
     delta: list
     grads: list
     loss: float
-
-
-def _check_layer_sizes(layer_sizes):
-    sizes = list(layer_sizes) if not isinstance(layer_sizes, (str, bytes)) else None
-    if sizes is None or len(sizes) < 2:
-        raise ValueError(
-            f"layer_sizes must list at least an input and an output size, got {layer_sizes!r}"
-        )
-    for size in sizes:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-            raise ValueError(f"layer sizes must be positive integers, got {layer_sizes!r}")
-    return [int(s) for s in sizes]
 
 
 class MLP:
@@ -197,7 +212,10 @@ class MLP:
         slope=0.01,
         init_options=None,
     ):
-        self.layer_sizes = _check_layer_sizes(layer_sizes)
+        self.layer_sizes = _validate.sequence_of_ints(
+            layer_sizes, "layer_sizes", min_length=2,
+            too_short=f"layer_sizes must list at least an input and an output size, got {layer_sizes!r}",
+        )
         self.activation = check_activation(activation)
         if not isinstance(slope, numbers.Real) or not 0.0 <= slope < 1.0:
             raise ValueError(f"slope must be in [0, 1), got {slope!r}")
@@ -360,9 +378,7 @@ class MLP:
     # --- training -------------------------------------------------------------------------
 
     def _finite(self):
-        return all(np.all(np.isfinite(W)) for W in self.weights) and all(
-            np.all(np.isfinite(b)) for b in self.biases
-        )
+        return all_finite(*self.weights, *self.biases)
 
     def fit(
         self,
@@ -379,7 +395,8 @@ class MLP:
     ):
         """Train with mini-batch SGD and momentum; return a ``History``.
 
-        Each epoch shuffles the training set (seeded by ``seed``) and takes one step per
+        Each epoch shuffles the training set (from the "batches" stream of ``seed``,
+        ``lessonlib.seeding.child``, independent of the stream that drew the weights) and takes one step per
         mini-batch: ``v = momentum * v - lr * grad``, ``W += v``. The history records the
         loss and accuracy on the whole training set before training (epoch 0) and after
         every epoch, plus on (X_val, y_val) when given. ``callback(epoch, model)``, if
@@ -404,7 +421,7 @@ class MLP:
             raise ValueError(f"lr must be a positive number, got {lr!r}")
         if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        rng = make_rng(seed)
+        rng = child(seed, "batches")
         history = History()
         self._record(history, 0, X, y, X_val, y_val)
         velocity_W = [np.zeros_like(W) for W in self.weights]
@@ -455,42 +472,19 @@ class MLP:
     def layer_stats(self, X, y):
         """Per-layer statistics of one forward/backward pass, as a list of dicts.
 
-        For each weight layer l: ``act_mean`` and ``act_std`` of a_l, ``pre_std`` of z_l,
-        ``saturated`` (fraction of sigmoid/tanh units within 1 % of their limits),
-        ``dead`` (fraction of ReLU units that output 0 for every example),
-        ``delta_std`` (std of dLoss/dz_l), ``grad_norm`` (Frobenius norm of dW_l) and
-        ``weight_std``. The last entry is the output layer.
+        For each weight layer l (the last entry is the output layer): the statistics of
+        ``layer_statistics`` (``act_mean``, ``act_std``, ``pre_std``, ``saturated``,
+        ``dead``, ``grad_std``, ``grad_norm``), plus ``layer`` (1-based) and
+        ``weight_std``.
         """
-        t = self.trace(X, y)
-        stats = []
-        for layer in range(self.n_layers):
-            a = t.post[layer]
-            hidden = layer < self.n_layers - 1
-            with np.errstate(all="ignore"):
-                if hidden and self.activation == "tanh":
-                    saturated = float(np.mean(np.abs(a) > 0.99))
-                elif hidden and self.activation == "sigmoid":
-                    saturated = float(np.mean((a < 0.01) | (a > 0.99)))
-                else:
-                    saturated = 0.0
-                if hidden and self.activation in ("relu", "leaky_relu"):
-                    dead = float(np.mean(np.all(t.pre[layer] <= 0, axis=0)))
-                else:
-                    dead = 0.0
-                stats.append(
-                    {
-                        "layer": layer + 1,
-                        "act_mean": float(np.mean(a)),
-                        "act_std": float(np.std(a)),
-                        "pre_std": float(np.std(t.pre[layer])),
-                        "saturated": saturated,
-                        "dead": dead,
-                        "delta_std": float(np.std(t.delta[layer])),
-                        "grad_norm": float(np.linalg.norm(t.grads[layer][0])),
-                        "weight_std": float(np.std(self.weights[layer])),
-                    }
-                )
-        return stats
+        X = self._check_X(X)
+        t = self._trace(X, self._check_y(y, X.shape[0]))
+        stats = layer_statistics(t.pre, t.post, t.delta, X, self.activation, self.n_layers - 1)
+        return [
+            {"layer": l + 1, **{name: values[l] for name, values in stats.items()},
+             "weight_std": float(np.std(self.weights[l]))}
+            for l in range(self.n_layers)
+        ]
 
     def hidden_unit_spread(self, layer=0):
         """Largest difference between any two hidden units' incoming weights in ``layer``.

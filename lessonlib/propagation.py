@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from lessonlib import init as _init
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
+from lessonlib.nn import layer_statistics
+from lessonlib.seeding import child
+from lessonlib.training import all_finite
 
 #: The activations the explorer offers (the hidden-layer non-linearities of the lecture).
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu")
@@ -54,30 +56,24 @@ MAX_WIDTH = 1024
 MAX_DEPTH = 100
 
 
-# --- weights, drawn once per (initializer, width, layer, seed) -----------------------------
-
-_WEIGHT_CACHE: OrderedDict = OrderedDict()
-_WEIGHT_CACHE_BYTES = 64 * 2**20
+# --- weights: one seeded stream per layer -------------------------------------------------
 
 
-def layer_weights(init, width, layer, seed, **options):
+def layer_weights(init, width, layer, seed, cache=None, **options):
     """The (width, width) weight matrix of ``layer`` (1-based), unscaled, read-only.
 
-    Each layer has its own seeded stream ``default_rng([seed, layer])``, so making the
-    network deeper keeps the layers it already had, and a control that does not change
-    the weights (activation, scale, depth) never redraws them: they are cached.
+    Each layer has its own seeded stream ``seeding.child(seed, layer)``, so making the
+    network deeper keeps the layers it already had. ``cache`` (any dict-like object, e.g.
+    an explorer's bounded cache) keeps drawn matrices, so a control that does not change
+    the weights (activation, scale, depth) never redraws them.
     """
     key = (_init.resolve(init), int(width), int(layer), int(seed), tuple(sorted(options.items())))
-    W = _WEIGHT_CACHE.get(key)
+    W = None if cache is None else cache.get(key)
     if W is None:
-        rng = np.random.default_rng([int(seed), int(layer)])
-        W = _init.initialize(key[0], int(width), int(width), rng, **options)
+        W = _init.initialize(key[0], int(width), int(width), child(int(seed), int(layer)), **options)
         W.setflags(write=False)
-        _WEIGHT_CACHE[key] = W
-        while sum(w.nbytes for w in _WEIGHT_CACHE.values()) > _WEIGHT_CACHE_BYTES and len(_WEIGHT_CACHE) > 1:
-            _WEIGHT_CACHE.popitem(last=False)
-    else:
-        _WEIGHT_CACHE.move_to_end(key)
+        if cache is not None:
+            cache[key] = W
     return W
 
 
@@ -208,6 +204,7 @@ def propagate(
     bins=50,
     slope=0.01,
     init_options=None,
+    weight_cache=None,
 ):
     """Send a batch forward and a gradient backward through a fresh deep network.
 
@@ -233,6 +230,8 @@ def propagate(
         Negative-side slope of "leaky_relu".
     init_options : dict, optional
         Options for the initializer, e.g. ``{"std": 1.0}`` for "normal".
+    weight_cache : dict-like, optional
+        Keeps the drawn weight matrices between calls (see ``layer_weights``).
 
     Returns
     -------
@@ -256,13 +255,13 @@ def propagate(
         width=width, depth=depth, activation=activation, init=init, scale=float(scale),
         seed=seed, batch=batch, bins=bins, slope=slope, init_options=options,
     )
-    rng = np.random.default_rng([seed, MAX_DEPTH + 1])
+    rng = child(seed, MAX_DEPTH + 1)  # the inputs' stream: next to the layers', never one of them
     x = rng.standard_normal((batch, width))
     g = rng.standard_normal((batch, width))
     result = Propagation(settings=settings)
     low, high = ACTIVATION_RANGES[activation]
     with np.errstate(all="ignore"):
-        weights = [scale * layer_weights(init, width, l + 1, seed, **options) for l in range(depth)]
+        weights = [scale * layer_weights(init, width, l + 1, seed, weight_cache, **options) for l in range(depth)]
         pre, post = [], []
         a = x
         for W in weights:
@@ -281,29 +280,13 @@ def propagate(
         result.grad_edges = np.linspace(-spread, spread, bins + 1)
         result.act_hist = np.zeros((depth, bins))
         result.grad_hist = np.zeros((depth, bins))
-        finite = True
+        stats = layer_statistics(pre, post, deltas, x, activation, n_hidden=depth)
+        for name, values in stats.items():
+            setattr(result, name, values)
         for l in range(depth):
-            z, a, delta = pre[l], post[l], deltas[l]
-            below = x if l == 0 else post[l - 1]
-            finite = finite and bool(np.all(np.isfinite(a)) and np.all(np.isfinite(delta)))
-            result.act_mean.append(float(np.mean(a)))
-            result.act_std.append(float(np.std(a)))
-            result.pre_std.append(float(np.std(z)))
-            if activation == "tanh":
-                result.saturated.append(float(np.mean(np.abs(a) > 0.99)))
-            elif activation == "sigmoid":
-                result.saturated.append(float(np.mean((a < 0.01) | (a > 0.99))))
-            else:
-                result.saturated.append(0.0)
-            if activation in ("relu", "leaky_relu"):
-                result.dead.append(float(np.mean(np.all(z <= 0, axis=0))))
-            else:
-                result.dead.append(0.0)
-            result.grad_std.append(float(np.std(delta)))
-            result.grad_norm.append(float(np.linalg.norm(below.T @ delta)))
-            result.act_hist[l] = _histogram(a, low, high, bins)
-            result.grad_hist[l] = _histogram(delta, -spread, spread, bins)
-        finite = finite and all(
+            result.act_hist[l] = _histogram(post[l], low, high, bins)
+            result.grad_hist[l] = _histogram(deltas[l], -spread, spread, bins)
+        finite = all_finite(*post, *deltas) and all(
             math.isfinite(v) for v in (*result.act_std, *result.grad_std, *result.grad_norm)
         )
     result.finite = finite

@@ -43,13 +43,13 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
 from lessonlib.nn import sigmoid  # the same overflow-free sigmoid as the networks
-from lessonlib.seeding import make_rng
+from lessonlib.seeding import child, make_rng
+from lessonlib.training import History, all_finite
 
 #: The largest layer ``log_partition`` will enumerate (2**20 states).
 MAX_ENUMERATE = 20
@@ -143,36 +143,6 @@ def _check_units(X, n_columns, name, what):
             f"got values from {arr.min():.3g} to {arr.max():.3g}"
         )
     return arr
-
-
-@dataclass
-class History:
-    """What ``RBM.fit`` records. Index 0 is before training, index e is after epoch e.
-
-    recon_error    : mean squared error per pixel between X and ``reconstruct(X)``
-    likelihood_epoch : the epochs at which the exact quantities below were computed
-    log_likelihood : exact mean log-likelihood of X (nats per example), when tracked
-    kl             : exact KL(data || model) = -H(data) - log_likelihood, when tracked
-    snapshots      : {epoch: (W, visible_bias, hidden_bias)} copies at the chosen epochs
-    diverged       : True if a parameter became NaN or infinite; training then stopped
-    """
-
-    epoch: list = field(default_factory=list)
-    recon_error: list = field(default_factory=list)
-    likelihood_epoch: list = field(default_factory=list)
-    log_likelihood: list = field(default_factory=list)
-    kl: list = field(default_factory=list)
-    snapshots: dict = field(default_factory=dict)
-    diverged: bool = False
-
-    def summary(self):
-        """One line: the last epoch's numbers, or "diverged at epoch e"."""
-        if self.diverged:
-            return f"diverged at epoch {self.epoch[-1] + 1 if self.epoch else 1}"
-        text = f"epoch {self.epoch[-1]}: reconstruction error {self.recon_error[-1]:.4f}"
-        if self.log_likelihood:
-            text += f", log-likelihood {self.log_likelihood[-1]:.3f}, KL {self.kl[-1]:.3f}"
-        return text
 
 
 class RBM:
@@ -411,7 +381,9 @@ class RBM:
         momentum : float in [0, 1); the guide suggests 0.5 at first, then 0.9
         weight_decay : float >= 0 (L2 on W; the guide suggests 1e-4 to 1e-2 times lr)
         persistent : bool, persistent CD
-        seed : int or Generator for shuffling, sampling and the persistent chains
+        seed : int or Generator for shuffling, sampling and the persistent chains (an int
+            seeds the "sampling" stream of ``lessonlib.seeding.child``, independent of the
+            stream that drew the initial weights)
         init_visible_bias : on the first call to ``fit`` only, set the visible biases to
             log(p / (1 - p)) of the data's column means p (clipped to [0.001, 0.999]),
             so that before any learning the model already has the right pixel means.
@@ -444,7 +416,7 @@ class RBM:
         snapshot_epochs = {int(e) for e in snapshot_epochs}
         if callback is not None and not callable(callback):
             raise ValueError(f"callback must be callable, got {callback!r}")
-        rng = make_rng(seed)
+        rng = child(seed, "sampling")  # not the stream that drew the initial weights
 
         if init_visible_bias and not self._fitted:
             p = np.clip(X.mean(axis=0), 0.001, 0.999)
@@ -488,8 +460,7 @@ class RBM:
                     W += vel_W
                     b += vel_b
                     c += vel_c
-                # one sum per epoch: any NaN or infinity in a parameter makes it non-finite
-                if not math.isfinite(float(W.sum() + b.sum() + c.sum())):
+                if not all_finite(W, b, c):
                     history.diverged = True
                     break
                 self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,

@@ -1,4 +1,5 @@
-"""One door for randomness: every random draw in the series goes through ``make_rng``."""
+"""One door for randomness: every random draw in the series goes through ``make_rng`` or
+``child`` (one seed, several independent streams)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,41 @@ def make_rng(seed) -> np.random.Generator:
         "seed must be a non-negative integer or a numpy.random.Generator, "
         f"got {seed!r} of type {type(seed).__name__}"
     )
+
+
+#: The named child streams of one seed. Each kind of random draw has its own stream, so
+#: changing one (more epochs, a bigger LSUV batch) never changes another (the initial
+#: weights). The numbers are far above any layer index, which ``child`` also accepts.
+STREAMS = {
+    "batches": 1001,   # the order of the mini-batches in training
+    "sampling": 1002,  # an RBM's Gibbs sampling and persistent chains
+    "lsuv": 1003,      # the batch LSUV measures its variances on
+    "labels": 1004,    # which examples keep their labels in a label-budget study
+    "inputs": 1005,    # the random inputs and gradients sent through a network
+}
+
+
+def child(seed, stream):
+    """A generator for one stream of ``seed``: ``default_rng([seed, stream id])``.
+
+    Parameters
+    ----------
+    seed : int or numpy.random.Generator
+        The run's seed. A ``Generator`` is returned unchanged: whoever passes one has
+        chosen to share a single stream.
+    stream : str or int
+        A name from ``STREAMS``, or a non-negative integer (e.g. a layer index: layer l of
+        a network draws its weights from ``child(seed, l)``).
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    make_rng(seed)  # the same checks and messages as everywhere else
+    if isinstance(stream, str):
+        if stream not in STREAMS:
+            raise ValueError(f"unknown stream {stream!r}; expected one of: {', '.join(STREAMS)}")
+        key = STREAMS[stream]
+    elif isinstance(stream, numbers.Integral) and not isinstance(stream, bool) and stream >= 0:
+        key = int(stream)
+    else:
+        raise ValueError(f"stream must be a name from STREAMS or a non-negative integer, got {stream!r}")
+    return np.random.default_rng([int(seed), key])

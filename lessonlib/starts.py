@@ -25,7 +25,7 @@ from lessonlib import init as _init
 from lessonlib.dbn import DBN
 from lessonlib.lsuv import lsuv
 from lessonlib.nn import ACTIVATIONS, MLP
-from lessonlib.seeding import make_rng
+from lessonlib.seeding import child
 
 #: The named starts, with the labels the figures and tables show.
 LABELS = {
@@ -104,7 +104,7 @@ def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
         model = MLP(sizes, activation=activation, init="orthogonal", seed=seed, slope=slope)
         X = model.check_inputs(X)
         size = min(_validate.positive_int(lsuv_batch, "lsuv_batch"), len(X))
-        batch = X[make_rng(seed).choice(len(X), size=size, replace=False)]
+        batch = X[child(seed, "lsuv").choice(len(X), size=size, replace=False)]
         lsuv(model, batch)
         model.init = "lsuv"
         return model

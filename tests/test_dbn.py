@@ -1,6 +1,8 @@
 """Tests for lessonlib.dbn: greedy stacking, unrolling into an MLP, fine-tuning on the
 digits, input checks and reproducibility."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -8,6 +10,7 @@ from lessonlib import rbm as rbm_module
 from lessonlib.data import digits_split
 from lessonlib.dbn import DBN
 from lessonlib.nn import MLP
+from lessonlib.training import Diverged
 
 
 def tiny_data(seed=0, n=40, n_visible=6):
@@ -188,12 +191,12 @@ def test_seed_may_be_a_generator():
     [
         ([64], "at least one hidden size"),
         ([], "at least one hidden size"),
-        ([64, 0], "positive integers"),
-        ([64, -3, 10], "positive integers"),
-        ([64, 2.5], "positive integers"),
-        ([64, True], "positive integers"),
-        ("64-100", "list of layer sizes"),
-        (64, "list of layer sizes"),
+        ([64, 0], "positive integer"),
+        ([64, -3, 10], "positive integer"),
+        ([64, 2.5], "positive integer"),
+        ([64, True], "positive integer"),
+        ("64-100", "list of integers"),
+        (64, "list of integers"),
     ],
 )
 def test_bad_layer_sizes(sizes, message):
@@ -240,10 +243,15 @@ def test_bad_pretrain_settings():
         dbn.pretrain(X, callback=3)
 
 
-def test_diverging_pretraining_is_a_clear_error():
+def test_diverging_pretraining_is_flagged_and_cannot_be_unrolled():
     dbn = DBN([6, 5, 4], seed=0)
-    with pytest.raises(ValueError, match="diverged"):
-        dbn.pretrain(tiny_data(), epochs=3, lr=1e300, batch_size=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        histories = dbn.pretrain(tiny_data(), epochs=3, lr=1e300, batch_size=10)
+    assert histories[0].diverged and len(histories) == 1  # stopped at the first RBM
+    assert dbn.diverged and not dbn.pretrained
+    with pytest.raises(Diverged, match="diverged in RBM 1"):
+        dbn.to_mlp(3)
 
 
 def test_to_mlp_before_pretrain_and_bad_arguments():

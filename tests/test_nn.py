@@ -137,7 +137,7 @@ def test_custom_init_callable():
     "kwargs, message",
     [
         ({"layer_sizes": [64]}, "at least an input and an output"),
-        ({"layer_sizes": [64, 0, 10]}, "positive integers"),
+        ({"layer_sizes": [64, 0, 10]}, "positive integer"),
         ({"layer_sizes": [64, 10], "activation": "swish"}, "unknown activation"),
         ({"layer_sizes": [64, 10], "init": "xavir"}, "unknown initializer"),
         ({"layer_sizes": [64, 10], "slope": 2.0}, "slope"),

@@ -10,9 +10,9 @@ see is what is stored. So for every ``notebooks/NN_name.ipynb``:
 - pictures small enough to keep the repository small;
 - no widget state (it churns on every run; GitHub refuses ``metadata.widgets`` without
   ``state``), and a static figure before every widget, so a preview shows a picture;
-- the first code cell is the Colab set-up cell: it installs exactly
-  ``lessonlib @ git+{REPOSITORY_URL}@main``, only on Colab and only when lessonlib is
-  missing, and prints nothing elsewhere.
+- the first code cell opens with the Colab set-up block of ``tools/notebook_cells.py``
+  for ``lessonlib.REPOSITORY_URL`` (it installs ``lessonlib @ git+{REPOSITORY_URL}@main``
+  only on Colab, and prints nothing elsewhere); no other cell installs anything.
 
 Only the standard library is used here, so these checks run in any test environment.
 """
@@ -20,9 +20,9 @@ Only the standard library is used here, so these checks run in any test environm
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import re
-import shlex
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,9 @@ import pytest
 import lessonlib
 
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("notebook_cells", ROOT / "tools" / "notebook_cells.py")
+notebook_cells = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notebook_cells)
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MAX_PNG_BYTES = 250_000
 MAX_NOTEBOOK_BYTES = 3_000_000
@@ -176,35 +179,18 @@ def test_first_code_cell_is_the_colab_setup(path):
     cells = code_cells(nb)
     assert cells, f"{path.name} has no code cell"
     index, first = cells[0]
-    source = text(first["source"])
-    expected = f"lessonlib @ git+{lessonlib.REPOSITORY_URL}@main"
-    lines = source.splitlines()
-    installs = [n for n, line in enumerate(lines) if re.search(r"[%!]pip\s+install", line)]
-    assert len(installs) == 1, f"{path.name}: the set-up cell should have one pip install line"
-    line = lines[installs[0]]
-    assert shlex.split(line.split("install", 1)[1]) in (["-q", expected], [expected]), (
-        f"{path.name}: the set-up cell must install exactly {expected}, found: {line.strip()}"
-    )
-    # guarded by an `if` that checks for Colab and for a missing lessonlib
-    indent = len(line) - len(line.lstrip())
-    guard = next(
-        (
-            lines[n]
-            for n in range(installs[0] - 1, -1, -1)
-            if lines[n].strip() and len(lines[n]) - len(lines[n].lstrip()) < indent
-        ),
-        "",
-    )
-    assert guard.lstrip().startswith("if ") and '"google.colab" in sys.modules' in guard, (
-        f"{path.name}: the install must run only on Colab; its guard is {guard.strip()!r}"
-    )
-    assert re.search(r"find_spec\(\s*[\"']lessonlib[\"']\s*\)\s+is\s+None", guard), (
-        f"{path.name}: the install must run only when lessonlib is missing; guard {guard.strip()!r}"
+    try:
+        head, _ = notebook_cells.split_setup(text(first["source"]))
+    except ValueError as exc:
+        pytest.fail(f"{path.name}: {exc}")
+    assert head == notebook_cells.setup_code(lessonlib.REPOSITORY_URL), (
+        f"{path.name}: the set-up cell differs from tools/notebook_cells.py's template for"
+        f" {lessonlib.REPOSITORY_URL}; run  python tools/notebook_cells.py"
     )
     assert not first.get("outputs"), f"{path.name}: the set-up cell prints something outside Colab"
     # and no other cell installs anything
     for other_index, cell in cells[1:]:
-        assert not re.search(r"[%!]pip\s+install", text(cell["source"])), (
+        assert not re.search(r'[%!]pip\s+install|"pip", "install"', text(cell["source"])), (
             f"{path.name} cell {other_index} installs packages; only the set-up cell may"
         )
 

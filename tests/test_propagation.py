@@ -104,7 +104,8 @@ def test_invalid_arguments_are_named():
 
 
 def test_weights_are_cached_and_read_only():
-    a = propagation.layer_weights("he_normal", 30, 2, 5)
-    b = propagation.layer_weights("he_normal", 30, 2, 5)
+    cache = {}
+    a = propagation.layer_weights("he_normal", 30, 2, 5, cache)
+    b = propagation.layer_weights("he_normal", 30, 2, 5, cache)
     assert a is b and not a.flags.writeable
     assert not np.array_equal(a, propagation.layer_weights("he_normal", 30, 3, 5))

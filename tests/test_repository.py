@@ -8,8 +8,8 @@ Expected forms, for ``REPOSITORY_URL = https://github.com/OWNER/REPO``:
 - Colab: ``https://colab.research.google.com/github/OWNER/REPO/blob/main/notebooks/NN_name.ipynb``;
 - pip: ``lessonlib @ git+https://github.com/OWNER/REPO@main``.
 
-Also what Binder (repo2docker) reads: root ``requirements.txt`` and ``runtime.txt``, and
-no ``binder/`` folder that would make it ignore them.
+Also what Binder (repo2docker) reads: its own ``binder/`` folder (see
+``test_binder_has_its_own_folder``).
 """
 
 from __future__ import annotations
@@ -134,31 +134,46 @@ def test_link_checker_catches_wrong_links():
     )
 
 
-def test_binder_reads_root_requirements_and_runtime():
-    runtime = (ROOT / "runtime.txt").read_text().strip()
+def test_binder_has_its_own_folder():
+    """binder/: a runtime.txt at or above requires-python, requirements that do not
+    reference the repository (so repo2docker can cache their install) and leave the base
+    image's JupyterLab and notebook alone, and a postBuild that installs lessonlib once.
+    .ci/binder builds that environment and runs `pip check` and a notebook in it."""
+    binder = ROOT / "binder"
+    runtime = (binder / "runtime.txt").read_text().strip()
     match = re.fullmatch(r"python-3\.(\d+)", runtime)
-    assert match, f"runtime.txt must read python-3.X, not {runtime!r}"
+    assert match, f"binder/runtime.txt must read python-3.X, not {runtime!r}"
     requires = re.search(
         r'requires-python\s*=\s*">=3\.(\d+)"', (ROOT / "pyproject.toml").read_text()
     )
     assert requires and int(match.group(1)) >= int(requires.group(1)), (
-        "runtime.txt is below requires-python"
+        "binder/runtime.txt is below requires-python"
     )
-    requirements = (ROOT / "requirements.txt").read_text().splitlines()
-    assert any(line.strip() in {"-e .", "."} for line in requirements), (
-        "requirements.txt must install lessonlib"
+    lines = [
+        line.split("#", 1)[0].strip()
+        for line in (binder / "requirements.txt").read_text().splitlines()
+    ]
+    lines = [line for line in lines if line]
+    local = [line for line in lines if line.startswith(("-e", ".", "/", "file:", "-r", "-c"))]
+    assert not local, f"binder/requirements.txt refers to files (no cached install): {local}"
+    names = {re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0].lower() for line in lines}
+    assert not names & {"jupyterlab", "notebook", "lessonlib"}, (
+        "binder/requirements.txt must leave the base image's jupyterlab/notebook alone"
+        " (notebook 7.4 needs jupyterlab < 4.5) and not install lessonlib (postBuild does)"
     )
-    for folder in ("binder", ".binder"):
-        assert not (ROOT / folder).exists(), (
-            f"a {folder}/ folder makes Binder ignore the root files"
-        )
+    post_build = binder / "postBuild"
+    assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable"
+    assert re.search(r"pip install .*--no-deps", post_build.read_text()), (
+        "binder/postBuild installs lessonlib without dependencies"
+    )
+    assert not (ROOT / ".binder").exists(), "binder/ and .binder/ at once is an error for repo2docker"
 
 
 def test_repository_url_written_once_in_code():
     """No other Python file spells the URL out: they import it."""
     spelled = [
         str(path.relative_to(ROOT))
-        for folder in ("lessonlib", "tools")
+        for folder in ("lessonlib", "tools", "bench")
         for path in (ROOT / folder).rglob("*.py")
         if lessonlib.REPOSITORY_URL in path.read_text(encoding="utf-8")
         and path.name != "__init__.py"

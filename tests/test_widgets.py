@@ -213,7 +213,7 @@ def test_a_new_std_shows_the_seed_at_once_then_the_band_with_a_progress_line(see
     seed_explorer.status.observe(lambda change: statuses.append(change["new"]), names="value")
     seed_explorer.image.observe(lambda change: pictures.append(change["new"]), names="value")
     new_std = 0.3
-    seed_explorer._runs = {key: run for key, run in seed_explorer._runs.items() if key[0] != new_std}
+    seed_explorer._visited = {key for key in seed_explorer._visited if key[0] != new_std}
     seed_explorer.controls["std"].value = new_std  # first visit: ten networks to train
     progress = [s for s in statuses if "training seeds 0-9" in s]
     assert len(progress) == len(SeedExplorer.BAND_SEEDS) and "(0/10)" in progress[0]

@@ -30,6 +30,7 @@ import numpy as np
 from lessonlib import _validate, data
 from lessonlib.nn import ACTIVATIONS
 from lessonlib.starts import LABELS, build_model, check_start, label
+from lessonlib.training import Diverged, History, Run
 
 #: The starts compared in notebook 05, in the order of the heatmap's rows, with labels.
 #: Any name of ``lessonlib.starts.start_names()`` is accepted too.
@@ -38,8 +39,6 @@ STARTS = dict(LABELS)
 #: The hidden non-linearities of the grid (columns), in the order of the paper's table.
 GRID_ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid")
 
-#: Below this test accuracy a run counts as "did not converge" (chance is 0.1).
-CHANCE_LIMIT = 0.2
 
 #: The benchmark of the grid: deep and narrow enough for the start to matter, small
 #: enough that one run takes about a tenth of a second, so the whole grid of notebook 05
@@ -79,42 +78,6 @@ def digits(n_train=DEFAULTS["n_train"]):
     return data.digits(n_train=n_train)
 
 
-@dataclass
-class Run:
-    """One training run of the grid.
-
-    ``test_accuracy`` is the final accuracy on the 450 test digits (NaN when the run
-    diverged); ``loss`` the training loss before training and after each epoch (it stops
-    at the last finite value of a diverged run); ``converged`` is False for "n/c".
-    """
-
-    init: str
-    activation: str
-    seed: int
-    test_accuracy: float
-    loss: list
-    diverged: bool
-    converged: bool
-    seconds: float = 0.0
-
-    @property
-    def status(self):
-        """ "ok", or "n/c" (did not converge)."""
-        return "ok" if self.converged else "n/c"
-
-    def as_dict(self):
-        return {
-            "init": self.init,
-            "activation": self.activation,
-            "seed": self.seed,
-            "test_accuracy": self.test_accuracy,
-            "loss": list(self.loss),
-            "diverged": self.diverged,
-            "converged": self.converged,
-            "status": self.status,
-        }
-
-
 def run_one(init, activation, seed, **settings):
     """Train one network of the grid's benchmark; return a ``Run`` (never raises for n/c).
 
@@ -133,21 +96,17 @@ def run_one(init, activation, seed, **settings):
             init, sizes, activation, seed=seed, X=X_train, slope=options["slope"],
             lsuv_batch=options["lsuv_batch"], dbn_epochs=options["dbn_epochs"], dbn_lr=options["dbn_lr"],
         )
-    except ValueError as error:
-        if init == "dbn" and "diverged" in str(error):  # RBM pre-training blew up: n/c
-            return Run(init, activation, seed, float("nan"), [], True, False, time.perf_counter() - start)
-        raise
+    except Diverged:  # the RBMs' pre-training blew up: n/c
+        return Run(init, seed, History(diverged=True), float("nan"), activation=activation,
+                   seconds=time.perf_counter() - start)
     # The test digits are scored once, after training: the grid reports only the final
     # accuracy, and scoring them after every epoch cost more than a third of a run.
     history = model.fit(
         X_train, y_train, epochs=options["epochs"], lr=options["lr"], batch_size=options["batch_size"],
         momentum=options["momentum"], seed=seed,
     )
-    diverged = bool(history.diverged)
-    accuracy = float("nan") if diverged else float(model.score(X_test, y_test))
-    converged = not diverged and accuracy >= CHANCE_LIMIT
-    return Run(init, activation, seed, accuracy, [float(v) for v in history.loss], diverged, converged,
-               time.perf_counter() - start)
+    accuracy = float("nan") if history.diverged else float(model.score(X_test, y_test))
+    return Run(init, seed, history, accuracy, activation=activation, seconds=time.perf_counter() - start)
 
 
 def _settings(settings):
@@ -181,7 +140,7 @@ class Grid:
 
     def select(self, init, activation):
         """The runs of one cell, in seed order."""
-        return [r for r in self.runs if r.init == init and r.activation == activation]
+        return [r for r in self.runs if r.start == init and r.activation == activation]
 
     def cell(self, init, activation):
         """Summary of one cell over its seeds, or None when the cell was not run.
@@ -317,7 +276,7 @@ class ProgressBar:
     def __call__(self, done, total, run=None):
         self.bar.max = max(int(total), 1)
         self.bar.value = int(done)
-        self.text.value = f"{done}/{total} runs" + (f" (last: {label(run.init)}, {run.activation})" if run else "")
+        self.text.value = f"{done}/{total} runs" + (f" (last: {label(run.start)}, {run.activation})" if run else "")
 
     def _ipython_display_(self):
         from IPython.display import display

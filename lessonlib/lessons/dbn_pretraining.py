@@ -19,15 +19,15 @@ for it twice does not pre-train twice.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from lessonlib import _validate, data, plots
 from lessonlib.dbn import DBN
-from lessonlib.seeding import make_rng
+from lessonlib.seeding import child
 from lessonlib.starts import build_model
+from lessonlib.training import Run
 
 #: The DBN: visible layer and three hidden layers (the network adds 10 outputs).
 LAYERS = (64, 100, 100, 100)
@@ -113,26 +113,11 @@ def label_subset(n_labels, seed=0):
         return np.arange(len(y_train))
     if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)) or n_labels < 10:
         raise ValueError(f"n_labels must be an integer of at least 10 (one per digit) or None, got {n_labels!r}")
-    rng = make_rng(seed)
+    rng = child(seed, "labels")
     per_class = [rng.permutation(np.flatnonzero(y_train == k)) for k in range(10)]
     counts = np.full(10, n_labels // 10)
     counts[rng.permutation(10)[: n_labels % 10]] += 1
     return np.sort(np.concatenate([members[:c] for members, c in zip(per_class, counts)]))
-
-
-@dataclass
-class Run:
-    """One fine-tuning (or plain training) run.
-
-    ``history.val_accuracy`` holds the test accuracy after every epoch when it was
-    tracked; ``test_accuracy`` is the final one (nan for a diverged run).
-    """
-
-    start: str
-    seed: int
-    n_labels: int
-    history: object
-    test_accuracy: float
 
 
 def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
@@ -164,7 +149,8 @@ def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
         accuracy = history.val_accuracy[-1]
     else:
         accuracy = model.score(X_test, y_test)
-    return Run(start=start, seed=seed, n_labels=len(idx), history=history, test_accuracy=accuracy)
+    return Run(start=start, seed=seed, history=history, test_accuracy=accuracy, n_labels=len(idx),
+               label=STARTS[start])
 
 
 def compare_starts(seeds=SEEDS, stuck_seeds=STUCK_SEEDS):

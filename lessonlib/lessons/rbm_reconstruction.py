@@ -215,3 +215,43 @@ def gibbs_grid(ax, rbm, start, steps, seed=0, ncols=None):
         frames.append(rbm.gibbs(start, steps=n, seed=seed, return_probabilities=True))
     images = np.stack(frames, axis=1).reshape(-1, start.shape[1])
     return image_grid(ax, images, ncols=ncols or len(frames), vmin=0, vmax=1)
+
+
+# --- the intuition before the deep dive: what the model believes against the data --------
+
+
+def model_vs_data(model, patterns):
+    """The model's probability of each training pattern and of everything else.
+
+    For a small RBM the probability p(v) = exp(-F(v)) / Z of every visible vector is
+    exact (``RBM.probabilities``). Training by maximum likelihood (which CD approximates)
+    moves probability onto the data: here the data are ``patterns``, each equally likely,
+    so p_data(v) = 1 / len(patterns) on them and 0 elsewhere.
+
+    Returns a dict with ``p_model`` (one probability per pattern), ``p_data`` (the same
+    for every pattern), ``p_elsewhere`` (the model's total probability of all other
+    visible vectors) and ``n_elsewhere`` (how many vectors those are).
+    """
+    patterns = np.unique(np.asarray(patterns, dtype=np.float64), axis=0)
+    p_model = model.probabilities(patterns)
+    return {
+        "p_model": p_model,
+        "p_data": 1.0 / len(patterns),
+        "p_elsewhere": float(max(0.0, 1.0 - p_model.sum())),
+        "n_elsewhere": 2**model.n_visible - len(patterns),
+    }
+
+
+def draw_model_vs_data(ax, model, patterns, title=None):
+    """Bars: the model's p(v) for each pattern, beside the data's 1/N (dotted line), and one
+    bar for all other images together. Returns what ``model_vs_data`` computed."""
+    result = model_vs_data(model, patterns)
+    n = len(result["p_model"])
+    ax.bar(np.arange(n), result["p_model"], color="#0072B2", label="model p(v)")
+    ax.bar([n + 1], [result["p_elsewhere"]], color="#D55E00", hatch="//", label="model: all other images")
+    ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=f"data: 1/{n} each")
+    ax.set_xticks([*range(n), n + 1], [*(str(k + 1) for k in range(n)), f"other\n{result['n_elsewhere']}"], fontsize=7)
+    ax.set(xlabel="training pattern", ylabel="probability", ylim=(0, 1))
+    if title:
+        ax.set_title(title, fontsize=10)
+    return result

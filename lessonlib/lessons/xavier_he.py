@@ -9,6 +9,7 @@ it: the four classic starting points, Glorot & Bengio-style histogram panels, th
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 import ipywidgets
 import numpy as np
@@ -170,6 +171,28 @@ def describe_table(runs, kind="act"):
 # --- the explorer ------------------------------------------------------------------------
 
 
+class WeightCache(OrderedDict):
+    """The explorer's store of drawn weight matrices, least recently used dropped first
+    beyond ``max_bytes`` (64 MiB by default: a depth-50 stack of 256 x 256 matrices is
+    26 MB)."""
+
+    def __init__(self, max_bytes=64 * 2**20):
+        super().__init__()
+        self.max_bytes = int(max_bytes)
+
+    def get(self, key, default=None):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        return default
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        while sum(w.nbytes for w in self.values()) > self.max_bytes and len(self) > 1:
+            self.popitem(last=False)
+
+
+
 class PropagationExplorer(widgets.FigureExplorer):
     """Fan-in, seed, depth, activation, initializer and scale on sliders.
 
@@ -194,6 +217,7 @@ class PropagationExplorer(widgets.FigureExplorer):
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=dpi)
         self.batch, self.bins = batch, bins
+        self.weight_cache = WeightCache()
         self.side = ipywidgets.HTML(value="", layout=ipywidgets.Layout(margin="0 0 0 8px"))
         self._key = None
         fig = self.figure
@@ -230,7 +254,8 @@ class PropagationExplorer(widgets.FigureExplorer):
 
     def draw(self, width, seed, depth, activation, init, scale):
         r = propagate(width=int(width), depth=int(depth), activation=activation, init=init,
-                      scale=float(scale), seed=int(seed), batch=self.batch, bins=self.bins)
+                      scale=float(scale), seed=int(seed), batch=self.batch, bins=self.bins,
+                      weight_cache=self.weight_cache)
         self.result = r
         # The gradient histograms are binned over ±3 of the top layer's std: drawn on that
         # fixed scale, their axis never changes with the data.

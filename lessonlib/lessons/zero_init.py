@@ -7,12 +7,13 @@ the tests check; ``SeedExplorer`` puts the seed study on sliders.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from lessonlib import data
 from lessonlib.nn import MLP
+from lessonlib.training import Run
 from lessonlib.widgets import FigureExplorer, selection_slider, slider
 
 #: The small problem of notebook 01: 500 training digits, the standard 450 test digits.
@@ -45,19 +46,6 @@ def gradient_report(model, X, y):
     return rows
 
 
-@dataclass
-class Run:
-    """One training run: which start, the history, and the finished model."""
-
-    label: str
-    history: object
-    model: MLP
-
-    @property
-    def test_accuracy(self):
-        return self.history.val_accuracy[-1] if self.history.val_accuracy else float("nan")
-
-
 def train_start(
     label,
     layer_sizes=(64, 32, 32, 10),
@@ -70,7 +58,10 @@ def train_start(
     batch_size=50,
     momentum=0.9,
 ):
-    """Train one network from the given start on the small digits problem; return a ``Run``."""
+    """Train one network from the given start on the small digits problem; return a ``Run``.
+
+    The test accuracy is tracked after every epoch (``run.history.val_accuracy``).
+    """
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
     history = model.fit(
@@ -84,7 +75,9 @@ def train_start(
         X_val=X_test,
         y_val=y_test,
     )
-    return Run(label=label, history=history, model=model)
+    accuracy = history.val_accuracy[-1] if history.val_accuracy and not history.diverged else float("nan")
+    return Run(start=model.init, seed=seed, history=history, test_accuracy=accuracy, model=model, label=label,
+               activation=activation)
 
 
 # --- "same code, different cost curves": a study over seeds -----------------------------
@@ -94,11 +87,13 @@ SEED_NET = (64, 16, 16, 16, 10)
 SEED_EPOCHS = 15
 
 
+@lru_cache(maxsize=256)
 def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     """Train ``SEED_NET`` from N(0, std**2) weights (all zeros when std == 0) with ``seed``.
 
-    The seed sets both the initial weights and the order of the mini-batches, exactly
-    as re-running the same notebook cell with another seed would.
+    The seed sets both the initial weights and the order of the mini-batches (two
+    independent streams of it), exactly as re-running the same notebook cell with
+    another seed would. Cached: the notebook and its explorer share the runs.
     """
     if std < 0:
         raise ValueError(f"std must be >= 0, got {std}")
@@ -156,14 +151,14 @@ class SeedExplorer(FigureExplorer):
     Controls: ``seed`` (0-49) retrains the network of ``seed_run``
     from that seed; ``std`` picks the standard deviation of the N(0, std**2) initial
     weights (0 = all zeros) and recomputes the band of seeds 0-9 the first time it is
-    chosen. Runs are cached, so returning to a setting is instant.
+    chosen. Runs are cached (``seed_run``), so returning to a setting is instant.
     """
 
     STDS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
     BAND_SEEDS = tuple(range(10))
 
     def __init__(self, seed=0, std=0.1, dpi=72):
-        self._runs = {}
+        self._visited = set()  # (std, seed) this explorer has shown
         controls = {
             "seed": slider("seed", 0, 49, seed),
             "std": selection_slider(
@@ -192,14 +187,12 @@ class SeedExplorer(FigureExplorer):
         self.refresh()
 
     def run(self, std, seed):
-        """The cached ``seed_run`` for (std, seed)."""
-        key = (float(std), int(seed))
-        if key not in self._runs:
-            self._runs[key] = seed_run(std, seed)
-        return self._runs[key]
+        """The (cached) ``seed_run`` for (std, seed)."""
+        self._visited.add((float(std), int(seed)))
+        return seed_run(float(std), int(seed))
 
     def draw(self, seed, std):
-        missing = [s for s in self.BAND_SEEDS if (float(std), s) not in self._runs]
+        missing = [s for s in self.BAND_SEEDS if (float(std), s) not in self._visited]
         if missing and self.image.value:
             # A new std trains ten networks (about a second): show this seed's run at once,
             # then fill in the band with a progress line.

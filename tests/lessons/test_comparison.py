@@ -6,6 +6,7 @@ import warnings
 import pytest
 
 from lessonlib.lessons import comparison as ex
+from lessonlib.training import CHANCE_LIMIT
 
 TINY = dict(hidden=(16, 16), n_train=120, epochs=2, dbn_epochs=1)
 
@@ -59,7 +60,7 @@ def test_exploding_run_is_recorded_as_did_not_converge_without_warnings():
 def test_chance_accuracy_counts_as_did_not_converge():
     run = ex.run_one("zeros", "relu", 0, **TINY)
     assert not run.diverged and not run.converged and run.status == "n/c"
-    assert run.test_accuracy < ex.CHANCE_LIMIT
+    assert run.test_accuracy < CHANCE_LIMIT
 
 
 def test_runs_are_reproducible_by_seed():
@@ -75,13 +76,13 @@ def test_grid_is_tidy_and_reports_progress():
     calls = []
     grid = ex.run_grid(
         inits=["zeros", "glorot_uniform", "dbn"], activations=["sigmoid", "tanh"], seeds=[0, 1],
-        progress=lambda done, total, run: calls.append((done, total, run.init)), **TINY,
+        progress=lambda done, total, run: calls.append((done, total, run.start)), **TINY,
     )
     # dbn only for sigmoid by default: 3 x 2 x 2 - 2 = 10 runs
     assert len(grid.runs) == 10 and grid.skipped == [("dbn", "tanh")]
     assert [c[0] for c in calls] == list(range(1, 11)) and {c[1] for c in calls} == {10}
     rows = grid.rows()
-    assert set(rows[0]) == {"init", "activation", "seed", "test_accuracy", "loss", "diverged", "converged", "status"}
+    assert set(rows[0]) == {"start", "activation", "seed", "n_labels", "test_accuracy", "loss", "diverged", "converged", "status"}
     assert grid.cell("zeros", "tanh")["text"] == "n/c"
     assert grid.cell("dbn", "tanh") is None
     good = grid.cell("glorot_uniform", "tanh")

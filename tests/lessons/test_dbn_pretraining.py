@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from lessonlib.lessons import dbn_pretraining as P
-from lessonlib.nn import History
+from lessonlib.training import History, Run
 
 
 def test_label_subset_is_balanced_seeded_and_complete_for_none():
@@ -68,7 +68,7 @@ def test_epochs_to_reach_and_summary_table():
     h = History(epoch=[0, 1, 2, 3], val_accuracy=[0.1, 0.5, 0.91, 0.95])
     assert P.epochs_to_reach(h, 0.9) == 2
     assert P.epochs_to_reach(h, 0.99) is None
-    run = P.Run("zeros", 0, 10, h, 0.95)
+    run = Run("zeros", 0, h, 0.95, n_labels=10)
     rows = P.summary_table({"zeros": [run, run]}, target=0.9)
     assert rows[0]["mean"] == pytest.approx(0.95) and rows[0]["epochs_to_target"] == [2, 2]
     assert rows[0]["epochs"] == 3
