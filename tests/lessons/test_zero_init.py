@@ -180,3 +180,17 @@ def test_plot_starts_draws_every_start_with_a_legend_below():
     assert ax_loss.lines[0].get_marker() != ax_loss.lines[1].get_marker()
     assert fig.legends and ax_loss.get_legend() is None
     plt.close(fig)
+
+
+def test_seed_run_cache_is_shared_however_called():
+    assert symmetry.seed_run(0.3, 2) is symmetry.seed_run(0.3, 2, "relu", symmetry.SEED_EPOCHS)
+    run = symmetry.seed_run(0.3, 2)
+    assert not run.history.val_accuracy  # the seed study records the test accuracy at the end only
+    assert run.test_accuracy == run.model.score(*symmetry.small_digits()[1::2])
+
+
+def test_test_tracking_does_not_change_training():
+    a = symmetry.train_start("a", layer_sizes=(64, 16, 10), seed=4, epochs=3, track_test=True)
+    b = symmetry.train_start("b", layer_sizes=(64, 16, 10), seed=4, epochs=3, track_test=False)
+    assert a.history.loss == b.history.loss and a.test_accuracy == b.test_accuracy
+    assert len(a.history.val_accuracy) == 4 and not b.history.val_accuracy
