@@ -83,7 +83,7 @@ def test_zero_start_gradients_exact():
     # sigmoid: hidden layers 0, the output layer's input is sigmoid(0) = 0.5 for every unit
     assert grads["sigmoid"][:2] == [0.0, 0.0]
     X, _, y, _ = symmetry.small_digits()
-    _, g = MLP([64, 32, 32, 10], "sigmoid", "zeros").loss_and_grads(X, y)
+    _, g = MLP(symmetry.NET, "sigmoid", "zeros").loss_and_grads(X, y)
     assert grads["sigmoid"][2] == pytest.approx(0.5 * np.abs(g[-1][1]).max())
     assert grads["sigmoid"][2] > 0
 
