@@ -98,6 +98,63 @@ def check_environment():
     return _report("Python, numpy, matplotlib, ipywidgets and the bundled data are ready", failures)
 
 
+# --- notebook 00: the warm-up, the loss of a classifier that knows nothing ------------------
+
+
+def _as_number(value):
+    """``value`` as a float, or None when it is not one number (a check never raises)."""
+    if value is None or isinstance(value, (bool, str, bytes)):
+        return None
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if array.size != 1:
+        return None
+    return float(array.reshape(()))
+
+
+def check_initial_loss(func):
+    """Warm-up of notebook 00: ``func(n_classes)`` is the cross-entropy, in nats, of guessing.
+
+    A classifier that gives each of C classes probability 1/C has loss -ln(1/C) = ln C on
+    every example (2.3026 nats for the ten digits: the first loss printed in notebook 01).
+    Checked for C = 2, 10 and 100. Typical slips get their own hint: log base 10 or 2,
+    the wrong sign, the probability instead of its logarithm, a sum over the classes, a
+    constant that ignores ``n_classes``.
+    """
+    title = "the loss of a classifier that knows nothing, ln C nats"
+    wrong = [
+        (math.log10, "that is log base 10; cross-entropy uses the natural log ln (np.log), whose unit is the nat"),
+        (math.log2, "that is log base 2 (bits); cross-entropy here uses the natural log ln (np.log): nats"),
+        (lambda c: -math.log(c), "the sign: the loss is -ln(p) with p = 1/C, a positive number"),
+        (lambda c: 1.0 / c, "1/C is the probability of the right class; the loss is -ln of that probability"),
+        (lambda c: c * math.log(c), "that sums over all C classes; cross-entropy counts only the right class's -ln p"),
+        (lambda c: math.log(c - 1) if c > 1 else 0.0, "close, but every one of the C classes gets 1/C, so p = 1/C"),
+    ]
+    results = {}
+    for n in (2, 10, 100):
+        value, problem = _call(func, n)
+        if problem:
+            return _report(title, [problem])
+        number = _as_number(value)
+        if number is None:
+            return _report(title, [f"for n_classes = {n} it returned {value!r}: return one number, e.g. a float"])
+        if not math.isfinite(number):
+            return _report(title, [f"for n_classes = {n} it returned {number}: a loss of a fair guess is finite"])
+        results[n] = number
+    if all(math.isclose(results[n], math.log(n), rel_tol=1e-6) for n in results):
+        return _report(title, [])
+    for reference, hint in wrong:
+        if all(math.isclose(results[n], reference(n), rel_tol=1e-6, abs_tol=1e-12) for n in results):
+            return _report(title, [hint])
+    if len({round(v, 9) for v in results.values()}) == 1:
+        return _report(title, [f"it returns {results[2]:.4f} whatever n_classes is; the loss grows with the number of classes"])
+    got = ", ".join(f"{results[n]:.4f} for {n}" for n in results)
+    return _report(title, [f"expected ln C (0.6931 for 2 classes, 2.3026 for 10); got {got}. "
+                           "Each class gets probability 1/C: what is -ln(1/C)?"])
+
+
 # --- notebook 01: break the symmetry ---------------------------------------------------------
 
 
