@@ -26,7 +26,7 @@ def test_recorder_matches_hand_computation(activation):
     model.fit(X, y, epochs=1, lr=lr, batch_size=6, recorder=recorder)  # one full-batch step
     # by hand, from the network before the step
     order = np.random.default_rng([0, 1001]).permutation(6)  # fit's batch order for seed 0
-    Xb, yb = X[order], y[order]
+    Xb = X[order]
     f = {"tanh": np.tanh, "relu": lambda z: np.maximum(z, 0), "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[activation]
     a, acts, pres = Xb, [], []
     for W, b in zip(before.weights[:-1], before.biases[:-1]):
