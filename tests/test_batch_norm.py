@@ -133,3 +133,12 @@ def test_without_batch_norm_nothing_changes():
     X = np.random.default_rng(0).normal(size=(5, 3))
     t = model.trace(X, [0, 1, 0, 1, 1])
     assert t.bn_grads == [] and t.bn_batch == []
+
+
+def test_batch_norm_does_not_break_symmetry():
+    X, y = make_moons(64, seed=0)
+    for init, options in (("constant", {"value": 0.3}), ("zeros", None)):
+        model = MLP([2, 6, 6, 1], activation="tanh", init=init, init_options=options, seed=0, batch_norm=True)
+        model.fit(X, y, epochs=5, lr=0.1, batch_size=16, momentum=0.9)
+        assert model.hidden_unit_spread(0) == 0.0 and model.hidden_unit_spread(1) == 0.0
+        assert np.ptp(model.gammas[0]) == 0.0

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
@@ -144,7 +145,7 @@ def _draw_data(ax, X, y, size=10):
 def plot_starts_row(fig, dataset="moons", frame=-1):
     """The static picture: each start's boundary at one frame (default: the last) and the loss curves."""
     X, y = toy_data(dataset)
-    axes = fig.subplots(1, len(STARTS) + 1)
+    axes = fig.subplots(1, len(STARTS) + 1, width_ratios=[1] * len(STARTS) + [1.5])
     for k, (ax, start) in enumerate(zip(axes, STARTS)):
         f = playground_frames(start, 1.0, dataset)
         ax.imshow(f.prob[frame], origin="lower", extent=f.extent, cmap=PROBABILITY_CMAP, vmin=0, vmax=1,
@@ -155,10 +156,14 @@ def plot_starts_row(fig, dataset="moons", frame=-1):
         ax.set_title(f"{STARTS[start][2]}\nloss {f.loss[frame]:.2f}", fontsize=8)
         axes[-1].plot(f.step, np.clip(f.loss, 1e-2, 1e3), color=PALETTE[k], marker=MARKERS[k], markevery=5,
                       markersize=4, label=start)
-    axes[0].set_xlabel(f"x₁ (step {playground_frames('He').step[frame]})", fontsize=8)
-    axes[-1].set(yscale="log", xlabel="step", ylabel="loss (all 200 points)")
+    fig.suptitle(f"the boundary after {playground_frames('He').step[frame]} steps (orange: class 0, blue: class 1)",
+                 fontsize=9)
+    axes[-1].set(yscale="log", xlabel="step", ylabel="loss")
+    axes[-1].yaxis.tick_right()
+    axes[-1].yaxis.set_label_position("right")
+    axes[-1].set_title("loss on all 200 points", fontsize=8)
     axes[-1].axhline(math.log(2), color="0.5", ls=":", lw=1)
-    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.25, 1.0), frameon=False)
     return axes
 
 
@@ -259,7 +264,7 @@ def training_statistics(start, seed=0):
     init, options = STAT_STARTS[start]
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(DEEP_NET, activation="tanh", init=init, init_options=options, seed=seed)
-    recorder = Recorder(every=2, bins=40)
+    recorder = Recorder(every=2, bins=20)
     history = model.fit(X_train, y_train, epochs=STAT_EPOCHS, lr=0.05, batch_size=50, seed=seed, recorder=recorder)
     return recorder.arrays(), history, model.score(X_test, y_test), recorder.edges()
 
@@ -273,11 +278,12 @@ def plot_histograms(fig):
         rows = []
         for layer in range(n_layers):
             rows.append(r["histogram"][:, layer, :].T)
-            rows.append(np.full((2, len(r["step"])), np.nan))
+            rows.append(np.full((3, len(r["step"])), np.nan))
         picture = np.vstack(rows[:-1])
-        image = ax.imshow(picture, aspect="auto", origin="lower", cmap="magma", vmin=0, vmax=0.3,
+        cmap = matplotlib.colormaps["magma"].with_extremes(bad="#56B4E9")  # sky-blue gaps between layers
+        image = ax.imshow(picture, aspect="auto", origin="lower", cmap=cmap, vmin=0, vmax=0.4,
                           extent=(r["step"][0], r["step"][-1], 0, picture.shape[0]), interpolation="nearest")
-        ax.set_yticks([layer * (bins + 2) + bins / 2 for layer in range(n_layers)],
+        ax.set_yticks([layer * (bins + 3) + bins / 2 for layer in range(n_layers)],
                       [f"layer {layer + 1}" for layer in range(n_layers)])
         ax.set(xlabel="step", title=f"{start}: tanh activations, -1 (bottom) to 1 (top) per layer")
         ax.title.set_fontsize(8)
@@ -404,3 +410,23 @@ def bn_table(seeds=SEEDS):
         lines.append(f"{case}{note}\n    " + compare_over_seeds([a for a, _ in with_bn], [a for a, _ in without],
                                                                  "with BN", "without"))
     return "\n".join(lines)
+
+
+# --- 4. the discovery exercise's probe ------------------------------------------------------
+
+
+def signal_change(std, depth=50, width=100):
+    """Print how much a 50-layer ReLU network with N(0, std²) weights changes the signal's std.
+
+    Forward: activations' std at layer ``depth`` over layer 1; backward: the gradient's
+    std at layer 1 over the top layer. Returns the two ratios.
+    """
+    from lessonlib.propagation import propagate
+
+    p = propagate(width=width, depth=depth, activation="relu", init="normal", init_options={"std": float(std)},
+                  seed=0, batch=200)
+    with np.errstate(all="ignore"):
+        forward = p.act_std[-1] / p.act_std[0] if p.finite else float("nan")
+        backward = p.grad_std[0] / p.grad_std[-1] if p.finite else float("nan")
+    print(f"std {float(std):.4g}: forward signal ×{forward:.3g} over {depth} layers, backward ×{backward:.3g}")
+    return forward, backward

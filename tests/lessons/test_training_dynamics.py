@@ -69,7 +69,7 @@ def test_static_row_and_statistics_figures_draw():
 def test_statistics_tell_the_bad_start_from_the_good():
     bad, good = (td.training_statistics(s)[0] for s in td.STAT_STARTS)
     assert bad["saturated"][0].min() > 0.4 > good["saturated"][0].max()
-    assert bad["histogram"].shape[1:] == (5, 40)
+    assert bad["histogram"].shape[1:] == (5, 20)
 
 
 def test_output_layer_start_begins_near_ln_10():
