@@ -180,7 +180,7 @@ class BoundaryExplorer(FigureExplorer):
         last = FRAME_EVERY * (PLAYGROUND_EPOCHS * 200 // 50 // FRAME_EVERY)
         controls = {
             "step": widgets.IntSlider(value=step, min=0, max=last, step=FRAME_EVERY, description="step",
-                                      continuous_update=True, layout=widgets.Layout(width="360px")),
+                                      continuous_update=False, layout=widgets.Layout(width="360px")),
             "start": dropdown("start", list(STARTS), start),
             "scale": widgets.SelectionSlider(description="scale ×", options=[(f"{s:g}", s) for s in SCALES],
                                              value=scale, continuous_update=False,
