@@ -87,3 +87,17 @@ def test_compare_over_seeds_verdicts():
 def test_registered_for_the_notebook():
     assert lessons.LESSONS["06_training_dynamics.ipynb"] == "training_dynamics"
     assert lessons.explorer_class(lessons.EXPLORERS["06_training_dynamics.ipynb"][0]) is td.BoundaryExplorer
+
+
+def test_frame_recorder_marks_divergence_without_warnings():
+    X, y = td.toy_data("moons")
+    recorder = td.FrameRecorder(X, y)
+    model = td.playground_model("He")
+    recorder.snapshot(0, model)
+    model.weights[0][:] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        recorder.on_step(10, model, None, None)
+        recorder.on_step(20, model, None, None)
+    frames = recorder.frames()
+    assert frames.diverged_step == 10 and frames.step.tolist() == [0]
