@@ -16,13 +16,17 @@ beside it applies the chain rule layer by layer:
 
 Everything a later notebook needs to look inside (pre-activations, activations, the
 back-propagated deltas) comes out of ``trace``.
+
+``MLP(..., batch_norm=True)`` normalizes each hidden layer's pre-activation over the
+mini-batch before its non-linearity (batch normalization, Ioffe & Szegedy 2015; see
+``batch_norm_forward`` and ``batch_norm_backward``).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -98,6 +102,50 @@ def check_activation(name):
     return name
 
 
+# --- batch normalization: forward rule beside its backward rule ---------------------------
+
+#: Added to the batch variance before the square root (PyTorch's and Keras' default).
+BN_EPS = 1e-5
+#: Weight of the newest batch in the running mean and variance used for prediction.
+BN_MOMENTUM = 0.1
+
+
+def batch_norm_forward(z, gamma, beta, mean=None, var=None, eps=BN_EPS):
+    """Batch normalization of pre-activations z, shape (n, units) (Ioffe & Szegedy 2015).
+
+        x_hat = (z - mean) / sqrt(var + eps),    u = gamma * x_hat + beta
+
+    In training, ``mean`` and ``var`` are None and are taken over the batch (axis 0, the
+    biased variance); for prediction, pass the running statistics. Returns ``u`` and a
+    cache ``(x_hat, inv_std, batch_mean, batch_var, train)`` for ``batch_norm_backward``.
+    """
+    train = mean is None
+    if train:
+        mean, var = z.mean(axis=0), z.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (z - mean) * inv_std
+    return gamma * x_hat + beta, (x_hat, inv_std, mean, var, train)
+
+
+def batch_norm_backward(du, gamma, cache):
+    """Gradients of batch normalization: (dLoss/dz, dLoss/dgamma, dLoss/dbeta).
+
+    With batch statistics every z_i moves the mean and the variance too, so
+
+        dz = gamma * inv_std / n * (n * du - sum(du) - x_hat * sum(du * x_hat))
+
+    With fixed (running) statistics it is just dz = gamma * inv_std * du.
+    """
+    x_hat, inv_std, _, _, train = cache
+    dgamma = (du * x_hat).sum(axis=0)
+    dbeta = du.sum(axis=0)
+    if not train:
+        return gamma * inv_std * du, dgamma, dbeta
+    n = du.shape[0]
+    dz = gamma * inv_std / n * (n * du - dbeta - x_hat * dgamma)
+    return dz, dgamma, dbeta
+
+
 # --- per-layer statistics: one function for the networks and for propagate -------------
 
 #: Statistics computed for every weight layer by ``layer_statistics``.
@@ -166,6 +214,13 @@ class Trace:
     delta[l] : dLoss/dz_l, the back-propagated gradient at layer l
     grads[l] : (dW_l, db_l)
     loss     : the mean loss on the batch
+
+    With batch normalization, pre[l] of a hidden layer is the normalized u_l that enters
+    the non-linearity, delta[l] is dLoss/d(a_{l-1} W_l + b_l) (so dW_l = a_{l-1}.T @
+    delta[l] still holds), and per hidden layer:
+
+    bn_grads[l] : (dgamma_l, dbeta_l)
+    bn_batch[l] : (batch mean, batch variance) of a_{l-1} W_l + b_l
     """
 
     pre: list
@@ -173,6 +228,8 @@ class Trace:
     delta: list
     grads: list
     loss: float
+    bn_grads: list = field(default_factory=list)
+    bn_batch: list = field(default_factory=list)
 
 
 class MLP:
@@ -196,6 +253,11 @@ class MLP:
         Negative-side slope of "leaky_relu".
     init_options : dict, optional
         Passed to the initializer, e.g. ``{"std": 0.01}`` for "normal".
+    batch_norm : bool
+        Normalize each hidden layer's pre-activation over the mini-batch, then scale and
+        shift it by learnable ``gammas[l]`` (start 1) and ``betas[l]`` (start 0). ``fit``
+        trains in batch mode and keeps ``running_means``/``running_vars``; every other
+        method predicts with those running statistics.
 
     Attributes
     ----------
@@ -211,6 +273,7 @@ class MLP:
         seed=0,
         slope=0.01,
         init_options=None,
+        batch_norm=False,
     ):
         self.layer_sizes = _validate.sequence_of_ints(
             layer_sizes, "layer_sizes", min_length=2,
@@ -238,10 +301,17 @@ class MLP:
                 W = _init.initialize(init, fan_in, fan_out, rng, **options)
             self.weights.append(W)
             self.biases.append(np.zeros(fan_out))
+        self.batch_norm = bool(batch_norm)
+        hidden = self.layer_sizes[1:-1] if self.batch_norm else []
+        self.gammas = [np.ones(n) for n in hidden]
+        self.betas = [np.zeros(n) for n in hidden]
+        self.running_means = [np.zeros(n) for n in hidden]
+        self.running_vars = [np.ones(n) for n in hidden]
 
     def __repr__(self):
         sizes = "-".join(map(str, self.layer_sizes))
-        return f"MLP({sizes}, activation={self.activation!r}, init={self.init!r})"
+        extra = ", batch_norm=True" if self.batch_norm else ""
+        return f"MLP({sizes}, activation={self.activation!r}, init={self.init!r}{extra})"
 
     @property
     def n_layers(self):
@@ -276,8 +346,12 @@ class MLP:
 
     # --- forward --------------------------------------------------------------------------
 
-    def _forward(self, X):
-        """Return (pre-activations, activations) of every layer; the last is the output."""
+    def _forward(self, X, train=False, bn_caches=None):
+        """Return (pre-activations, activations) of every layer; the last is the output.
+
+        With batch normalization, ``train`` uses the batch's statistics (else the running
+        ones), and each hidden layer's cache is appended to the list ``bn_caches``.
+        """
         f = ACTIVATIONS[self.activation][0]
         pre, post = [], []
         a = X
@@ -285,6 +359,11 @@ class MLP:
             for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
                 z = a @ W + b
                 if layer < self.n_layers - 1:
+                    if self.batch_norm:
+                        stats = (None, None) if train else (self.running_means[layer], self.running_vars[layer])
+                        z, cache = batch_norm_forward(z, self.gammas[layer], self.betas[layer], *stats)
+                        if bn_caches is not None:
+                            bn_caches.append(cache)
                     a = f(z, self.slope)
                 elif self.binary:
                     a = sigmoid(z)
@@ -334,12 +413,14 @@ class MLP:
 
     # --- backward -------------------------------------------------------------------------
 
-    def _trace(self, X, y, with_loss=True):
-        pre, post = self._forward(X)
+    def _trace(self, X, y, with_loss=True, train=False):
+        caches = []
+        pre, post = self._forward(X, train=train, bn_caches=caches)
         n = X.shape[0]
         fprime = ACTIVATIONS[self.activation][1]
         deltas = [None] * self.n_layers
         grads = [None] * self.n_layers
+        bn_grads = [None] * len(caches)
         with np.errstate(all="ignore"):
             # Softmax + cross-entropy (and sigmoid + binary cross-entropy) share one
             # simple output gradient: predicted probability minus target, over n.
@@ -356,13 +437,21 @@ class MLP:
                 if layer > 0:
                     z_below = pre[layer - 1]
                     delta = (delta @ self.weights[layer].T) * fprime(z_below, post[layer - 1], self.slope)
+                    if self.batch_norm:
+                        delta, dgamma, dbeta = batch_norm_backward(delta, self.gammas[layer - 1], caches[layer - 1])
+                        bn_grads[layer - 1] = (dgamma, dbeta)
         loss = self._loss_from_logits(pre[-1], y) if with_loss else float("nan")
-        return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss)
+        return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss, bn_grads=bn_grads,
+                     bn_batch=[(c[2], c[3]) for c in caches])
 
-    def trace(self, X, y):
-        """One forward and backward pass with every intermediate kept (see ``Trace``)."""
+    def trace(self, X, y, train=False):
+        """One forward and backward pass with every intermediate kept (see ``Trace``).
+
+        ``train=True`` normalizes with the batch's own statistics, as ``fit`` does (only
+        matters with batch normalization); the running statistics are not changed.
+        """
         X = self._check_X(X)
-        return self._trace(X, self._check_y(y, X.shape[0]))
+        return self._trace(X, self._check_y(y, X.shape[0]), train=train)
 
     def loss_and_grads(self, X, y):
         """The mean loss on (X, y) and, per layer, the pair (dW, db).
@@ -378,7 +467,7 @@ class MLP:
     # --- training -------------------------------------------------------------------------
 
     def _finite(self):
-        return all_finite(*self.weights, *self.biases)
+        return all_finite(*self.weights, *self.biases, *self.gammas, *self.betas)
 
     def fit(
         self,
@@ -392,6 +481,7 @@ class MLP:
         X_val=None,
         y_val=None,
         callback=None,
+        recorder=None,
     ):
         """Train with mini-batch SGD and momentum; return a ``History``.
 
@@ -401,6 +491,16 @@ class MLP:
         loss and accuracy on the whole training set before training (epoch 0) and after
         every epoch, plus on (X_val, y_val) when given. ``callback(epoch, model)``, if
         given, runs after each epoch.
+
+        ``recorder``, if given, watches every step: after each mini-batch update fit calls
+        ``recorder.on_step(step, model, trace, updates)`` with the step number (1, 2, ...
+        over all epochs), the model after the update, the ``Trace`` of the batch (computed
+        before the update, with its loss) and, per weight layer, the step just added to
+        W (``-lr * dW`` without momentum). ``lessonlib.monitor.Recorder`` is one.
+
+        With batch normalization each step also updates gamma and beta (same rule) and
+        the running statistics: ``running = (1 - BN_MOMENTUM) * running + BN_MOMENTUM *
+        batch`` (the variance with n/(n-1), as PyTorch does).
 
         A run whose loss or weights become NaN or infinite stops and is marked
         ``history.diverged``: no warnings, no NaN columns.
@@ -426,13 +526,16 @@ class MLP:
         self._record(history, 0, X, y, X_val, y_val)
         velocity_W = [np.zeros_like(W) for W in self.weights]
         velocity_b = [np.zeros_like(b) for b in self.biases]
+        velocity_bn = [np.zeros_like(p) for p in (*self.gammas, *self.betas)]
         n = X.shape[0]
+        step = 0
         for epoch in range(1, int(epochs) + 1):
             order = rng.permutation(n)
             with np.errstate(all="ignore"):
                 for start in range(0, n, batch_size):
                     batch = order[start : start + batch_size]
-                    grads = self._trace(X[batch], y[batch], with_loss=False).grads
+                    trace = self._trace(X[batch], y[batch], with_loss=recorder is not None, train=True)
+                    grads = trace.grads
                     for layer, (dW, db) in enumerate(grads):
                         velocity_W[layer] *= momentum
                         velocity_W[layer] -= lr * dW
@@ -440,6 +543,11 @@ class MLP:
                         velocity_b[layer] -= lr * db
                         self.weights[layer] += velocity_W[layer]
                         self.biases[layer] += velocity_b[layer]
+                    if self.batch_norm:
+                        self._step_batch_norm(trace, lr, momentum, velocity_bn, len(batch))
+                    if recorder is not None:
+                        step += 1
+                        recorder.on_step(step, self, trace, velocity_W)
             if not self._finite():
                 history.diverged = True
                 break
@@ -449,6 +557,18 @@ class MLP:
             if callback is not None:
                 callback(epoch, self)
         return history
+
+    def _step_batch_norm(self, trace, lr, momentum, velocity, n):
+        params = (*self.gammas, *self.betas)
+        grads = [g for g, _ in trace.bn_grads] + [b for _, b in trace.bn_grads]
+        for p, v, g in zip(params, velocity, grads):
+            v *= momentum
+            v -= lr * g
+            p += v
+        for layer, (mean, var) in enumerate(trace.bn_batch):
+            self.running_means[layer] += BN_MOMENTUM * (mean - self.running_means[layer])
+            unbiased = var * n / max(n - 1, 1)
+            self.running_vars[layer] += BN_MOMENTUM * (unbiased - self.running_vars[layer])
 
     def _record(self, history, epoch, X, y, X_val, y_val):
         pre, post = self._forward(X)
