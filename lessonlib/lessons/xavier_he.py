@@ -73,10 +73,13 @@ def deep_relu_runs(
 # --- pictures for the notebook -----------------------------------------------------------
 
 
-def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
+def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
     """Glorot & Bengio's figures 6/7: one histogram curve per layer, darker = deeper.
 
     ``kind`` is "act" (activations) or "grad" (back-propagated gradients dL/dz).
+    Values outside the range pile up in the end bins; when more than a tenth of the
+    deepest layer's values do, the panel says so (e.g. N(0, 1) with ReLU, whose
+    activations reach 1e8: the picture is clipped, and the text gives the share).
     Returns the list of lines.
     """
     import matplotlib as mpl
@@ -93,12 +96,18 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
         (line,) = ax.plot(centers, hist[layer - 1], color=color, label=f"layer {layer}")
         lines.append(line)
     shown = hist[[l - 1 for l in layers]]
+    notes = []
     if kind == "act" and result.settings["activation"] in ("relu", "leaky_relu"):
         # the bin at 0 holds about half of all ReLU outputs: cut that spike off so the
         # positive tail, which carries the signal, stays visible
         zero_bin = int(np.searchsorted(edges, 0.0, side="right")) - 1
         shown = np.delete(shown, zero_bin, axis=1)
-        ax.text(0.98, 0.95, "spike at 0 cut off", transform=ax.transAxes, ha="right", va="top", fontsize=7)
+        notes.append("spike at 0 cut off")
+    beyond = float(hist[depth - 1, -1])
+    if beyond > 0.1:
+        notes.append(f"clipped: {100 * beyond:.0f} % of layer {depth}\nare > {edges[-1]:.3g} (last bin)")
+    if notes:
+        ax.text(0.98, 0.95, "\n".join(notes), transform=ax.transAxes, ha="right", va="top", fontsize=7)
     ax.set_ylim(0, min(1.0, 1.15 * max(float(shown.max()), 1e-3)))
     if legend:
         ax.legend(fontsize=7, frameon=False)
@@ -106,7 +115,8 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
 
 
 def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, depth=10, seed=0, batch=50):
-    """One panel per starting point: per-layer histograms (``plot_layer_histograms``).
+    """One panel per starting point: per-layer histograms (``plot_layer_histograms``),
+    the layers' legend below the panels (never over a curve), every axis labelled.
 
     Each layer's histogram counts ``batch`` x ``width`` values (5000 by default).
 
@@ -115,14 +125,18 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.6), layout="constrained")
+    fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.9), layout="constrained")
     results = []
+    lines = []
     for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
         r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
-        plot_layer_histograms(ax, r, kind, legend=ax is np.atleast_1d(axes)[0])
+        lines = plot_layer_histograms(ax, r, kind)
         ax.set_title(label, fontsize=9)
-        ax.set_yticks([])
+        ax.set_xlabel(f"{activation}(z)" if kind == "act" else "dL/dz", fontsize=8)
+        ax.set_ylabel("fraction of values", fontsize=8)
+        ax.tick_params(labelsize=7)
         results.append((label, r))
+    fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize=7, frameon=False)
     what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
     fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
     return fig, results
@@ -439,8 +453,8 @@ def phase_diagram_figure(fan_in=100, sigma_w2=None, sigma_b2=None):
 
     from lessonlib import meanfield
 
-    sigma_w2 = np.geomspace(0.005, 200.0, 48) if sigma_w2 is None else np.asarray(sigma_w2)
-    sigma_b2 = np.linspace(0.0, 0.5, 21) if sigma_b2 is None else np.asarray(sigma_b2)
+    sigma_w2 = np.geomspace(0.005, 200.0, 40) if sigma_w2 is None else np.asarray(sigma_w2)
+    sigma_b2 = np.linspace(0.0, 0.5, 11) if sigma_b2 is None else np.asarray(sigma_b2)
     chi = meanfield.phase_diagram(sigma_w2, sigma_b2, "tanh")
     fig, ax = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
     image = ax.pcolormesh(sigma_w2, sigma_b2, chi, cmap="PuOr_r", norm=LogNorm(vmin=1e-2, vmax=1e2),
