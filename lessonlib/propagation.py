@@ -116,6 +116,9 @@ class Propagation:
     act_hist, grad_hist : ndarray of shape (depth, bins)
         Fraction of the values of a_l (dL/dz_l) in each bin; rows sum to 1 unless values
         are NaN.
+    act_clipped : list of float
+        Fraction of the activations a_l outside the histogram's range (they are
+        counted in the end bins; e.g. ReLU outputs above 4 with weights far too big).
     act_edges, grad_edges : ndarray of shape (bins + 1,)
         The bin edges. Activations use ``ACTIVATION_RANGES``; gradients +-3 times the
         standard deviation of the top layer's gradient.
@@ -141,6 +144,7 @@ class Propagation:
     dead: list = field(default_factory=list)
     grad_std: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
+    act_clipped: list = field(default_factory=list)
     act_hist: np.ndarray = None
     grad_hist: np.ndarray = None
     act_edges: np.ndarray = None
@@ -297,6 +301,7 @@ def propagate(
             setattr(result, name, values)
         for l in range(depth):
             result.act_hist[l] = _histogram(post[l], low, high, bins)
+            result.act_clipped.append(float(np.mean((post[l] < low) | (post[l] > high))))
             result.grad_hist[l] = _histogram(deltas[l], -spread, spread, bins)
         result.identical_units = width > 1 and any(_identical_columns(W) for W in weights)
         finite = all_finite(*post, *deltas) and all(

@@ -9,7 +9,7 @@ import pytest
 from lessonlib import init, propagation
 from lessonlib.propagation import propagate
 
-FIELDS = ("act_mean", "act_std", "pre_std", "saturated", "dead", "grad_std", "grad_norm")
+FIELDS = ("act_mean", "act_std", "pre_std", "saturated", "dead", "grad_std", "grad_norm", "act_clipped")
 
 # --- propagate: documented statistics over a grid, extremes included --------------------
 
@@ -38,7 +38,7 @@ def test_propagate_returns_documented_statistics(settings):
     assert isinstance(r.finite, bool)
     if r.finite:
         np.testing.assert_allclose(r.act_hist.sum(axis=1), 1.0)
-        assert all(0 <= v <= 1 for v in r.saturated + r.dead)
+        assert all(0 <= v <= 1 for v in r.saturated + r.dead + r.act_clipped)
     else:
         assert r.verdict.startswith("diverged (inf/NaN)")
     assert r.table().splitlines()[0].split()[0] == "layer"
@@ -152,3 +152,9 @@ def test_weights_are_cached_and_read_only():
     b = propagation.layer_weights("he_normal", 30, 2, 5, cache)
     assert a is b and not a.flags.writeable
     assert not np.array_equal(a, propagation.layer_weights("he_normal", 30, 3, 5))
+
+
+def test_clipped_counts_only_values_outside_the_histogram_range():
+    big = propagate(100, 10, "relu", "normal", init_options={"std": 1.0}, batch=50)
+    assert big.act_clipped[-1] > 0.5  # activations near 4e8, range (-1, 4)
+    assert propagate(100, 10, "tanh", "normal", init_options={"std": 1.0}, batch=50).act_clipped == [0.0] * 10

@@ -78,7 +78,8 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
 
     ``kind`` is "act" (activations) or "grad" (back-propagated gradients dL/dz).
     Values outside the range pile up in the end bins; when more than a tenth of the
-    deepest layer's values do, the panel says so (e.g. N(0, 1) with ReLU, whose
+    deepest layer's activations lie outside it (``Propagation.act_clipped``), the panel
+    says so (e.g. N(0, 1) with ReLU, whose
     activations reach 1e8: the picture is clipped, and the text gives the share).
     Returns the list of lines.
     """
@@ -103,9 +104,9 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
         zero_bin = int(np.searchsorted(edges, 0.0, side="right")) - 1
         shown = np.delete(shown, zero_bin, axis=1)
         notes.append("spike at 0 cut off")
-    beyond = float(hist[depth - 1, -1])
+    beyond = result.act_clipped[-1] if kind == "act" else 0.0
     if beyond > 0.1:
-        notes.append(f"clipped: {100 * beyond:.0f} % of layer {depth}\nare > {edges[-1]:.3g} (last bin)")
+        notes.append(f"clipped: {100 * beyond:.0f} % of layer {depth}\nare beyond {edges[-1]:.3g} (last bin)")
     if notes:
         ax.text(0.98, 0.95, "\n".join(notes), transform=ax.transAxes, ha="right", va="top", fontsize=7)
     ax.set_ylim(0, min(1.0, 1.15 * max(float(shown.max()), 1e-3)))

@@ -146,3 +146,23 @@ def test_framework_table_draws_each_default_and_names_them():
         assert d.layer in text
     assert "= 0.00130, sample 0.0012" in text  # PyTorch: 1/(3·256)
     assert "kaiming_normal_" in text and "GlorotUniform" in text and "lecun_normal" in text
+
+
+def test_histogram_panels_are_labelled_and_say_when_they_clip():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, results = xavier_he.histogram_grid("relu", "act")
+    axes = fig.axes
+    assert len(axes) == 4 and all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)
+    assert fig.legends and not any(ax.get_legend() for ax in axes)  # the legend is below, not on a curve
+    big = [t.get_text() for t in axes[1].texts]  # N(0, 1): activations far beyond the range
+    assert any(text.startswith("spike at 0 cut off") and "clipped:" in text for text in big)
+    he = [t.get_text() for t in axes[3].texts]
+    assert not any("clipped" in text for text in he)
+    plt.close(fig)
+    fig, results = xavier_he.histogram_grid("tanh", "act")  # saturated at ±1 is not clipped
+    assert not any("clipped" in t.get_text() for ax in fig.axes for t in ax.texts)
+    plt.close(fig)
