@@ -5,8 +5,8 @@
 ``zero_init``               01: zero and constant starts, the seed study and explorer
 ``rbm_reconstruction``      02: RBM pictures, training curves, the epoch explorer
 ``dbn_pretraining``         03: the pre-trained stack, fine-tuning, label budgets
-``xavier_he``               04: histograms per layer, the 30-layer run, the explorer
-``comparison``              05: the grid of starts x activations, the paper's table
+``xavier_he``               04: histograms, tanh theory vs simulation, 30 layers, explorer
+``comparison``              05: the grid (seeds trained together), verdicts, paper
 ``training_dynamics``       06: the boundary playground, statistics during training, BN
 ==========================  ==========================================================
 
