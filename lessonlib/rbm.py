@@ -47,7 +47,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from lessonlib.nn import sigmoid  # the same overflow-free sigmoid as the networks
 from lessonlib.seeding import child, make_rng
 from lessonlib.training import History, all_finite
 
@@ -56,6 +55,29 @@ MAX_ENUMERATE = 20
 #: ``fit(track_likelihood="auto")`` tracks the exact log-likelihood up to this size.
 AUTO_TRACK = 14
 _CHUNK = 4096  # states per block when enumerating, so 2**20 states never sit in memory at once
+
+
+def sigmoid(z, out=None):
+    """1 / (1 + exp(-z)), element-wise, written straight from its definition.
+
+    Four in-place passes (negate, exp, add 1, reciprocal) into ``out`` (a new array by
+    default; ``out=z`` overwrites z). For z < -709, exp(-z) is +inf in IEEE arithmetic
+    (the overflow flag is silenced here, so no warning) and 1 / (1 + inf) is exactly 0;
+    everywhere else the result is within a few units in the last place of the exact
+    value, relative (unlike 0.5 * (1 + tanh(z / 2)), which loses every digit of small
+    probabilities such as sigmoid(-40) = 4.2e-18 to cancellation). About twice as fast
+    as the tanh form, which matters in ``RBM.fit``: three sigmoids per mini-batch.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return _sigmoid_inplace(np.negative(z, out=out))
+
+
+def _sigmoid_inplace(minus_z):
+    # Overwrites minus_z (which holds -z) with sigmoid(z); call inside np.errstate(over=...).
+    np.exp(minus_z, out=minus_z)
+    minus_z += 1.0
+    return np.reciprocal(minus_z, out=minus_z)
 
 
 def softplus(z):
@@ -371,6 +393,17 @@ class RBM:
            gradient = (<v h>_data - <v h>_model) / batch - weight_decay * W (biases: the
            differences of means, no decay).
 
+        What ``history.recon_error`` holds: at index 0 (before training) the full-pass
+        error ``reconstruction_error(X)``; after epoch e, the mean squared error per pixel
+        of the reconstructions made *during* that epoch, over all its mini-batches (rows
+        and pixels; each batch measured with the parameters before its own update), as
+        Hinton's guide (2010, sec. 5) monitors it: no second pass over X. For CD the
+        reconstruction is the chain's first visible step p(v | h0) with h0 sampled from
+        p(h | v0); persistent chains do not start at the data, so for PCD it is
+        p(v | p(h | v0)) of the batch. Both are noisier and a little higher than the
+        full pass with the end-of-epoch parameters; call ``reconstruction_error(X)`` for
+        that number.
+
         Parameters
         ----------
         X : array (n_samples, n_visible) of values in [0, 1]
@@ -429,45 +462,136 @@ class RBM:
         if callback is not None:
             callback(0, self, history)
 
-        vel_W = np.zeros_like(self.W)
-        vel_b = np.zeros_like(self.visible_bias)
-        vel_c = np.zeros_like(self.hidden_bias)
+        history.diverged = self._train(X, epochs, lr, k, batch_size, momentum, weight_decay, persistent,
+                                       rng, history, track_likelihood, track_every, entropy,
+                                       snapshot_epochs, callback)
+        return history
+
+    def _train(self, X, epochs, lr, k, B, momentum, weight_decay, persistent, rng, history,
+               track_likelihood, track_every, entropy, snapshot_epochs, callback):
+        """The epochs of ``fit`` (arguments already checked); returns True if training diverged.
+
+        The maths is the three steps of ``fit``'s docstring; the code keeps numpy's work to
+        the matrix products: every array lives in a buffer allocated once, and each
+        element-wise step runs in place on it.
+        """
+        n, nv, nh = X.shape[0], self.n_visible, self.n_hidden
+        W = self.W
+        # Both biases in one vector (visible first), so that each bias step is one operation;
+        # the model's two bias attributes are views of it until training ends.
+        b_own, c_own = self.visible_bias, self.hidden_bias
+        bc = np.concatenate([b_own, c_own])
+        self.visible_bias, self.hidden_bias = bc[:nv], bc[nv:]
+        minus_bc = np.empty_like(bc)
+        minus_b, minus_c = minus_bc[:nv], minus_bc[nv:]
+        vel_W = np.zeros_like(W) if momentum > 0.0 else None
+        vel_bc = np.zeros_like(bc)
+        step_bc = np.empty_like(bc)
         chain = None
         if persistent:
-            chain = (rng.random((batch_size, self.n_visible)) < X[rng.integers(0, n, batch_size)]).astype(np.float64)
+            chain = (rng.random((B, nv)) < X[rng.integers(0, n, B)]).astype(np.float64)
+        # Rows 0..m of VV / PP hold the data v0 and p0 = p(h | v0); rows m..2m the negative
+        # phase's v and -p(h | v). One product VV.T @ PP = v0.T p0 - v.T ph then gives both
+        # statistics, and one column sum of PP gives p0 - ph summed over the batch.
+        VV, PP = np.empty((2 * B, nv)), np.empty((2 * B, nh))
+        HS, D, G = np.empty((B, nh)), np.empty((B, nv)), np.empty((nv, nh))
+        decay = np.empty((nv, nh)) if weight_decay > 0.0 else None
+        # All random numbers of one mini-batch come from one call, in the order the chain
+        # uses them: the same numbers as drawing one array at a time.
+        n_random = nh + (k - 1) * (nv + nh) + (nv if persistent else 0)  # per row
+        R = np.empty(B * n_random)
+        views = {}
 
-        W, b, c = self.W, self.visible_bias, self.hidden_bias
-        with np.errstate(all="ignore"):
-            for epoch in range(1, epochs + 1):
-                order = rng.permutation(n) if batch_size < n else np.arange(n)
-                for start in range(0, n, batch_size):
-                    v0 = X[order[start : start + batch_size]]
-                    m = v0.shape[0]
-                    p0 = sigmoid(v0 @ W + c)
-                    if persistent:
-                        h = self._sample(sigmoid(chain[:m] @ W + c), rng)
-                    else:
-                        h = self._sample(p0, rng)
-                    v, ph = self._negative_phase(h, k, rng, keep_binary=persistent)
-                    if persistent:
-                        chain[:m] = v
-                    grad_W = (v0.T @ p0 - v.T @ ph) * (1.0 / m) - weight_decay * W
-                    grad_b = (v0 - v).sum(axis=0) * (1.0 / m)
-                    grad_c = (p0 - ph).sum(axis=0) * (1.0 / m)
-                    vel_W = momentum * vel_W + lr * grad_W
-                    vel_b = momentum * vel_b + lr * grad_b
-                    vel_c = momentum * vel_c + lr * grad_c
-                    W += vel_W
-                    b += vel_b
-                    c += vel_c
-                if not all_finite(W, b, c):
-                    history.diverged = True
-                    break
-                self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
-                             entropy, snapshot_epochs)
-                if callback is not None:
-                    callback(epoch, self, history)
-        return history
+        def batch_views(m):
+            if m not in views:
+                views[m] = (VV[:m], VV[m : 2 * m], PP[:m], PP[m : 2 * m], VV[: 2 * m].T, PP[: 2 * m],
+                            HS[:m], D[:m], R[: m * n_random])
+            return views[m]
+
+        diverged = False
+        try:
+            with np.errstate(all="ignore"):
+                for epoch in range(1, epochs + 1):
+                    order = rng.permutation(n) if B < n else np.arange(n)
+                    squared_error = 0.0
+                    for start in range(0, n, B):
+                        m = min(B, n - start)
+                        v0, v, p0, minus_ph, VVt, PPm, h, d, r = batch_views(m)
+                        np.negative(bc, out=minus_bc)
+                        np.take(X, order[start : start + m], axis=0, out=v0)
+                        rng.random(out=r)
+                        # 1. positive phase: p0 = sigmoid(v0 W + c) (statistics use it)
+                        np.matmul(v0, W, out=p0)
+                        _sigmoid_inplace(np.subtract(minus_c, p0, out=p0))
+                        if persistent:  # the chains' hidden states, where the last update left them
+                            np.matmul(chain[:m], W, out=h)
+                            _sigmoid_inplace(np.subtract(minus_c, h, out=h))
+                        np.less(r[: m * nh].reshape(m, nh), h if persistent else p0, out=h)
+                        used = m * nh
+                        # 2. negative phase: k Gibbs steps h -> v -> h; intermediate states
+                        # sampled, the last visible state a probability (CD) or a binary
+                        # sample (the persistent chains), the last hidden one a probability.
+                        for step in range(k):
+                            last = step == k - 1
+                            np.matmul(h, W.T, out=v)
+                            _sigmoid_inplace(np.subtract(minus_b, v, out=v))
+                            if step == 0 and not persistent:
+                                # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
+                                np.subtract(v0, v, out=d)
+                                squared_error += float(np.vdot(d, d))
+                            if persistent or not last:
+                                np.less(r[used : used + m * nv].reshape(m, nv), v, out=v)
+                                used += m * nv
+                            np.matmul(v, W, out=minus_ph)
+                            np.subtract(minus_c, minus_ph, out=minus_ph)
+                            np.exp(minus_ph, out=minus_ph)
+                            minus_ph += 1.0
+                            np.divide(-1.0, minus_ph, out=minus_ph)  # -sigmoid, in one pass
+                            if not last:
+                                np.less(r[used : used + m * nh].reshape(m, nh), -minus_ph, out=h)
+                                used += m * nh
+                        if persistent:
+                            chain[:m] = v
+                            # the data's reconstruction for the record: p(v | p(h | v0))
+                            np.matmul(p0, W.T, out=d)
+                            _sigmoid_inplace(np.subtract(minus_b, d, out=d))
+                            np.subtract(v0, d, out=d)
+                            squared_error += float(np.vdot(d, d))
+                        # 3. the update, with momentum: velocity = momentum * velocity + step
+                        scale = lr / m
+                        PPm *= scale  # so that the products below come out scaled
+                        np.matmul(VVt, PPm, out=G)  # lr/m * (<v h>_data - <v h>_model)
+                        np.add.reduce(PPm, axis=0, out=step_bc[nv:])
+                        if k == 1 and not persistent:
+                            np.add.reduce(d, axis=0, out=step_bc[:nv])  # d = v0 - v
+                        else:
+                            np.subtract(v0.sum(axis=0), v.sum(axis=0), out=step_bc[:nv])
+                        step_bc[:nv] *= scale
+                        if decay is not None:
+                            np.multiply(W, lr * weight_decay, out=decay)
+                            G -= decay
+                        if vel_W is not None:
+                            vel_W *= momentum
+                            vel_W += G
+                            W += vel_W
+                        else:
+                            W += G
+                        vel_bc *= momentum
+                        vel_bc += step_bc
+                        bc += vel_bc
+                    if not all_finite(W, bc):
+                        diverged = True
+                        break
+                    # Hinton (2010, sec. 5): the error of the reconstructions already made,
+                    # averaged over the epoch's rows and pixels (no second pass over X).
+                    self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
+                                 entropy, snapshot_epochs, recon_error=squared_error / (n * nv))
+                    if callback is not None:
+                        callback(epoch, self, history)
+        finally:
+            b_own[...], c_own[...] = bc[:nv], bc[nv:]
+            self.visible_bias, self.hidden_bias = b_own, c_own
+        return diverged
 
     @staticmethod
     def _sample(p, rng):
@@ -529,13 +653,30 @@ class RBM:
                 neg = ((PV * weight[:, None]).T @ H, weight @ PV, weight @ H)
         return tuple(p - n for p, n in zip(pos, neg))
 
-    def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs):
+    def reconstruction_error(self, X):
+        """The mean squared error per pixel of X's reconstructions, over all of X (a full pass).
+
+        x_hat = p(v = 1 | p(h = 1 | x)): the hidden *probabilities* are passed back, no
+        sampling (``reconstruct(X)`` with ``seed=None``), so the number is deterministic.
+        This is what ``fit`` records at epoch 0 (before training); after each epoch it
+        records the cheaper per-mini-batch error instead (see ``fit``).
+        """
+        return self._full_pass_error(self._v(X))
+
+    def _full_pass_error(self, X):
+        # X is already checked (fit checks it once, not every epoch).
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        with np.errstate(all="ignore"):
+            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
+            return float(np.mean((X - x_hat) ** 2))
+
+    def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs, recon_error=None):
         # X was checked once in fit; the unchecked products keep 5000 epochs cheap.
+        # ``recon_error`` is the epoch's mini-batch error; None (epoch 0) means a full pass.
         W, b, c = self.W, self.visible_bias, self.hidden_bias
         with np.errstate(all="ignore"):
             history.epoch.append(epoch)
-            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
-            history.recon_error.append(float(np.mean((X - x_hat) ** 2)))
+            history.recon_error.append(self._full_pass_error(X) if recon_error is None else float(recon_error))
             if track_likelihood:
                 free = -(X @ b) - softplus(X @ W + c).sum(axis=1)
                 ll = float(np.mean(-free)) - self.log_partition()
