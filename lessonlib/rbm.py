@@ -70,10 +70,10 @@ def sigmoid(z, out=None):
     """
     z = np.asarray(z, dtype=np.float64)
     with np.errstate(over="ignore"):
-        return _sigmoid_inplace(np.negative(z, out=out))
+        return _sigmoid_from_minus(np.negative(z, out=out))
 
 
-def _sigmoid_inplace(minus_z):
+def _sigmoid_from_minus(minus_z):
     # Overwrites minus_z (which holds -z) with sigmoid(z); call inside np.errstate(over=...).
     np.exp(minus_z, out=minus_z)
     minus_z += 1.0
@@ -471,126 +471,132 @@ class RBM:
                track_likelihood, track_every, entropy, snapshot_epochs, callback):
         """The epochs of ``fit`` (arguments already checked); returns True if training diverged.
 
-        The maths is the three steps of ``fit``'s docstring; the code keeps numpy's work to
-        the matrix products: every array lives in a buffer allocated once, and each
-        element-wise step runs in place on it.
+        The maths is the three steps of ``fit``'s docstring; the code keeps numpy's work
+        close to the matrix products those steps need (at these sizes every extra pass
+        over an array, or a bias broadcast, costs about as much as a product):
+
+        - all parameters live in one matrix N = -[[W, b], [c, 0]] (negated, biases as an
+          extra row and column), and the states that enter a product carry an extra unit
+          fixed at 1, so [v, 1] @ N[:, :nh] = -(v W + c) and [h, 1] @ N[:nv].T =
+          -(h W.T + b): the bias is inside the product, and the sigmoid
+          1 / (1 + exp(-z)) starts straight at exp;
+        - rows 0..m of VV / PP hold the batch [v0, 1] and p0, rows m..2m the negative
+          phase's [v, 1] and -ph, so one product VV.T @ PP holds the weight statistics
+          v0.T p0 - v.T ph and, in its extra row, the hidden-bias statistics sum(p0 - ph);
+        - every array is a buffer allocated once, each element-wise step runs in place on
+          a contiguous block, and the random numbers of a mini-batch come from one call,
+          in the order the chain uses them (the same numbers as one array at a time).
+
+        The model's W and biases are written back from N after every epoch (before the
+        record and the callback) and at the end.
         """
         n, nv, nh = X.shape[0], self.n_visible, self.n_hidden
-        W = self.W
-        # Both biases in one vector (visible first), so that each bias step is one operation;
-        # the model's two bias attributes are views of it until training ends.
-        b_own, c_own = self.visible_bias, self.hidden_bias
-        bc = np.concatenate([b_own, c_own])
-        self.visible_bias, self.hidden_bias = bc[:nv], bc[nv:]
-        minus_bc = np.empty_like(bc)
-        minus_b, minus_c = minus_bc[:nv], minus_bc[nv:]
-        vel_W = np.zeros_like(W) if momentum > 0.0 else None
-        vel_bc = np.zeros_like(bc)
-        step_bc = np.empty_like(bc)
-        chain = None
-        if persistent:
-            chain = (rng.random((B, nv)) < X[rng.integers(0, n, B)]).astype(np.float64)
-        # Rows 0..m of VV / PP hold the data v0 and p0 = p(h | v0); rows m..2m the negative
-        # phase's v and -p(h | v). One product VV.T @ PP = v0.T p0 - v.T ph then gives both
-        # statistics, and one column sum of PP gives p0 - ph summed over the batch.
-        VV, PP = np.empty((2 * B, nv)), np.empty((2 * B, nh))
-        HS, D, G = np.empty((B, nh)), np.empty((B, nv)), np.empty((nv, nh))
+        N = np.zeros((nv + 1, nh + 1))
+
+        def write_back():
+            np.negative(N[:nv, :nh], out=self.W)
+            np.negative(N[:nv, nh], out=self.visible_bias)
+            np.negative(N[nv, :nh], out=self.hidden_bias)
+
+        N[:nv, :nh], N[:nv, nh], N[nv, :nh] = -self.W, -self.visible_bias, -self.hidden_bias
+        to_hidden, to_visible = N[:, :nh], N[:nv, :].T  # [v, 1] @ to_hidden = -(v W + c)
+        vel, G = np.zeros_like(N), np.zeros_like(N)  # G[nv, nh] stays 0
+        G_stats, G_b = G[:, :nh], G[:nv, nh]
         decay = np.empty((nv, nh)) if weight_decay > 0.0 else None
-        # All random numbers of one mini-batch come from one call, in the order the chain
-        # uses them: the same numbers as drawing one array at a time.
-        n_random = nh + (k - 1) * (nv + nh) + (nv if persistent else 0)  # per row
+        VV, PP, HS = np.ones((2 * B, nv + 1)), np.empty((2 * B, nh)), np.ones((B, nh + 1))
+        V, D = np.empty((B, nv)), np.empty((B, nv))  # the visible probabilities; v0 - v
+        chain = T = None
+        if persistent:
+            chain = np.ones((B, nv + 1))
+            chain[:, :nv] = rng.random((B, nv)) < X[rng.integers(0, n, B)]
+            T = np.empty((B, nh))
+        n_random = nh + (k - 1) * (nv + nh) + (nv if persistent else 0)  # per row of a batch
         R = np.empty(B * n_random)
         views = {}
 
         def batch_views(m):
             if m not in views:
-                views[m] = (VV[:m], VV[m : 2 * m], PP[:m], PP[m : 2 * m], VV[: 2 * m].T, PP[: 2 * m],
-                            HS[:m], D[:m], R[: m * n_random])
+                views[m] = (VV[:m, :nv], VV[:m], VV[m : 2 * m, :nv], VV[m : 2 * m], PP[:m], PP[m : 2 * m],
+                            VV[: 2 * m].T, PP[: 2 * m], HS[:m, :nh], HS[:m], V[:m], D[:m], R[: m * n_random])
             return views[m]
 
         diverged = False
-        try:
-            with np.errstate(all="ignore"):
-                for epoch in range(1, epochs + 1):
-                    order = rng.permutation(n) if B < n else np.arange(n)
-                    squared_error = 0.0
-                    for start in range(0, n, B):
-                        m = min(B, n - start)
-                        v0, v, p0, minus_ph, VVt, PPm, h, d, r = batch_views(m)
-                        np.negative(bc, out=minus_bc)
-                        np.take(X, order[start : start + m], axis=0, out=v0)
-                        rng.random(out=r)
-                        # 1. positive phase: p0 = sigmoid(v0 W + c) (statistics use it)
-                        np.matmul(v0, W, out=p0)
-                        _sigmoid_inplace(np.subtract(minus_c, p0, out=p0))
-                        if persistent:  # the chains' hidden states, where the last update left them
-                            np.matmul(chain[:m], W, out=h)
-                            _sigmoid_inplace(np.subtract(minus_c, h, out=h))
-                        np.less(r[: m * nh].reshape(m, nh), h if persistent else p0, out=h)
-                        used = m * nh
-                        # 2. negative phase: k Gibbs steps h -> v -> h; intermediate states
-                        # sampled, the last visible state a probability (CD) or a binary
-                        # sample (the persistent chains), the last hidden one a probability.
-                        for step in range(k):
-                            last = step == k - 1
-                            np.matmul(h, W.T, out=v)
-                            _sigmoid_inplace(np.subtract(minus_b, v, out=v))
-                            if step == 0 and not persistent:
-                                # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
-                                np.subtract(v0, v, out=d)
-                                squared_error += float(np.vdot(d, d))
-                            if persistent or not last:
-                                np.less(r[used : used + m * nv].reshape(m, nv), v, out=v)
-                                used += m * nv
-                            np.matmul(v, W, out=minus_ph)
-                            np.subtract(minus_c, minus_ph, out=minus_ph)
-                            np.exp(minus_ph, out=minus_ph)
-                            minus_ph += 1.0
-                            np.divide(-1.0, minus_ph, out=minus_ph)  # -sigmoid, in one pass
-                            if not last:
-                                np.less(r[used : used + m * nh].reshape(m, nh), -minus_ph, out=h)
-                                used += m * nh
-                        if persistent:
-                            chain[:m] = v
-                            # the data's reconstruction for the record: p(v | p(h | v0))
-                            np.matmul(p0, W.T, out=d)
-                            _sigmoid_inplace(np.subtract(minus_b, d, out=d))
-                            np.subtract(v0, d, out=d)
+        with np.errstate(all="ignore"):
+            for epoch in range(1, epochs + 1):
+                shuffled = X[rng.permutation(n)] if B < n else X
+                squared_error = 0.0
+                for start in range(0, n, B):
+                    m = min(B, n - start)
+                    v0_, v0_1, v_, v_1, p0, minus_ph, VVt, PPm, h, h_1, v, d, r = batch_views(m)
+                    v0 = shuffled[start : start + m]
+                    np.copyto(v0_, v0)
+                    rng.random(out=r)
+                    # 1. positive phase: p0 = p(h | v0) = sigmoid(v0 W + c), kept for the statistics
+                    np.matmul(v0_1, to_hidden, out=p0)
+                    _sigmoid_from_minus(p0)
+                    if persistent:  # the chains' hidden states, where the last update left them
+                        np.matmul(chain[:m], to_hidden, out=T[:m])
+                        _sigmoid_from_minus(T[:m])
+                    np.less(r[: m * nh].reshape(m, nh), T[:m] if persistent else p0, out=h)
+                    used = m * nh
+                    # 2. negative phase: k Gibbs steps h -> v -> h; intermediate states
+                    # sampled, the last visible state a probability (CD) or a binary sample
+                    # (the persistent chains), the last hidden one a probability.
+                    for step in range(k):
+                        last = step == k - 1
+                        np.matmul(h_1, to_visible, out=v)
+                        _sigmoid_from_minus(v)
+                        if step == 0 and not persistent:
+                            # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
+                            np.subtract(v0, v, out=d)
                             squared_error += float(np.vdot(d, d))
-                        # 3. the update, with momentum: velocity = momentum * velocity + step
-                        scale = lr / m
-                        PPm *= scale  # so that the products below come out scaled
-                        np.matmul(VVt, PPm, out=G)  # lr/m * (<v h>_data - <v h>_model)
-                        np.add.reduce(PPm, axis=0, out=step_bc[nv:])
-                        if k == 1 and not persistent:
-                            np.add.reduce(d, axis=0, out=step_bc[:nv])  # d = v0 - v
-                        else:
-                            np.subtract(v0.sum(axis=0), v.sum(axis=0), out=step_bc[:nv])
-                        step_bc[:nv] *= scale
-                        if decay is not None:
-                            np.multiply(W, lr * weight_decay, out=decay)
-                            G -= decay
-                        if vel_W is not None:
-                            vel_W *= momentum
-                            vel_W += G
-                            W += vel_W
-                        else:
-                            W += G
-                        vel_bc *= momentum
-                        vel_bc += step_bc
-                        bc += vel_bc
-                    if not all_finite(W, bc):
-                        diverged = True
-                        break
-                    # Hinton (2010, sec. 5): the error of the reconstructions already made,
-                    # averaged over the epoch's rows and pixels (no second pass over X).
-                    self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
-                                 entropy, snapshot_epochs, recon_error=squared_error / (n * nv))
-                    if callback is not None:
-                        callback(epoch, self, history)
-        finally:
-            b_own[...], c_own[...] = bc[:nv], bc[nv:]
-            self.visible_bias, self.hidden_bias = b_own, c_own
+                        if persistent or not last:
+                            np.less(r[used : used + m * nv].reshape(m, nv), v, out=v)
+                            used += m * nv
+                        np.copyto(v_, v)
+                        np.matmul(v_1, to_hidden, out=minus_ph)
+                        np.exp(minus_ph, out=minus_ph)
+                        minus_ph += 1.0
+                        np.divide(-1.0, minus_ph, out=minus_ph)  # -sigmoid, in one pass
+                        if not last:
+                            np.less(r[used : used + m * nh].reshape(m, nh), -minus_ph, out=h)
+                            used += m * nh
+                    if persistent:
+                        chain[:m, :nv] = v
+                        # the data's reconstruction for the record: p(v | p(h | v0))
+                        np.copyto(h, p0)
+                        np.matmul(h_1, to_visible, out=d)
+                        _sigmoid_from_minus(d)
+                        np.subtract(v0, d, out=d)
+                        squared_error += float(np.vdot(d, d))
+                    # 3. the update with momentum (on N = -parameters, hence the signs):
+                    # velocity = momentum * velocity - lr/m * statistics (+ lr * decay * W)
+                    np.matmul(VVt, PPm, out=G_stats)
+                    if k == 1 and not persistent:
+                        np.add.reduce(d, axis=0, out=G_b)  # d = v0 - v
+                    else:
+                        np.subtract(v0.sum(axis=0), v.sum(axis=0), out=G_b)
+                    G *= -lr / m
+                    if decay is not None:
+                        np.multiply(N[:nv, :nh], lr * weight_decay, out=decay)
+                        G[:nv, :nh] -= decay
+                    if momentum > 0.0:
+                        vel *= momentum
+                        vel += G
+                        N += vel
+                    else:
+                        N += G
+                if not all_finite(N):
+                    diverged = True
+                    break
+                write_back()
+                # Hinton (2010, sec. 5): the error of the reconstructions already made,
+                # averaged over the epoch's rows and pixels (no second pass over X).
+                self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
+                             entropy, snapshot_epochs, recon_error=squared_error / (n * nv))
+                if callback is not None:
+                    callback(epoch, self, history)
+        write_back()
         return diverged
 
     @staticmethod
