@@ -425,7 +425,9 @@ class RBM:
         track_every : int; record them every ``track_every`` epochs (and before training),
             at the epochs listed in ``history.likelihood_epoch``.
         snapshot_epochs : epochs (0 = before training) at which to store parameter copies.
-        callback : called as callback(epoch, rbm, history) after every epoch.
+        callback : called as callback(epoch, rbm, history) after every epoch, with the
+            model's parameters up to date; changes it makes to them are not seen by the
+            rest of the training (which runs on its own copy, see ``_train``).
         """
         X = self._v(X)
         epochs = _positive_int(epochs, "epochs")
