@@ -44,7 +44,11 @@ class History:
     A network (``MLP.fit``) fills ``loss`` and ``accuracy`` (and ``val_loss``,
     ``val_accuracy`` when given validation data); an RBM (``RBM.fit``) fills
     ``recon_error`` and, where it can be computed exactly, ``log_likelihood`` and ``kl``
-    at the epochs in ``likelihood_epoch``, plus parameter ``snapshots``. ``diverged`` is
+    at the epochs in ``likelihood_epoch``, plus parameter ``snapshots``. An RBM's
+    ``recon_error[0]`` is the full-pass reconstruction error before training
+    (``RBM.reconstruction_error``); ``recon_error[e]`` is the mean over epoch e's
+    mini-batches, each measured before its own update (Hinton 2010, sec. 5), not a
+    second pass over the data after the epoch (see ``RBM.fit``). ``diverged`` is
     True when a loss or a parameter became NaN or infinite; training then stopped, so the
     lists end at the last finite epoch.
     """
