@@ -7,7 +7,9 @@ Everyone" (모두를 위한 딥러닝), numpy first, importing nothing from abov
 - ``lessonlib._validate``: the one door for checking inputs (clear errors, by name)
 - ``lessonlib.data``: the bundled 8x8 digits (and their standard split), toy data sets
 - ``lessonlib.init``: weight initializers by name (zeros ... Xavier, He, orthogonal)
-- ``lessonlib.nn``: a small fully connected network with hand-written backprop
+- ``lessonlib.nn``: a small fully connected network with hand-written backprop (and batch
+  normalization)
+- ``lessonlib.monitor``: a recorder of per-layer statistics while a network trains
 - ``lessonlib.training``: what training leaves: one ``History``, one ``Run``, divergence
 - ``lessonlib.rbm``: the restricted Boltzmann machine, CD-k, exact likelihoods
 - ``lessonlib.dbn``: RBMs stacked, pre-trained greedily, unrolled into a network
@@ -22,7 +24,7 @@ Everyone" (모두를 위한 딥러닝), numpy first, importing nothing from abov
 
 Above, ``lessonlib.lessons``: one module per notebook, named after it (``start_here``,
 ``zero_init``, ``rbm_reconstruction``, ``dbn_pretraining``, ``xavier_he``,
-``comparison``), holding that notebook's experiments, figures, explorers and caches.
+``comparison``, ``training_dynamics``), holding that notebook's experiments, figures, explorers and caches.
 
 Every random draw takes an explicit seed (see ``lessonlib.seeding``).
 """

@@ -98,6 +98,63 @@ def check_environment():
     return _report("Python, numpy, matplotlib, ipywidgets and the bundled data are ready", failures)
 
 
+# --- notebook 00: the warm-up, the loss of a classifier that knows nothing ------------------
+
+
+def _as_number(value):
+    """``value`` as a float, or None when it is not one number (a check never raises)."""
+    if value is None or isinstance(value, (bool, str, bytes)):
+        return None
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    if array.size != 1:
+        return None
+    return float(array.reshape(()))
+
+
+def check_initial_loss(func):
+    """Warm-up of notebook 00: ``func(n_classes)`` is the cross-entropy, in nats, of guessing.
+
+    A classifier that gives each of C classes probability 1/C has loss -ln(1/C) = ln C on
+    every example (2.3026 nats for the ten digits: the first loss printed in notebook 01).
+    Checked for C = 2, 10 and 100. Typical slips get their own hint: log base 10 or 2,
+    the wrong sign, the probability instead of its logarithm, a sum over the classes, a
+    constant that ignores ``n_classes``.
+    """
+    title = "the loss of a classifier that knows nothing, ln C nats"
+    wrong = [
+        (math.log10, "that is log base 10; cross-entropy uses the natural log ln (np.log), whose unit is the nat"),
+        (math.log2, "that is log base 2 (bits); cross-entropy here uses the natural log ln (np.log): nats"),
+        (lambda c: -math.log(c), "the sign: the loss is -ln(p) with p = 1/C, a positive number"),
+        (lambda c: 1.0 / c, "1/C is the probability of the right class; the loss is -ln of that probability"),
+        (lambda c: c * math.log(c), "that sums over all C classes; cross-entropy counts only the right class's -ln p"),
+        (lambda c: math.log(c - 1) if c > 1 else 0.0, "close, but every one of the C classes gets 1/C, so p = 1/C"),
+    ]
+    results = {}
+    for n in (2, 10, 100):
+        value, problem = _call(func, n)
+        if problem:
+            return _report(title, [problem])
+        number = _as_number(value)
+        if number is None:
+            return _report(title, [f"for n_classes = {n} it returned {value!r}: return one number, e.g. a float"])
+        if not math.isfinite(number):
+            return _report(title, [f"for n_classes = {n} it returned {number}: a loss of a fair guess is finite"])
+        results[n] = number
+    if all(math.isclose(results[n], math.log(n), rel_tol=1e-6) for n in results):
+        return _report(title, [])
+    for reference, hint in wrong:
+        if all(math.isclose(results[n], reference(n), rel_tol=1e-6, abs_tol=1e-12) for n in results):
+            return _report(title, [hint])
+    if len({round(v, 9) for v in results.values()}) == 1:
+        return _report(title, [f"it returns {results[2]:.4f} whatever n_classes is; the loss grows with the number of classes"])
+    got = ", ".join(f"{results[n]:.4f} for {n}" for n in results)
+    return _report(title, [f"expected ln C (0.6931 for 2 classes, 2.3026 for 10); got {got}. "
+                           "Each class gets probability 1/C: what is -ln(1/C)?"])
+
+
 # --- notebook 01: break the symmetry ---------------------------------------------------------
 
 
@@ -396,3 +453,171 @@ def check_lsuv_rescale(func):
                 break
         return _report(title, failures)
     return _report(title, failures)
+
+
+# --- notebook 06: discover the std of a 50-layer ReLU network, debug a flat loss -------------
+
+#: The discovery exercise's network: 50 square ReLU layers of 100 units, no biases.
+SIGNAL_DEPTH, SIGNAL_WIDTH = 50, 100
+
+
+def _as_positive_number(value):
+    """(float, None) for a usable positive number, else (None, a hint)."""
+    if callable(value):
+        return None, "pass a number (e.g. 0.1), not a function"
+    if isinstance(value, (str, bytes)):
+        return None, f"pass a number, not the text {value!r} (e.g. 0.1, without quotes)"
+    if isinstance(value, bool) or value is None:
+        return None, f"pass a number such as 0.1, got {value!r}"
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None, f"pass one number, got {type(value).__name__}"
+    if array.size != 1:
+        return None, f"pass one number (the weight std of every layer), got an array of shape {array.shape}"
+    number = float(array.reshape(()))
+    if not math.isfinite(number):
+        return None, "the std must be a finite number, got NaN or infinity"
+    if number <= 0:
+        return None, f"a standard deviation is positive, got {number:g}"
+    return number, None
+
+
+def _check_relu_std(value, direction):
+    from lessonlib.propagation import propagate
+
+    title = f"a weight std that keeps the {direction} signal of {SIGNAL_DEPTH} ReLU layers stable"
+    std, problem = _as_positive_number(value)
+    if problem:
+        return _report(title, [problem])
+    target = math.sqrt(2.0 / SIGNAL_WIDTH)
+    p = propagate(width=SIGNAL_WIDTH, depth=SIGNAL_DEPTH, activation="relu", init="normal",
+                  init_options={"std": std}, seed=0, batch=200)
+    values = p.act_std if direction == "forward" else p.grad_std[::-1]
+    with np.errstate(all="ignore"):
+        change = float(values[-1] / values[0]) if p.finite else float("nan")
+    # Each layer multiplies the variance by fan * Var(W) / 2 = (std / target)**2.
+    per_layer = (std / target) ** 2
+    if abs(std / target - 1.0) <= 0.02:
+        return _report(title, [])
+    where = "from layer 1 to layer 50" if direction == "forward" else "from the top layer down to layer 1"
+    measured = f"{change:.2g}×" if math.isfinite(change) else "overflow (inf or NaN)"
+    side = "too small" if std < target else "too large"
+    off = f"{abs(std / target - 1.0):.0%}" if 0.5 < std / target < 2 else f"about {max(std / target, target / std):.3g} times"
+    return _report(title, [
+        f"your std {std:.4g} is {off} {side}: the signal's std changes by {measured} "
+        f"{where} (measured)",
+        f"each layer multiplies the variance by {per_layer:.3g}: make std {'larger' if std < target else 'smaller'}"
+        f" until that factor is 1 (within 2 %)",
+    ])
+
+
+def check_relu_forward_std(value):
+    """Exercise of notebook 06: the std of N(0, std²) weights that keeps the forward signal of
+    50 ReLU layers of 100 units stable.
+
+    The check sends a batch through the network with the learner's std (``propagate``)
+    and says by how much the activations' std changed over the 50 layers and in which
+    direction to move; it passes within 2 % of sqrt(2/fan_in) (He et al. 2015), where
+    the per-layer factor fan_in·Var(W)/2 is within 4 % of 1.
+    """
+    return _check_relu_std(value, "forward")
+
+
+def check_relu_backward_std(value):
+    """Exercise of notebook 06: the same for the backward signal (the gradient dLoss/dz).
+
+    Going down, each layer multiplies the gradient's variance by fan_out·Var(W)/2; in a
+    network of square layers fan_out = fan_in, so the answer is the same number.
+    """
+    return _check_relu_std(value, "backward")
+
+
+#: The debugging exercise's network: 64-32-32-32-10, ReLU, He normal, seed 0, except that
+#: layer 3's weights were started as -|He|: every weight negative. Its inputs are ReLU
+#: outputs (>= 0), so z_3 <= 0 for every example: all of layer 3 is dead, nothing above
+#: it sees the input, and nothing below it gets a gradient.
+FLAT_NET = (64, 32, 32, 32, 10)
+BROKEN_LAYER = 3
+
+
+def flat_loss_network():
+    """The network of the debugging exercise (its loss stays flat when trained)."""
+    model = MLP(list(FLAT_NET), activation="relu", init="he_normal", seed=0)
+    model.weights[BROKEN_LAYER - 1] = -np.abs(model.weights[BROKEN_LAYER - 1])
+    return model
+
+
+def check_broken_layer(answer):
+    """Exercise of notebook 06: which weight layer (1-based) of ``flat_loss_network`` is started wrong?"""
+    title = "the layer whose start stops the network from learning"
+    if callable(answer) or isinstance(answer, (bool, str, bytes)) or answer is None:
+        if isinstance(answer, str) and answer.strip().isdigit():
+            answer = int(answer.strip())
+        else:
+            return _report(title, [f"answer with a layer number 1..{len(FLAT_NET) - 1}, got {answer!r}"])
+    try:
+        number = float(np.asarray(answer, dtype=np.float64).reshape(()))
+    except (TypeError, ValueError):
+        return _report(title, [f"answer with one layer number 1..{len(FLAT_NET) - 1}"])
+    if not math.isfinite(number) or number != int(number) or not 1 <= number <= len(FLAT_NET) - 1:
+        return _report(title, [f"answer with a whole layer number 1..{len(FLAT_NET) - 1} (1 = next to the input)"])
+    number = int(number)
+    if number == BROKEN_LAYER:
+        return _report(title, [])
+    if number > BROKEN_LAYER:
+        hint = (f"layer {number} gets no signal, but it is a victim: look below it for the first layer whose "
+                f"units are all dead (layer_stats: 'dead')")
+    else:
+        hint = f"layer {number}'s activations look healthy; go up until the 'dead' fraction jumps to 1"
+    return _report(title, [hint])
+
+
+def check_repaired_network(model):
+    """Exercise of notebook 06: ``flat_loss_network`` with its wrong layer started afresh.
+
+    Checks that it is an MLP of the same shape, that only the broken layer changed, that
+    the new weights have a zero-centred He-like scale (std within a factor 2 of
+    sqrt(2/32)) and leave fewer than half of that layer's units dead on the digits, and
+    that 5 epochs of training now lower the loss below 1.5 (the broken one stays at 2.3).
+    """
+    from lessonlib import data
+
+    title = "the flat-loss network, repaired"
+    if not isinstance(model, MLP):
+        return _report(title, [f"pass the repaired network (an MLP), got {type(model).__name__}"])
+    if list(model.layer_sizes) != list(FLAT_NET) or model.activation != "relu" or model.batch_norm:
+        return _report(title, [f"keep the network's shape {FLAT_NET} and ReLU; only change one layer's weights"])
+    broken = flat_loss_network()
+    failures = []
+    for layer, (W, W0) in enumerate(zip(model.weights, broken.weights)):
+        if layer == BROKEN_LAYER - 1:
+            continue
+        if W.shape != W0.shape or not np.array_equal(W, W0):
+            failures.append(f"layer {layer + 1} was fine: leave its weights as they were")
+    k = BROKEN_LAYER - 1
+    W = np.asarray(model.weights[k], dtype=np.float64)
+    if W.shape != broken.weights[k].shape or not np.all(np.isfinite(W)):
+        return _report(title, [*failures, f"layer {BROKEN_LAYER}'s weights must be a finite (32, 32) array"])
+    he = math.sqrt(2.0 / FLAT_NET[k])
+    std, mean = float(np.std(W)), float(np.mean(W))
+    if np.array_equal(W, broken.weights[k]):
+        failures.append(f"layer {BROKEN_LAYER} is unchanged: its weights are all negative")
+    elif abs(mean) > 0.5 * max(std, 1e-12):
+        failures.append(f"layer {BROKEN_LAYER}'s weights should be centred on 0 (mean {mean:.3f}, std {std:.3f})")
+    elif not he / 2 <= std <= 2 * he:
+        failures.append(f"layer {BROKEN_LAYER}'s std is {std:.3g}; He's start for fan_in 32 is {he:.3f}")
+    if failures:
+        return _report(title, failures)
+    X_train, _, y_train, _ = data.digits(n_train=500)
+    stats = model.layer_stats(X_train, y_train)
+    if stats[k]["dead"] >= 0.5:
+        return _report(title, [f"{stats[k]['dead']:.0%} of layer {BROKEN_LAYER}'s units are still dead"])
+    trial = MLP(list(FLAT_NET), activation="relu", init="zeros", seed=0)
+    trial.weights = [w.copy() for w in model.weights]
+    trial.biases = [b.copy() for b in model.biases]
+    history = trial.fit(X_train, y_train, epochs=5, lr=0.1, batch_size=50, momentum=0.9, seed=0)
+    if history.diverged or history.loss[-1] >= 1.5:
+        end = "diverged" if history.diverged else f"{history.loss[-1]:.2f}"
+        return _report(title, [f"after 5 epochs the loss is {end}: it should fall below 1.5"])
+    return _report(title, [])

@@ -5,19 +5,28 @@ A data-dependent start in two steps:
 1. pre-initialize every weight matrix with an orthonormal one (Saxe et al. 2013;
    ``lessonlib.init.orthogonal``);
 2. going from the first layer to the last, push a batch of real inputs through the
-   network, measure the variance of the layer's output z_l = a_{l-1} W_l + b_l (the
-   pre-activation, before the non-linearity) and divide W_l by sqrt(Var(z_l)); repeat
-   until |Var(z_l) - 1| < tol, at most ``max_iter`` times, then move on to the next layer.
+   network and rescale W_l so that the layer's output z_l = a_{l-1} W_l + b_l (the
+   pre-activation, before the non-linearity) has variance 1 on the batch; then move on.
+
+The paper divides W_l by sqrt(Var(z_l)) and repeats until |Var(z_l) - 1| < tol. With zero
+biases one such step is exact (the variance scales with the square of the factor). With
+biases it is not: Var(z) then includes the biases' own spread, so dividing by it
+undershoots, and when Var(b) > 1 no number of steps reaches 1. Here the scale is solved
+for instead (``unit_variance_scale``): over the batch's entries,
+
+    Var(s A W + b) = s**2 Var(AW) + 2 s Cov(AW, b) + Var(b) = 1,
+
+a quadratic in s with one positive root whenever Var(b) < 1, and none when the biases'
+spread alone (more exactly Var(b) - Cov(AW, b)**2 / Var(AW), the least variance any s
+reaches) is 1 or more. Then the layer is left as it is and the report says why.
 
 The layers below l are already final when layer l is scaled, so one pass over the
-layers is enough: that is the "layer-sequential". With zero biases one rescaling makes
-the variance exactly 1 on the batch (it scales with the square of the factor); the loop
-and its cap matter when biases are not zero, and in the paper, where every iteration
-draws a new mini-batch.
+layers is enough: that is the "layer-sequential".
 
 The paper's Algorithm 1 and its reference code use tol = 0.02 on the variance and at most
-20 iterations per layer; they are the defaults here. The whole batch of a layer's outputs
-(all examples, all units) counts as one sample, as the paper's "Var(B_L)" of an output blob.
+20 iterations per layer; tol is the default here (a layer already within it is left
+alone), and the closed form needs one step. The whole batch of a layer's outputs (all
+examples, all units) counts as one sample, as the paper's "Var(B_L)" of an output blob.
 
 References
 ----------
@@ -44,8 +53,43 @@ def output_variance(W, A, b=None):
         return float(np.var(z))
 
 
+def unit_variance_scale(W, A, b=None):
+    """The factor s > 0 with Var(A @ (s W) + b) = 1 over every entry, or a reason why none.
+
+    Solves s**2 V + 2 s C + B = 1 with V = Var(AW), C = Cov(AW, b) and B = Var(b), all
+    over the batch's entries (b repeated for every example). For B < 1 the product of
+    the two roots, (B - 1)/V, is negative: exactly one root is positive.
+
+    Returns
+    -------
+    (s, reason) : (float, None) when a scale exists, (None, str) when it does not (the
+    layer's output variance is 0 or not finite, or the biases alone keep it above 1).
+    """
+    with np.errstate(all="ignore"):
+        z = A @ W
+        V = float(np.var(z))
+        if b is None:
+            C, B = 0.0, 0.0
+        else:
+            bb = np.broadcast_to(np.asarray(b, dtype=np.float64), z.shape)
+            C = float(np.mean((z - z.mean()) * (bb - bb.mean())))
+            B = float(np.var(bb))
+    if not (math.isfinite(V) and math.isfinite(C) and math.isfinite(B)) or V <= 0.0:
+        return None, f"Var(AW) is {V!r}: nothing to rescale"
+    discriminant = C * C - V * (B - 1.0)
+    if discriminant < 0.0:
+        return None, (
+            f"no scale reaches variance 1: the biases alone give Var(b) = {B:.3g} "
+            f"(at best Var(b) - Cov²/Var(AW) = {B - C * C / V:.3g} > 1)"
+        )
+    s = (-C + math.sqrt(discriminant)) / V
+    if not s > 0.0:
+        return None, f"no positive scale reaches variance 1 (Var(b) = {B:.3g} >= 1)"
+    return s, None
+
+
 def rescale(W, A, b=None):
-    """One LSUV step for one layer: W / sqrt(Var(A @ W + b)).
+    """One LSUV step for one layer: s W with Var(A @ (s W) + b) = 1 exactly.
 
     Parameters
     ----------
@@ -56,23 +100,27 @@ def rescale(W, A, b=None):
 
     Returns
     -------
-    The rescaled weights (a new array). With b = 0 the output variance is then exactly 1.
-    Raises ValueError when the output variance is 0 or not finite (nothing to rescale).
+    The rescaled weights (a new array). With b = 0 this is W / sqrt(Var(A @ W)), the
+    paper's step; with biases, the closed form of ``unit_variance_scale``.
+    Raises ValueError when no scale gives variance 1 (the message says why).
     """
-    var = output_variance(W, A, b)
-    if not math.isfinite(var) or var <= 0.0:
-        raise ValueError(f"the layer's output variance is {var!r}: cannot rescale it to 1")
-    return W / math.sqrt(var)
+    s, reason = unit_variance_scale(W, A, b)
+    if s is None:
+        raise ValueError(f"cannot rescale the layer's output variance to 1: {reason}")
+    return W * s
 
 
 @dataclass
 class LSUVReport:
     """What ``lsuv`` did, one entry per weight layer (index 0 = first layer).
 
-    iterations[l]  rescaling steps taken for layer l (0 if it was already within tol)
+    iterations[l]  rescaling steps taken for layer l (0 if it was already within tol or
+                   no scale exists, 1 for the closed-form step)
     variance[l]    Var(z_l) on the batch when LSUV left layer l
-    converged[l]   |variance[l] - 1| < tol; False when the cap ``max_iter`` was reached or
-                   the variance was 0 or not finite (e.g. an all-zero layer)
+    converged[l]   |variance[l] - 1| < tol; False when no scale gives variance 1 (the
+                   biases alone keep it above 1) or the variance was 0 or not finite
+                   (e.g. an all-zero layer)
+    steps[l]       what was done to layer l, in words (the scale and the variances)
     """
 
     tol: float
@@ -80,6 +128,7 @@ class LSUVReport:
     iterations: list = field(default_factory=list)
     variance: list = field(default_factory=list)
     converged: list = field(default_factory=list)
+    steps: list = field(default_factory=list)
 
     @property
     def all_converged(self):
@@ -92,10 +141,11 @@ class LSUVReport:
             steps = sorted(set(self.iterations))
             text = ", ".join(map(str, steps))
             return f"LSUV: {n} layers at unit variance (tol {self.tol:g}), {text} step(s) per layer"
-        bad = [str(k + 1) for k, ok in enumerate(self.converged) if not ok]
+        bad = [k for k, ok in enumerate(self.converged) if not ok]
+        why = "; ".join(f"layer {k + 1}: {self.steps[k]}" for k in bad if k < len(self.steps))
         return (
-            f"LSUV: layer(s) {', '.join(bad)} not within tol {self.tol:g} "
-            f"after at most {self.max_iter} steps"
+            f"LSUV: layer(s) {', '.join(str(k + 1) for k in bad)} not within tol {self.tol:g}"
+            + (f" ({why})" if why else "")
         )
 
 
@@ -120,7 +170,8 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     tol : float
         Stop a layer when |Var(z_l) - 1| < tol (the paper's Tol_var, 0.02).
     max_iter : int
-        At most this many rescaling steps per layer (the paper's T_max, 20).
+        The paper's cap on rescaling steps per layer (T_max, 20), checked for validity;
+        the closed form takes one step, so it is never reached.
     include_output : bool
         Also rescale the last (output) layer, as the paper does for every layer.
 
@@ -140,16 +191,22 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     for layer in range(model.n_layers):
         W, b = model.weights[layer], model.biases[layer]
         if layer < n_scaled:
-            steps = 0
             var = output_variance(W, a, b)
-            while math.isfinite(var) and var > 0.0 and abs(var - 1.0) >= tol and steps < max_iter:
-                W = W / math.sqrt(var)
-                steps += 1
-                var = output_variance(W, a, b)
+            steps, text = 0, f"left alone: Var(z) = {var:.4g} already within tol"
+            if not (math.isfinite(var) and abs(var - 1.0) < tol):
+                s_, reason = unit_variance_scale(W, a, b)
+                if s_ is None:
+                    text = f"left alone: {reason}"
+                else:
+                    W = W * s_
+                    steps, before = 1, var
+                    var = output_variance(W, a, b)
+                    text = f"W × {s_:.4g} (closed form): Var(z) {before:.4g} -> {var:.4g}"
             model.weights[layer] = W
             report.iterations.append(steps)
             report.variance.append(var)
             report.converged.append(math.isfinite(var) and abs(var - 1.0) < tol)
+            report.steps.append(text)
         if layer < model.n_layers - 1:
             with np.errstate(all="ignore"):
                 a = activate(model.activation, a @ W + b, model.slope)

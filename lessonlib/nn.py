@@ -16,13 +16,17 @@ beside it applies the chain rule layer by layer:
 
 Everything a later notebook needs to look inside (pre-activations, activations, the
 back-propagated deltas) comes out of ``trace``.
+
+``MLP(..., batch_norm=True)`` normalizes each hidden layer's pre-activation over the
+mini-batch before its non-linearity (batch normalization, Ioffe & Szegedy 2015; see
+``batch_norm_forward`` and ``batch_norm_backward``).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -98,6 +102,50 @@ def check_activation(name):
     return name
 
 
+# --- batch normalization: forward rule beside its backward rule ---------------------------
+
+#: Added to the batch variance before the square root (PyTorch's and Keras' default).
+BN_EPS = 1e-5
+#: Weight of the newest batch in the running mean and variance used for prediction.
+BN_MOMENTUM = 0.1
+
+
+def batch_norm_forward(z, gamma, beta, mean=None, var=None, eps=BN_EPS):
+    """Batch normalization of pre-activations z, shape (n, units) (Ioffe & Szegedy 2015).
+
+        x_hat = (z - mean) / sqrt(var + eps),    u = gamma * x_hat + beta
+
+    In training, ``mean`` and ``var`` are None and are taken over the batch (axis 0, the
+    biased variance); for prediction, pass the running statistics. Returns ``u`` and a
+    cache ``(x_hat, inv_std, batch_mean, batch_var, train)`` for ``batch_norm_backward``.
+    """
+    train = mean is None
+    if train:
+        mean, var = z.mean(axis=0), z.var(axis=0)
+    inv_std = 1.0 / np.sqrt(var + eps)
+    x_hat = (z - mean) * inv_std
+    return gamma * x_hat + beta, (x_hat, inv_std, mean, var, train)
+
+
+def batch_norm_backward(du, gamma, cache):
+    """Gradients of batch normalization: (dLoss/dz, dLoss/dgamma, dLoss/dbeta).
+
+    With batch statistics every z_i moves the mean and the variance too, so
+
+        dz = gamma * inv_std / n * (n * du - sum(du) - x_hat * sum(du * x_hat))
+
+    With fixed (running) statistics it is just dz = gamma * inv_std * du.
+    """
+    x_hat, inv_std, _, _, train = cache
+    dgamma = (du * x_hat).sum(axis=0)
+    dbeta = du.sum(axis=0)
+    if not train:
+        return gamma * inv_std * du, dgamma, dbeta
+    n = du.shape[0]
+    dz = gamma * inv_std / n * (n * du - dbeta - x_hat * dgamma)
+    return dz, dgamma, dbeta
+
+
 # --- per-layer statistics: one function for the networks and for propagate -------------
 
 #: Statistics computed for every weight layer by ``layer_statistics``.
@@ -166,6 +214,13 @@ class Trace:
     delta[l] : dLoss/dz_l, the back-propagated gradient at layer l
     grads[l] : (dW_l, db_l)
     loss     : the mean loss on the batch
+
+    With batch normalization, pre[l] of a hidden layer is the normalized u_l that enters
+    the non-linearity, delta[l] is dLoss/d(a_{l-1} W_l + b_l) (so dW_l = a_{l-1}.T @
+    delta[l] still holds), and per hidden layer:
+
+    bn_grads[l] : (dgamma_l, dbeta_l)
+    bn_batch[l] : (batch mean, batch variance) of a_{l-1} W_l + b_l
     """
 
     pre: list
@@ -173,6 +228,8 @@ class Trace:
     delta: list
     grads: list
     loss: float
+    bn_grads: list = field(default_factory=list)
+    bn_batch: list = field(default_factory=list)
 
 
 class MLP:
@@ -196,6 +253,11 @@ class MLP:
         Negative-side slope of "leaky_relu".
     init_options : dict, optional
         Passed to the initializer, e.g. ``{"std": 0.01}`` for "normal".
+    batch_norm : bool
+        Normalize each hidden layer's pre-activation over the mini-batch, then scale and
+        shift it by learnable ``gammas[l]`` (start 1) and ``betas[l]`` (start 0). ``fit``
+        trains in batch mode and keeps ``running_means``/``running_vars``; every other
+        method predicts with those running statistics.
 
     Attributes
     ----------
@@ -211,6 +273,7 @@ class MLP:
         seed=0,
         slope=0.01,
         init_options=None,
+        batch_norm=False,
     ):
         self.layer_sizes = _validate.sequence_of_ints(
             layer_sizes, "layer_sizes", min_length=2,
@@ -238,10 +301,17 @@ class MLP:
                 W = _init.initialize(init, fan_in, fan_out, rng, **options)
             self.weights.append(W)
             self.biases.append(np.zeros(fan_out))
+        self.batch_norm = bool(batch_norm)
+        hidden = self.layer_sizes[1:-1] if self.batch_norm else []
+        self.gammas = [np.ones(n) for n in hidden]
+        self.betas = [np.zeros(n) for n in hidden]
+        self.running_means = [np.zeros(n) for n in hidden]
+        self.running_vars = [np.ones(n) for n in hidden]
 
     def __repr__(self):
         sizes = "-".join(map(str, self.layer_sizes))
-        return f"MLP({sizes}, activation={self.activation!r}, init={self.init!r})"
+        extra = ", batch_norm=True" if self.batch_norm else ""
+        return f"MLP({sizes}, activation={self.activation!r}, init={self.init!r}{extra})"
 
     @property
     def n_layers(self):
@@ -276,8 +346,12 @@ class MLP:
 
     # --- forward --------------------------------------------------------------------------
 
-    def _forward(self, X):
-        """Return (pre-activations, activations) of every layer; the last is the output."""
+    def _forward(self, X, train=False, bn_caches=None):
+        """Return (pre-activations, activations) of every layer; the last is the output.
+
+        With batch normalization, ``train`` uses the batch's statistics (else the running
+        ones), and each hidden layer's cache is appended to the list ``bn_caches``.
+        """
         f = ACTIVATIONS[self.activation][0]
         pre, post = [], []
         a = X
@@ -285,6 +359,11 @@ class MLP:
             for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
                 z = a @ W + b
                 if layer < self.n_layers - 1:
+                    if self.batch_norm:
+                        stats = (None, None) if train else (self.running_means[layer], self.running_vars[layer])
+                        z, cache = batch_norm_forward(z, self.gammas[layer], self.betas[layer], *stats)
+                        if bn_caches is not None:
+                            bn_caches.append(cache)
                     a = f(z, self.slope)
                 elif self.binary:
                     a = sigmoid(z)
@@ -334,12 +413,14 @@ class MLP:
 
     # --- backward -------------------------------------------------------------------------
 
-    def _trace(self, X, y, with_loss=True):
-        pre, post = self._forward(X)
+    def _trace(self, X, y, with_loss=True, train=False):
+        caches = []
+        pre, post = self._forward(X, train=train, bn_caches=caches)
         n = X.shape[0]
         fprime = ACTIVATIONS[self.activation][1]
         deltas = [None] * self.n_layers
         grads = [None] * self.n_layers
+        bn_grads = [None] * len(caches)
         with np.errstate(all="ignore"):
             # Softmax + cross-entropy (and sigmoid + binary cross-entropy) share one
             # simple output gradient: predicted probability minus target, over n.
@@ -356,13 +437,21 @@ class MLP:
                 if layer > 0:
                     z_below = pre[layer - 1]
                     delta = (delta @ self.weights[layer].T) * fprime(z_below, post[layer - 1], self.slope)
+                    if self.batch_norm:
+                        delta, dgamma, dbeta = batch_norm_backward(delta, self.gammas[layer - 1], caches[layer - 1])
+                        bn_grads[layer - 1] = (dgamma, dbeta)
         loss = self._loss_from_logits(pre[-1], y) if with_loss else float("nan")
-        return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss)
+        return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss, bn_grads=bn_grads,
+                     bn_batch=[(c[2], c[3]) for c in caches])
 
-    def trace(self, X, y):
-        """One forward and backward pass with every intermediate kept (see ``Trace``)."""
+    def trace(self, X, y, train=False):
+        """One forward and backward pass with every intermediate kept (see ``Trace``).
+
+        ``train=True`` normalizes with the batch's own statistics, as ``fit`` does (only
+        matters with batch normalization); the running statistics are not changed.
+        """
         X = self._check_X(X)
-        return self._trace(X, self._check_y(y, X.shape[0]))
+        return self._trace(X, self._check_y(y, X.shape[0]), train=train)
 
     def loss_and_grads(self, X, y):
         """The mean loss on (X, y) and, per layer, the pair (dW, db).
@@ -378,7 +467,7 @@ class MLP:
     # --- training -------------------------------------------------------------------------
 
     def _finite(self):
-        return all_finite(*self.weights, *self.biases)
+        return all_finite(*self.weights, *self.biases, *self.gammas, *self.betas)
 
     def fit(
         self,
@@ -392,6 +481,7 @@ class MLP:
         X_val=None,
         y_val=None,
         callback=None,
+        recorder=None,
     ):
         """Train with mini-batch SGD and momentum; return a ``History``.
 
@@ -401,6 +491,16 @@ class MLP:
         loss and accuracy on the whole training set before training (epoch 0) and after
         every epoch, plus on (X_val, y_val) when given. ``callback(epoch, model)``, if
         given, runs after each epoch.
+
+        ``recorder``, if given, watches every step: after each mini-batch update fit calls
+        ``recorder.on_step(step, model, trace, updates)`` with the step number (1, 2, ...
+        over all epochs), the model after the update, the ``Trace`` of the batch (computed
+        before the update, with its loss) and, per weight layer, the step just added to
+        W (``-lr * dW`` without momentum). ``lessonlib.monitor.Recorder`` is one.
+
+        With batch normalization each step also updates gamma and beta (same rule) and
+        the running statistics: ``running = (1 - BN_MOMENTUM) * running + BN_MOMENTUM *
+        batch`` (the variance with n/(n-1), as PyTorch does).
 
         A run whose loss or weights become NaN or infinite stops and is marked
         ``history.diverged``: no warnings, no NaN columns.
@@ -426,13 +526,16 @@ class MLP:
         self._record(history, 0, X, y, X_val, y_val)
         velocity_W = [np.zeros_like(W) for W in self.weights]
         velocity_b = [np.zeros_like(b) for b in self.biases]
+        velocity_bn = [np.zeros_like(p) for p in (*self.gammas, *self.betas)]
         n = X.shape[0]
+        step = 0
         for epoch in range(1, int(epochs) + 1):
             order = rng.permutation(n)
             with np.errstate(all="ignore"):
                 for start in range(0, n, batch_size):
                     batch = order[start : start + batch_size]
-                    grads = self._trace(X[batch], y[batch], with_loss=False).grads
+                    trace = self._trace(X[batch], y[batch], with_loss=recorder is not None, train=True)
+                    grads = trace.grads
                     for layer, (dW, db) in enumerate(grads):
                         velocity_W[layer] *= momentum
                         velocity_W[layer] -= lr * dW
@@ -440,6 +543,11 @@ class MLP:
                         velocity_b[layer] -= lr * db
                         self.weights[layer] += velocity_W[layer]
                         self.biases[layer] += velocity_b[layer]
+                    if self.batch_norm:
+                        self._step_batch_norm(trace, lr, momentum, velocity_bn, len(batch))
+                    if recorder is not None:
+                        step += 1
+                        recorder.on_step(step, self, trace, velocity_W)
             if not self._finite():
                 history.diverged = True
                 break
@@ -449,6 +557,18 @@ class MLP:
             if callback is not None:
                 callback(epoch, self)
         return history
+
+    def _step_batch_norm(self, trace, lr, momentum, velocity, n):
+        params = (*self.gammas, *self.betas)
+        grads = [g for g, _ in trace.bn_grads] + [b for _, b in trace.bn_grads]
+        for p, v, g in zip(params, velocity, grads):
+            v *= momentum
+            v -= lr * g
+            p += v
+        for layer, (mean, var) in enumerate(trace.bn_batch):
+            self.running_means[layer] += BN_MOMENTUM * (mean - self.running_means[layer])
+            unbiased = var * n / max(n - 1, 1)
+            self.running_vars[layer] += BN_MOMENTUM * (unbiased - self.running_vars[layer])
 
     def _record(self, history, epoch, X, y, X_val, y_val):
         pre, post = self._forward(X)
@@ -494,3 +614,253 @@ class MLP:
         """
         W = self.weights[layer]
         return float(np.max(W.max(axis=1) - W.min(axis=1)))
+
+
+# --- several seeds at once: one network per seed, trained in one set of products ----------
+
+
+class MLPStack:
+    """S networks of one architecture, one per seed, trained together (a leading seed axis).
+
+    ``MLPStack([64, 16, 10], "relu", "he_normal", seeds=range(10))`` holds ten networks.
+    Weight layer l is one array of shape (S, fan_in, fan_out), so a forward or backward
+    step of all S networks is a single batched ``np.matmul`` instead of S small products:
+    the same arithmetic, far fewer calls (what a seed study of ten networks spends its
+    time on is mostly the overhead of small calls).
+
+    Member i is exactly ``MLP(layer_sizes, activation, init, seed=seeds[i], ...)``: its
+    initial weights are built by that constructor, and ``fit`` gives each member its own
+    batch order (the "batches" stream of its own seed, as ``MLP.fit``), so after training
+    it equals a separate ``MLP(..., seed=s).fit(..., seed=s)`` up to floating-point
+    rounding. ``model(i)`` and ``members()`` return ordinary ``MLP`` objects.
+
+    Parameters
+    ----------
+    layer_sizes, activation, init, slope, init_options : as for ``MLP``
+    seeds : sequence of int
+        One non-negative integer seed per member (at least one).
+
+    Attributes
+    ----------
+    weights : list of ndarray, weights[l] has shape (S, layer_sizes[l], layer_sizes[l+1])
+    biases : list of ndarray, biases[l] has shape (S, layer_sizes[l+1])
+    """
+
+    def __init__(self, layer_sizes, activation="relu", init="he_normal", seeds=(0,), slope=0.01,
+                 init_options=None):
+        seeds = list(seeds) if not isinstance(seeds, numbers.Integral) else [seeds]
+        if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
+            raise ValueError(f"seeds must be a non-empty sequence of non-negative integers, got {seeds!r}")
+        self.seeds = [int(s) for s in seeds]
+        nets = [MLP(layer_sizes, activation, init, seed=s, slope=slope, init_options=init_options)
+                for s in self.seeds]
+        first = nets[0]
+        self.layer_sizes, self.activation, self.slope = first.layer_sizes, first.activation, first.slope
+        self.binary, self.n_classes, self.init = first.binary, first.n_classes, first.init
+        self._template = first
+        self.weights = [np.stack([net.weights[l] for net in nets]) for l in range(first.n_layers)]
+        self.biases = [np.stack([net.biases[l] for net in nets]) for l in range(first.n_layers)]
+
+    def __repr__(self):
+        sizes = "-".join(map(str, self.layer_sizes))
+        return f"MLPStack({sizes}, activation={self.activation!r}, init={self.init!r}, seeds={self.seeds})"
+
+    def __len__(self):
+        return len(self.seeds)
+
+    @property
+    def n_layers(self):
+        return len(self.weights)
+
+    def model(self, i):
+        """Member ``i`` as an ordinary ``MLP`` (a copy of its current weights)."""
+        import copy
+
+        net = copy.copy(self._template)
+        net.weights = [W[i].copy() for W in self.weights]
+        net.biases = [b[i].copy() for b in self.biases]
+        return net
+
+    def members(self):
+        """All members as ``MLP`` objects, in the order of ``seeds``."""
+        return [self.model(i) for i in range(len(self))]
+
+    # --- the batched passes (the maths of MLP._forward and MLP._trace, one axis more) ------
+
+    def _forward(self, X, weights, biases):
+        """(pre-activations, activations) per layer, each of shape (S, n, fan_out).
+
+        ``X`` is (n, n_inputs), shared by all members, or (S, n, n_inputs), one batch each.
+        """
+        f = ACTIVATIONS[self.activation][0]
+        pre, post = [], []
+        a = X
+        last = len(weights) - 1
+        for layer, (W, b) in enumerate(zip(weights, biases)):
+            z = np.matmul(a, W)
+            z += b[:, None, :]
+            if layer < last:
+                a = f(z, self.slope)
+            elif self.binary:
+                a = sigmoid(z)
+            else:
+                a = np.exp(_stacked_log_softmax(z))
+            pre.append(z)
+            post.append(a)
+        return pre, post
+
+    def _grads(self, Xb, yb, weights, biases):
+        """Per layer (dW, db) of shape (S, fan_in, fan_out) and (S, fan_out) for batches Xb, yb."""
+        pre, post = self._forward(Xb, weights, biases)
+        S, m = yb.shape
+        fprime = ACTIVATIONS[self.activation][1]
+        if self.binary:
+            delta = (post[-1] - yb[:, :, None]) / m
+        else:
+            delta = post[-1].copy()
+            delta[np.arange(S)[:, None], np.arange(m)[None, :], yb] -= 1.0
+            delta /= m
+        grads = [None] * len(weights)
+        for layer in range(len(weights) - 1, -1, -1):
+            a_below = Xb if layer == 0 else post[layer - 1]
+            grads[layer] = (np.matmul(a_below.transpose(0, 2, 1), delta), delta.sum(axis=1))
+            if layer > 0:
+                delta = np.matmul(delta, weights[layer].transpose(0, 2, 1)) * fprime(
+                    pre[layer - 1], post[layer - 1], self.slope)
+        return grads
+
+    def _losses(self, z, y):
+        """Mean cross-entropy per member from the output logits z (S, n, C): shape (S,)."""
+        if self.binary:
+            z = z[:, :, 0]
+            return np.mean(np.logaddexp(0.0, z) - y * z, axis=1)
+        return -np.mean(_stacked_log_softmax(z)[:, np.arange(len(y)), y], axis=1)
+
+    def _labels(self, p):
+        return (p[:, :, 0] > 0.5).astype(np.int64) if self.binary else p.argmax(axis=2)
+
+    def score(self, X, y):
+        """Accuracy of every member on (X, y): a list of S floats."""
+        X = self._template.check_inputs(X)
+        y = self._template._check_y(y, X.shape[0])
+        with np.errstate(all="ignore"):
+            p = self._forward(X, self.weights, self.biases)[1][-1]
+        return [float(a) for a in np.mean(self._labels(p) == y, axis=1)]
+
+    # --- training -------------------------------------------------------------------------
+
+    def fit(self, X, y, epochs=10, lr=0.1, batch_size=32, momentum=0.0, seeds=None, X_val=None, y_val=None):
+        """Train every member as ``MLP.fit`` would; return one ``History`` per member.
+
+        ``seeds`` (default: the stack's own seeds) gives each member's batch seed, i.e. the
+        ``seed`` its separate ``MLP.fit`` call would get. Each member shuffles with its
+        own stream, so each mini-batch step gathers a different batch per member,
+        ``X[order_s]`` into one array of shape (S, batch, n_inputs). A member whose loss
+        or weights become NaN or infinite stops there, exactly as ``MLP.fit`` stops: its
+        history is marked ``diverged``, its later epochs are not recorded, its weights
+        are those it diverged with, and the others train on unaffected (no warnings).
+        """
+        template = self._template
+        X = template.check_inputs(X)
+        y = template._check_y(y, X.shape[0])
+        if X_val is not None or y_val is not None:
+            if X_val is None or y_val is None:
+                raise ValueError("give both X_val and y_val, or neither")
+            X_val = template.check_inputs(X_val, "X_val")
+            y_val = template._check_y(y_val, X_val.shape[0])
+        for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
+                0 if name == "epochs" else 1
+            ):
+                raise ValueError(f"{name} must be a {'non-negative' if name == 'epochs' else 'positive'} integer, got {value!r}")
+        if not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
+            raise ValueError(f"lr must be a positive number, got {lr!r}")
+        if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        seeds = self.seeds if seeds is None else list(seeds)
+        if len(seeds) != len(self):
+            raise ValueError(f"seeds must give one batch seed per member ({len(self)}), got {len(seeds)}")
+        rngs = [child(s, "batches") for s in seeds]
+        histories = [History() for _ in range(len(self))]
+        n = X.shape[0]
+        active = np.arange(len(self))  # the members still training
+        W = [w.copy() for w in self.weights]  # the active members' parameters
+        b = [c.copy() for c in self.biases]
+        vel_W = [np.zeros_like(w) for w in W]
+        vel_b = [np.zeros_like(c) for c in b]
+        with np.errstate(all="ignore"):  # overflow shows up as a diverged member instead
+            self._record(histories, active, 0, W, b, X, y, X_val, y_val)
+            alive = np.ones(len(active), dtype=bool)  # MLP.fit trains on after epoch 0 regardless
+            for epoch in range(1, int(epochs) + 1):
+                if not alive.all():
+                    self._store(active, W, b)
+                    keep = np.flatnonzero(alive)
+                    active = active[keep]
+                    W, b = [w[keep] for w in W], [c[keep] for c in b]
+                    vel_W, vel_b = [v[keep] for v in vel_W], [v[keep] for v in vel_b]
+                    rngs = [rngs[j] for j in keep]
+                if len(active) == 0:
+                    break
+                orders = np.stack([rng.permutation(n) for rng in rngs])
+                for start in range(0, n, batch_size):
+                    batch = orders[:, start : start + batch_size]
+                    grads = self._grads(X[batch], y[batch], W, b)
+                    for layer, (dW, db) in enumerate(grads):
+                        vel_W[layer] *= momentum
+                        vel_W[layer] -= lr * dW
+                        vel_b[layer] *= momentum
+                        vel_b[layer] -= lr * db
+                        W[layer] += vel_W[layer]
+                        b[layer] += vel_b[layer]
+                finite = np.ones(len(active), dtype=bool)
+                for array in (*W, *b):  # MLP.fit's test: every weight and bias array's sum finite
+                    finite &= np.isfinite(array.reshape(len(active), -1).sum(axis=1))
+                for j in np.flatnonzero(~finite):
+                    histories[active[j]].diverged = True
+                alive = finite & self._record(histories, active, epoch, W, b, X, y, X_val, y_val, finite)
+        self._store(active, W, b)
+        return histories
+
+    def _store(self, active, W, b):
+        for layer in range(self.n_layers):
+            self.weights[layer][active] = W[layer]
+            self.biases[layer][active] = b[layer]
+
+    def _record(self, histories, active, epoch, W, b, X, y, X_val, y_val, finite=None):
+        """Append epoch ``epoch`` to the active members' histories; returns which are still alive."""
+        pre, post = self._forward(X, W, b)
+        losses = self._losses(pre[-1], y)
+        accuracy = np.mean(self._labels(post[-1]) == y, axis=1)
+        if X_val is not None:
+            pre_v, post_v = self._forward(X_val, W, b)
+            val_losses = self._losses(pre_v[-1], y_val)
+            val_accuracy = np.mean(self._labels(post_v[-1]) == y_val, axis=1)
+        alive = np.isfinite(losses)
+        for j, member in enumerate(active):
+            if finite is not None and not finite[j]:
+                continue
+            history = histories[member]
+            if not alive[j]:
+                history.diverged = True
+                continue
+            history.epoch.append(epoch)
+            history.loss.append(float(losses[j]))
+            history.accuracy.append(float(accuracy[j]))
+            if X_val is not None:
+                history.val_loss.append(float(val_losses[j]))
+                history.val_accuracy.append(float(val_accuracy[j]))
+        return alive
+
+
+def _stacked_log_softmax(z):
+    """log softmax over the last (class) axis of z (S, n, C), like ``_log_softmax`` per member.
+
+    The same maths; the row maximum and the row sum are taken column by column and by a
+    product with ones, because numpy's reductions along a short last axis (10 classes)
+    cost more than the rest of a small network's epoch.
+    """
+    top = z[..., 0].copy()
+    for j in range(1, z.shape[-1]):
+        np.maximum(top, z[..., j], out=top)
+    shifted = z - top[..., None]
+    return shifted - np.log(np.exp(shifted) @ np.ones(z.shape[-1]))[..., None]

@@ -8,29 +8,68 @@ from __future__ import annotations
 
 import numpy as np
 
-#: One colour per initializer family, used across the series so a reader can follow
-#: "zeros", "small random", "Xavier", "He" and "pre-trained" from notebook to notebook.
-COLORS = {
-    "zeros": "#7f7f7f",
-    "constant": "#bcbd22",
-    "normal": "#ff7f0e",
-    "slide_xavier": "#1f77b4",
-    "lecun_normal": "#1f77b4",
-    "glorot_uniform": "#17becf",
-    "glorot_normal": "#17becf",
-    "he_normal": "#2ca02c",
-    "he_uniform": "#2ca02c",
-    "orthogonal": "#9467bd",
-    "dbn": "#d62728",
-    "normal_0.01": "#ff7f0e",
-    "normal_1": "#8c564b",
-    "lsuv": "#000000",
+#: The Okabe & Ito (2008) colour-blind safe palette, plus a neutral grey.
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+    "grey": "#999999",
 }
+
+_O = OKABE_ITO
+
+#: One style per initializer family, used across the series so a reader can follow
+#: "zeros", "small random", "Xavier", "He" and "pre-trained" from notebook to notebook.
+#: Colours come from ``OKABE_ITO``; every family also has its own marker and line style,
+#: so two starts drawn together differ in shape, not only in hue (a reader with a colour
+#: vision deficiency, or a grey-scale print, still tells them apart).
+STYLES = {
+    "zeros": {"color": _O["grey"], "marker": "x", "linestyle": ":"},
+    "constant": {"color": _O["yellow"], "marker": "+", "linestyle": ":"},
+    "normal": {"color": _O["orange"], "marker": "v", "linestyle": "--"},
+    "normal_0.01": {"color": _O["orange"], "marker": "v", "linestyle": "--"},
+    "normal_1": {"color": _O["vermillion"], "marker": "^", "linestyle": ":"},
+    "slide_xavier": {"color": _O["sky_blue"], "marker": "o", "linestyle": "-"},
+    "lecun_normal": {"color": _O["sky_blue"], "marker": "o", "linestyle": "-"},
+    "glorot_standard": {"color": _O["blue"], "marker": "s", "linestyle": "-."},
+    "glorot_uniform": {"color": _O["blue"], "marker": "s", "linestyle": "--"},
+    "glorot_normal": {"color": _O["blue"], "marker": "s", "linestyle": "--"},
+    "he_normal": {"color": _O["bluish_green"], "marker": "D", "linestyle": "-"},
+    "he_uniform": {"color": _O["bluish_green"], "marker": "D", "linestyle": "-"},
+    "tanh_gain": {"color": _O["reddish_purple"], "marker": "P", "linestyle": "-."},
+    "orthogonal": {"color": _O["reddish_purple"], "marker": "P", "linestyle": "-."},
+    "dbn": {"color": _O["vermillion"], "marker": "X", "linestyle": "-"},
+    "lsuv": {"color": _O["black"], "marker": "*", "linestyle": "-"},
+}
+
+#: The colour alone of each style (kept for code that only needs a colour).
+COLORS = {name: style["color"] for name, style in STYLES.items()}
+
+_UNKNOWN = {"color": _O["black"], "marker": ".", "linestyle": "-"}
+
+
+def style_for(name):
+    """The series' style for an initializer name: a dict with ``color``, ``marker`` and
+    ``linestyle``, ready for ``ax.plot(x, y, **style_for(name))`` (black dots for
+    unknown names). A new dict each call, so callers may change it."""
+    return dict(STYLES.get(name, _UNKNOWN))
 
 
 def color_for(name):
     """The series' colour for an initializer name (black for unknown names)."""
-    return COLORS.get(name, "#000000")
+    return style_for(name)["color"]
+
+
+def legend_outside(ax, **options):
+    """A legend to the right of ``ax``, outside the plotting area, so it never hides a
+    curve; returns it."""
+    options = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False, **options}
+    return ax.legend(**options)
 
 
 def image_grid(ax, images, shape=(8, 8), ncols=None, cmap="gray_r", vmin=None, vmax=None, pad=1):
@@ -65,8 +104,11 @@ def tile(images, shape=(8, 8), ncols=None, pad=1):
     return canvas
 
 
-def curve_band(ax, curves, color="C0", label=None, x=None, show_lines=True):
+def curve_band(ax, curves, color="C0", label=None, x=None, show_lines=True, linestyle="-", marker=None):
     """Many runs' curves as thin lines plus their median; returns the median line.
+
+    ``linestyle`` and ``marker`` style the median (pass ``**style_for(name)``), so bands
+    drawn together differ in shape as well as colour.
 
     ``curves`` is a list of 1-D sequences (they may differ in length, e.g. a diverged
     run stops early); the median is taken over the runs still going at each step.
@@ -84,5 +126,7 @@ def curve_band(ax, curves, color="C0", label=None, x=None, show_lines=True):
     median = np.array(
         [np.median(padded[np.isfinite(padded[:, j]), j]) if counts[j] else np.nan for j in range(longest)]
     )
-    (line,) = ax.plot(x, median, color=color, linewidth=2.0, label=label)
+    every = max(1, longest // 8)
+    (line,) = ax.plot(x, median, color=color, linewidth=2.0, label=label, linestyle=linestyle,
+                      marker=marker, markevery=every, markersize=5)
     return line

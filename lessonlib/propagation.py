@@ -116,14 +116,24 @@ class Propagation:
     act_hist, grad_hist : ndarray of shape (depth, bins)
         Fraction of the values of a_l (dL/dz_l) in each bin; rows sum to 1 unless values
         are NaN.
+    act_clipped : list of float
+        Fraction of the activations a_l outside the histogram's range (they are
+        counted in the end bins; e.g. ReLU outputs above 4 with weights far too big).
     act_edges, grad_edges : ndarray of shape (bins + 1,)
         The bin edges. Activations use ``ACTIVATION_RANGES``; gradients +-3 times the
         standard deviation of the top layer's gradient.
     finite : bool
         False if any activation or gradient overflowed to inf or NaN.
+    identical_units : bool
+        True when some layer's weight columns are all equal (a zero or constant start,
+        width >= 2): every unit of that layer computes the same function, forever.
+    forward_state, backward_state : str
+        The forward verdict ("healthy", "vanishing", "exploding", "saturated", "dead",
+        "symmetric" or "diverged") and the backward one ("healthy", "vanishing",
+        "exploding", "dead", "symmetric" or "diverged"); see ``STATES``.
     verdict : str
-        One line: "healthy", "vanishing", "exploding", "dead" or "diverged (inf/NaN)",
-        with the numbers behind it.
+        One line: the overall state (``state``), then the forward and the backward
+        verdict with the numbers behind them.
     """
 
     settings: dict
@@ -134,11 +144,15 @@ class Propagation:
     dead: list = field(default_factory=list)
     grad_std: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
+    act_clipped: list = field(default_factory=list)
     act_hist: np.ndarray = None
     grad_hist: np.ndarray = None
     act_edges: np.ndarray = None
     grad_edges: np.ndarray = None
     finite: bool = True
+    identical_units: bool = False
+    forward_state: str = ""
+    backward_state: str = ""
     verdict: str = ""
 
     @property
@@ -147,7 +161,9 @@ class Propagation:
 
     @property
     def state(self):
-        """The verdict's first word: healthy, vanishing, exploding, dead or diverged."""
+        """The overall state, the verdict's first word (one of ``STATES``): diverged,
+        symmetric, dead, saturated, vanishing, exploding or healthy, in that order of
+        precedence over the forward and the backward state."""
         return self.verdict.split(":")[0].split(" ")[0]
 
     def table(self, max_rows=12):
@@ -285,7 +301,9 @@ def propagate(
             setattr(result, name, values)
         for l in range(depth):
             result.act_hist[l] = _histogram(post[l], low, high, bins)
+            result.act_clipped.append(float(np.mean((post[l] < low) | (post[l] > high))))
             result.grad_hist[l] = _histogram(deltas[l], -spread, spread, bins)
+        result.identical_units = width > 1 and any(_identical_columns(W) for W in weights)
         finite = all_finite(*post, *deltas) and all(
             math.isfinite(v) for v in (*result.act_std, *result.grad_std, *result.grad_norm)
         )
@@ -294,33 +312,74 @@ def propagate(
     return result
 
 
+#: The states a verdict can name, in order of precedence for the overall state.
+STATES = ("diverged", "symmetric", "dead", "saturated", "vanishing", "exploding", "healthy")
+
+#: A std ratio (last layer over first, or layer 1 over the top layer for gradients)
+#: below 1/FACTOR is "vanishing", above FACTOR "exploding".
+FACTOR = 10.0
+
+#: tanh/sigmoid: "saturated" when more than this fraction of some layer's outputs sit
+#: within 1 % of the limits (where the slope, and with it the gradient, is about 0).
+SATURATED = 0.5
+
+#: The forward signal is "dead" when, in the last layer, the spread over the batch is
+#: below this fraction of the values' own size (root mean square): the examples can no
+#: longer be told apart. Relative, so a tiny but faithful signal is only "vanishing".
+DEAD_RELATIVE = 1e-9
+
+
+def _identical_columns(W):
+    """Every column of W equal to the first (up to rounding relative to W's size)."""
+    W = np.asarray(W)
+    if W.shape[1] < 2:
+        return False
+    size = float(np.max(np.abs(W))) if W.size else 0.0
+    return bool(np.max(np.abs(W - W[:, :1])) <= 1e-12 * size) if size > 0 else True
+
+
+def _forward_state(r):
+    a_first, a_last = r.act_std[0], r.act_std[-1]
+    rms_last = math.hypot(r.act_mean[-1], a_last)
+    if a_last <= DEAD_RELATIVE * rms_last or rms_last == 0.0:
+        return "dead", "every example gives the same output in the last layer"
+    if max(r.saturated) > SATURATED:
+        layer = int(np.argmax(r.saturated)) + 1
+        return "saturated", f"{_percent(max(r.saturated))} % of layer {layer}'s outputs at ±limit (slope ≈ 0)"
+    ratio = a_last / a_first if a_first > 0 else math.inf
+    state = "vanishing" if ratio < 1 / FACTOR else "exploding" if ratio > FACTOR else "healthy"
+    return state, f"activation std {_short(a_first)} -> {_short(a_last)} (layer 1 -> {r.depth}, ×{_short(ratio)})"
+
+
+def _backward_state(r):
+    g_top, g_first = r.grad_std[-1], r.grad_std[0]
+    if g_first == 0.0:
+        return "dead", "no gradient reaches layer 1"
+    ratio = g_first / g_top if g_top > 0 else math.inf
+    state = "vanishing" if ratio < 1 / FACTOR else "exploding" if ratio > FACTOR else "healthy"
+    return state, f"gradient std {_short(g_top)} -> {_short(g_first)} (layer {r.depth} -> 1, ×{_short(ratio)})"
+
+
 def _verdict(r):
     depth = r.depth
     if not r.finite:
+        r.forward_state = r.backward_state = "diverged"
         return (
             f"diverged (inf/NaN): the numbers overflowed float64 within {depth} layers; "
             "the weights are far too large"
         )
-    a_first, a_last = r.act_std[0], r.act_std[-1]
-    g_top, g_first = r.grad_std[-1], r.grad_std[0]
-    if a_last < 1e-12 or g_top < 1e-12 and g_first < 1e-12:
-        what = "every unit outputs the same value" if a_last < 1e-12 else "no gradient reaches the weights"
-        return f"dead: {what} (std 0): nothing can be learned from here"
-    forward = a_last / a_first if a_first > 0 else math.inf
-    backward = g_first / g_top if g_top > 0 else math.inf
-    if forward < 0.1 or backward < 0.1:
-        state = "vanishing"
-    elif forward > 10 or backward > 10:
-        state = "exploding"
-    else:
-        state = "healthy"
-    line = (
-        f"{state}: activation std {_short(a_first)} -> {_short(a_last)} (layer 1 -> {depth}), "
-        f"gradient std {_short(g_top)} -> {_short(g_first)} (layer {depth} -> 1)"
-    )
-    worst = max(r.saturated)
-    if worst > 0.2:
-        line += f"; {_percent(worst)} % saturated"
+    if r.identical_units:
+        r.forward_state = r.backward_state = "symmetric"
+        return (
+            "symmetric (units identical): every unit of a layer has the same weights, so it "
+            "computes the same value and gets the same gradient: the units stay copies of "
+            "each other whatever training does"
+        )
+    forward, forward_text = _forward_state(r)
+    backward, backward_text = _backward_state(r)
+    r.forward_state, r.backward_state = forward, backward
+    state = next(s for s in STATES if s in (forward, backward))
+    line = f"{state}: forward {forward} ({forward_text}); backward {backward} ({backward_text})"
     worst = max(r.dead)
     if worst > 0.2:
         line += f"; {_percent(worst)} % dead units"

@@ -47,7 +47,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from lessonlib.nn import sigmoid  # the same overflow-free sigmoid as the networks
 from lessonlib.seeding import child, make_rng
 from lessonlib.training import History, all_finite
 
@@ -56,6 +55,29 @@ MAX_ENUMERATE = 20
 #: ``fit(track_likelihood="auto")`` tracks the exact log-likelihood up to this size.
 AUTO_TRACK = 14
 _CHUNK = 4096  # states per block when enumerating, so 2**20 states never sit in memory at once
+
+
+def sigmoid(z, out=None):
+    """1 / (1 + exp(-z)), element-wise, written straight from its definition.
+
+    Four in-place passes (negate, exp, add 1, reciprocal) into ``out`` (a new array by
+    default; ``out=z`` overwrites z). For z < -709, exp(-z) is +inf in IEEE arithmetic
+    (the overflow flag is silenced here, so no warning) and 1 / (1 + inf) is exactly 0;
+    everywhere else the result is within a few units in the last place of the exact
+    value, relative (unlike 0.5 * (1 + tanh(z / 2)), which loses every digit of small
+    probabilities such as sigmoid(-40) = 4.2e-18 to cancellation). About twice as fast
+    as the tanh form, which matters in ``RBM.fit``: three sigmoids per mini-batch.
+    """
+    z = np.asarray(z, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        return _sigmoid_from_minus(np.negative(z, out=out))
+
+
+def _sigmoid_from_minus(minus_z):
+    # Overwrites minus_z (which holds -z) with sigmoid(z); call inside np.errstate(over=...).
+    np.exp(minus_z, out=minus_z)
+    minus_z += 1.0
+    return np.reciprocal(minus_z, out=minus_z)
 
 
 def softplus(z):
@@ -371,6 +393,17 @@ class RBM:
            gradient = (<v h>_data - <v h>_model) / batch - weight_decay * W (biases: the
            differences of means, no decay).
 
+        What ``history.recon_error`` holds: at index 0 (before training) the full-pass
+        error ``reconstruction_error(X)``; after epoch e, the mean squared error per pixel
+        of the reconstructions made *during* that epoch, over all its mini-batches (rows
+        and pixels; each batch measured with the parameters before its own update), as
+        Hinton's guide (2010, sec. 5) monitors it: no second pass over X. For CD the
+        reconstruction is the chain's first visible step p(v | h0) with h0 sampled from
+        p(h | v0); persistent chains do not start at the data, so for PCD it is
+        p(v | p(h | v0)) of the batch. Both are noisier and a little higher than the
+        full pass with the end-of-epoch parameters; call ``reconstruction_error(X)`` for
+        that number.
+
         Parameters
         ----------
         X : array (n_samples, n_visible) of values in [0, 1]
@@ -392,7 +425,9 @@ class RBM:
         track_every : int; record them every ``track_every`` epochs (and before training),
             at the epochs listed in ``history.likelihood_epoch``.
         snapshot_epochs : epochs (0 = before training) at which to store parameter copies.
-        callback : called as callback(epoch, rbm, history) after every epoch.
+        callback : called as callback(epoch, rbm, history) after every epoch, with the
+            model's parameters up to date; changes it makes to them are not seen by the
+            rest of the training (which runs on its own copy, see ``_train``).
         """
         X = self._v(X)
         epochs = _positive_int(epochs, "epochs")
@@ -429,45 +464,142 @@ class RBM:
         if callback is not None:
             callback(0, self, history)
 
-        vel_W = np.zeros_like(self.W)
-        vel_b = np.zeros_like(self.visible_bias)
-        vel_c = np.zeros_like(self.hidden_bias)
-        chain = None
-        if persistent:
-            chain = (rng.random((batch_size, self.n_visible)) < X[rng.integers(0, n, batch_size)]).astype(np.float64)
+        history.diverged = self._train(X, epochs, lr, k, batch_size, momentum, weight_decay, persistent,
+                                       rng, history, track_likelihood, track_every, entropy,
+                                       snapshot_epochs, callback)
+        return history
 
-        W, b, c = self.W, self.visible_bias, self.hidden_bias
+    def _train(self, X, epochs, lr, k, B, momentum, weight_decay, persistent, rng, history,
+               track_likelihood, track_every, entropy, snapshot_epochs, callback):
+        """The epochs of ``fit`` (arguments already checked); returns True if training diverged.
+
+        The maths is the three steps of ``fit``'s docstring; the code keeps numpy's work
+        close to the matrix products those steps need (at these sizes every extra pass
+        over an array, or a bias broadcast, costs about as much as a product):
+
+        - all parameters live in one matrix N = -[[W, b], [c, 0]] (negated, biases as an
+          extra row and column), and the states that enter a product carry an extra unit
+          fixed at 1, so [v, 1] @ N[:, :nh] = -(v W + c) and [h, 1] @ N[:nv].T =
+          -(h W.T + b): the bias is inside the product, and the sigmoid
+          1 / (1 + exp(-z)) starts straight at exp;
+        - rows 0..m of VV / PP hold the batch [v0, 1] and p0, rows m..2m the negative
+          phase's [v, 1] and -ph, so one product VV.T @ PP holds the weight statistics
+          v0.T p0 - v.T ph and, in its extra row, the hidden-bias statistics sum(p0 - ph);
+        - every array is a buffer allocated once, each element-wise step runs in place on
+          a contiguous block, and the random numbers of a mini-batch come from one call,
+          in the order the chain uses them (the same numbers as one array at a time).
+
+        The model's W and biases are written back from N after every epoch (before the
+        record and the callback) and at the end.
+        """
+        n, nv, nh = X.shape[0], self.n_visible, self.n_hidden
+        N = np.zeros((nv + 1, nh + 1))
+
+        def write_back():
+            np.negative(N[:nv, :nh], out=self.W)
+            np.negative(N[:nv, nh], out=self.visible_bias)
+            np.negative(N[nv, :nh], out=self.hidden_bias)
+
+        N[:nv, :nh], N[:nv, nh], N[nv, :nh] = -self.W, -self.visible_bias, -self.hidden_bias
+        to_hidden, to_visible = N[:, :nh], N[:nv, :].T  # [v, 1] @ to_hidden = -(v W + c)
+        vel, G = np.zeros_like(N), np.zeros_like(N)  # G[nv, nh] stays 0
+        G_stats, G_b = G[:, :nh], G[:nv, nh]
+        decay = np.empty((nv, nh)) if weight_decay > 0.0 else None
+        VV, PP, HS = np.ones((2 * B, nv + 1)), np.empty((2 * B, nh)), np.ones((B, nh + 1))
+        V, D = np.empty((B, nv)), np.empty((B, nv))  # the visible probabilities; v0 - v
+        chain = T = None
+        if persistent:
+            chain = np.ones((B, nv + 1))
+            chain[:, :nv] = rng.random((B, nv)) < X[rng.integers(0, n, B)]
+            T = np.empty((B, nh))
+        n_random = nh + (k - 1) * (nv + nh) + (nv if persistent else 0)  # per row of a batch
+        R = np.empty(B * n_random)
+        views = {}
+
+        def batch_views(m):
+            if m not in views:
+                views[m] = (VV[:m, :nv], VV[:m], VV[m : 2 * m, :nv], VV[m : 2 * m], PP[:m], PP[m : 2 * m],
+                            VV[: 2 * m].T, PP[: 2 * m], HS[:m, :nh], HS[:m], V[:m], D[:m], R[: m * n_random])
+            return views[m]
+
+        diverged = False
         with np.errstate(all="ignore"):
             for epoch in range(1, epochs + 1):
-                order = rng.permutation(n) if batch_size < n else np.arange(n)
-                for start in range(0, n, batch_size):
-                    v0 = X[order[start : start + batch_size]]
-                    m = v0.shape[0]
-                    p0 = sigmoid(v0 @ W + c)
+                shuffled = X[rng.permutation(n)] if B < n else X
+                squared_error = 0.0
+                for start in range(0, n, B):
+                    m = min(B, n - start)
+                    v0_, v0_1, v_, v_1, p0, minus_ph, VVt, PPm, h, h_1, v, d, r = batch_views(m)
+                    v0 = shuffled[start : start + m]
+                    np.copyto(v0_, v0)
+                    rng.random(out=r)
+                    # 1. positive phase: p0 = p(h | v0) = sigmoid(v0 W + c), kept for the statistics
+                    np.matmul(v0_1, to_hidden, out=p0)
+                    _sigmoid_from_minus(p0)
+                    if persistent:  # the chains' hidden states, where the last update left them
+                        np.matmul(chain[:m], to_hidden, out=T[:m])
+                        _sigmoid_from_minus(T[:m])
+                    np.less(r[: m * nh].reshape(m, nh), T[:m] if persistent else p0, out=h)
+                    used = m * nh
+                    # 2. negative phase: k Gibbs steps h -> v -> h; intermediate states
+                    # sampled, the last visible state a probability (CD) or a binary sample
+                    # (the persistent chains), the last hidden one a probability.
+                    for step in range(k):
+                        last = step == k - 1
+                        np.matmul(h_1, to_visible, out=v)
+                        _sigmoid_from_minus(v)
+                        if step == 0 and not persistent:
+                            # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
+                            np.subtract(v0, v, out=d)
+                            squared_error += float(np.vdot(d, d))
+                        if persistent or not last:
+                            np.less(r[used : used + m * nv].reshape(m, nv), v, out=v)
+                            used += m * nv
+                        np.copyto(v_, v)
+                        np.matmul(v_1, to_hidden, out=minus_ph)
+                        np.exp(minus_ph, out=minus_ph)
+                        minus_ph += 1.0
+                        np.divide(-1.0, minus_ph, out=minus_ph)  # -sigmoid, in one pass
+                        if not last:
+                            np.less(r[used : used + m * nh].reshape(m, nh), -minus_ph, out=h)
+                            used += m * nh
                     if persistent:
-                        h = self._sample(sigmoid(chain[:m] @ W + c), rng)
+                        chain[:m, :nv] = v
+                        # the data's reconstruction for the record: p(v | p(h | v0))
+                        np.copyto(h, p0)
+                        np.matmul(h_1, to_visible, out=d)
+                        _sigmoid_from_minus(d)
+                        np.subtract(v0, d, out=d)
+                        squared_error += float(np.vdot(d, d))
+                    # 3. the update with momentum (on N = -parameters, hence the signs):
+                    # velocity = momentum * velocity - lr/m * statistics (+ lr * decay * W)
+                    np.matmul(VVt, PPm, out=G_stats)
+                    if k == 1 and not persistent:
+                        np.add.reduce(d, axis=0, out=G_b)  # d = v0 - v
                     else:
-                        h = self._sample(p0, rng)
-                    v, ph = self._negative_phase(h, k, rng, keep_binary=persistent)
-                    if persistent:
-                        chain[:m] = v
-                    grad_W = (v0.T @ p0 - v.T @ ph) * (1.0 / m) - weight_decay * W
-                    grad_b = (v0 - v).sum(axis=0) * (1.0 / m)
-                    grad_c = (p0 - ph).sum(axis=0) * (1.0 / m)
-                    vel_W = momentum * vel_W + lr * grad_W
-                    vel_b = momentum * vel_b + lr * grad_b
-                    vel_c = momentum * vel_c + lr * grad_c
-                    W += vel_W
-                    b += vel_b
-                    c += vel_c
-                if not all_finite(W, b, c):
-                    history.diverged = True
+                        np.subtract(v0.sum(axis=0), v.sum(axis=0), out=G_b)
+                    G *= -lr / m
+                    if decay is not None:
+                        np.multiply(N[:nv, :nh], lr * weight_decay, out=decay)
+                        G[:nv, :nh] -= decay
+                    if momentum > 0.0:
+                        vel *= momentum
+                        vel += G
+                        N += vel
+                    else:
+                        N += G
+                if not all_finite(N):
+                    diverged = True
                     break
+                write_back()
+                # Hinton (2010, sec. 5): the error of the reconstructions already made,
+                # averaged over the epoch's rows and pixels (no second pass over X).
                 self._record(history, epoch, X, track_likelihood and epoch % track_every == 0,
-                             entropy, snapshot_epochs)
+                             entropy, snapshot_epochs, recon_error=squared_error / (n * nv))
                 if callback is not None:
                     callback(epoch, self, history)
-        return history
+        write_back()
+        return diverged
 
     @staticmethod
     def _sample(p, rng):
@@ -529,13 +661,30 @@ class RBM:
                 neg = ((PV * weight[:, None]).T @ H, weight @ PV, weight @ H)
         return tuple(p - n for p, n in zip(pos, neg))
 
-    def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs):
+    def reconstruction_error(self, X):
+        """The mean squared error per pixel of X's reconstructions, over all of X (a full pass).
+
+        x_hat = p(v = 1 | p(h = 1 | x)): the hidden *probabilities* are passed back, no
+        sampling (``reconstruct(X)`` with ``seed=None``), so the number is deterministic.
+        This is what ``fit`` records at epoch 0 (before training); after each epoch it
+        records the cheaper per-mini-batch error instead (see ``fit``).
+        """
+        return self._full_pass_error(self._v(X))
+
+    def _full_pass_error(self, X):
+        # X is already checked (fit checks it once, not every epoch).
+        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        with np.errstate(all="ignore"):
+            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
+            return float(np.mean((X - x_hat) ** 2))
+
+    def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs, recon_error=None):
         # X was checked once in fit; the unchecked products keep 5000 epochs cheap.
+        # ``recon_error`` is the epoch's mini-batch error; None (epoch 0) means a full pass.
         W, b, c = self.W, self.visible_bias, self.hidden_bias
         with np.errstate(all="ignore"):
             history.epoch.append(epoch)
-            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
-            history.recon_error.append(float(np.mean((X - x_hat) ** 2)))
+            history.recon_error.append(self._full_pass_error(X) if recon_error is None else float(recon_error))
             if track_likelihood:
                 free = -(X @ b) - softplus(X @ W + c).sum(axis=1)
                 ll = float(np.mean(-free)) - self.log_partition()

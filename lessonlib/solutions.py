@@ -5,7 +5,14 @@ Each function passes its check in ``lessonlib.checks``; the tests make sure of i
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+
+
+def initial_loss(n_classes):
+    """Notebook 00: the cross-entropy of a fair guess over n_classes, -ln(1/C) = ln C nats."""
+    return math.log(n_classes)
 
 
 def small_random_init(fan_in, fan_out, seed):
@@ -50,3 +57,29 @@ def he_init(fan_in, fan_out, seed):
 def lsuv_rescale(W, A):
     """Notebook 05: one LSUV step, W / sqrt(Var(A @ W)), so the layer's output has variance 1."""
     return W / np.sqrt(np.var(A @ W))
+
+
+def relu_forward_std(fan_in=100):
+    """Notebook 06: He's std for ReLU, sqrt(2/fan_in) (each layer keeps the variance: fan_in·Var(W)/2 = 1)."""
+    return float(np.sqrt(2.0 / fan_in))
+
+
+def relu_backward_std(fan_out=100):
+    """Notebook 06: going down, fan_out·Var(W)/2 = 1; with square layers the same number."""
+    return float(np.sqrt(2.0 / fan_out))
+
+
+#: Notebook 06: layer 3 of ``checks.flat_loss_network`` started with every weight negative.
+BROKEN_LAYER = 3
+
+
+def repair_network(model, layer=BROKEN_LAYER, seed=0):
+    """Notebook 06: a copy of ``model`` with weight layer ``layer`` (1-based) drawn afresh from He normal."""
+    import copy
+
+    from lessonlib import init
+
+    fixed = copy.deepcopy(model)
+    fan_in, fan_out = fixed.weights[layer - 1].shape
+    fixed.weights[layer - 1] = init.initialize("he_normal", fan_in, fan_out, np.random.default_rng(seed))
+    return fixed

@@ -44,7 +44,11 @@ class History:
     A network (``MLP.fit``) fills ``loss`` and ``accuracy`` (and ``val_loss``,
     ``val_accuracy`` when given validation data); an RBM (``RBM.fit``) fills
     ``recon_error`` and, where it can be computed exactly, ``log_likelihood`` and ``kl``
-    at the epochs in ``likelihood_epoch``, plus parameter ``snapshots``. ``diverged`` is
+    at the epochs in ``likelihood_epoch``, plus parameter ``snapshots``. An RBM's
+    ``recon_error[0]`` is the full-pass reconstruction error before training
+    (``RBM.reconstruction_error``); ``recon_error[e]`` is the mean over epoch e's
+    mini-batches, each measured before its own update (Hinton 2010, sec. 5), not a
+    second pass over the data after the epoch (see ``RBM.fit``). ``diverged`` is
     True when a loss or a parameter became NaN or infinite; training then stopped, so the
     lists end at the last finite epoch.
     """
@@ -146,3 +150,100 @@ class Run:
             "converged": self.converged,
             "status": self.status,
         }
+
+
+# --- a conclusion over seeds: the verdict the notebooks print -----------------------------
+
+#: A winner needs to win on at least this fraction of the seeds (4 of 5).
+WIN_FRACTION = 0.8
+
+
+@dataclass
+class Verdict:
+    """Two starts' scores over the same seeds, compared (see ``compare``).
+
+    Attributes
+    ----------
+    names : tuple of str
+        The two starts' names, (a, b).
+    scores : tuple of ndarray
+        Their scores, seed by seed (paired: entry i of both is seed i).
+    mean, sd : tuple of float
+        Mean and sample standard deviation (ddof=1) of each.
+    k : int
+        Seeds on which ``winner`` (or, in a tie, a) scored higher than the other.
+    n : int
+        Number of seeds.
+    apart : bool
+        The intervals mean ± sd do not overlap.
+    winner : str or None
+        The name of the better start when it is better on at least ``WIN_FRACTION`` of
+        the seeds and the intervals are apart; None for a tie.
+    text : str
+        One printable line with all of the above.
+    """
+
+    names: tuple
+    scores: tuple
+    mean: tuple
+    sd: tuple
+    k: int
+    n: int
+    apart: bool
+    winner: object
+    text: str
+
+    @property
+    def tie(self):
+        return self.winner is None
+
+
+def mean_sd(scores):
+    """(mean, sample std with ddof=1) of a sequence of at least two finite numbers."""
+    values = np.asarray(scores, dtype=np.float64)
+    if values.ndim != 1 or values.size < 2 or not np.all(np.isfinite(values)):
+        raise ValueError(f"scores must be at least two finite numbers, got {scores!r}")
+    return float(values.mean()), float(values.std(ddof=1))
+
+
+def compare(a_scores, b_scores, names=("a", "b"), digits=3):
+    """Compare two starts run on the same seeds: who scores higher, how often, how clearly.
+
+    ``a_scores[i]`` and ``b_scores[i]`` come from the same seed i (higher is better). A
+    winner is named only when it scores higher on at least ``WIN_FRACTION`` of the seeds
+    (4 of 5) *and* the intervals mean ± sd (sample std, ddof=1) are apart; otherwise the
+    verdict is a tie, however the means happen to fall.
+
+    Returns
+    -------
+    Verdict
+    """
+    a = np.asarray(a_scores, dtype=np.float64)
+    b = np.asarray(b_scores, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"a_scores and b_scores must pair seed by seed, got {a.shape} and {b.shape}")
+    if not isinstance(names, (tuple, list)) or len(names) != 2 or not all(isinstance(x, str) for x in names):
+        raise ValueError(f"names must be two strings, got {names!r}")
+    (ma, sa), (mb, sb) = mean_sd(a), mean_sd(b)
+    n = int(a.size)
+    a_wins, b_wins = int(np.sum(a > b)), int(np.sum(b > a))
+    apart = ma - sa > mb + sb or mb - sb > ma + sa
+    need = math.ceil(WIN_FRACTION * n)
+    winner = None
+    if apart and a_wins >= need and ma > mb:
+        winner, k = names[0], a_wins
+    elif apart and b_wins >= need and mb > ma:
+        winner, k = names[1], b_wins
+    else:
+        k = a_wins if ma >= mb else b_wins
+    leader = names[0] if ma >= mb else names[1]
+    f = f".{int(digits)}f"
+    text = (
+        f"{names[0]} {ma:{f}} ± {sa:{f}} vs {names[1]} {mb:{f}} ± {sb:{f}} (mean ± sd, {n} seeds): "
+    )
+    if winner is not None:
+        text += f"{winner} higher on {k} of {n} seeds, intervals apart: {winner} wins"
+    else:
+        why = "intervals overlap" if not apart else f"higher on only {k} of {n} seeds"
+        text += f"{leader} higher on {k} of {n} seeds, {why}: a tie"
+    return Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, text)

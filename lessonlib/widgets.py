@@ -199,20 +199,27 @@ class FigureExplorer:
         """
         if not self.image.value:
             self.refresh()
-        controls = []
-        for name, control in self.controls.items():
-            if name in self.readouts:
-                control = widgets.HBox([control, self.readouts[name]], layout=widgets.Layout(align_items="center"))
-            controls.append(control)
         wrap = dict(flex_flow="row wrap", align_items="flex-start", width="100%")
         body = [self.image] if self.side is None else [self.image, self.side]
         return widgets.VBox(
             [
-                widgets.HBox(controls, layout=widgets.Layout(**wrap)),
+                self.control_row(*self.controls),
                 widgets.HBox(body, layout=widgets.Layout(**wrap)),
                 self.status,
             ]
         )
+
+    def control_box(self, name):
+        """The control ``name``, with its read-only value label beside it if it has one."""
+        control = self.controls[name]
+        if name in self.readouts:
+            return widgets.HBox([control, self.readouts[name]], layout=widgets.Layout(align_items="center"))
+        return control
+
+    def control_row(self, *items):
+        """Controls (names, or other widgets) in one row that wraps when the page is narrow."""
+        boxes = [self.control_box(item) if isinstance(item, str) else item for item in items]
+        return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", align_items="center", width="100%"))
 
     def _ipython_display_(self):
         from IPython.display import display

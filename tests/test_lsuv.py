@@ -51,18 +51,72 @@ def test_a_layer_already_within_tol_is_left_alone(batch):
         assert np.array_equal(W, W0)
 
 
-def test_iteration_cap_is_respected_and_reported(batch):
+def test_biases_too_spread_for_unit_variance_are_reported(batch):
     X, _ = batch
     model = MLP(SIZES, activation="tanh", init="orthogonal", seed=0)
     # biases that differ by several units between neurons: Var(z) >= Var(b) > 1 for any W
     model.biases[1] = np.random.default_rng(0).normal(0.0, 3.0, SIZES[2])
+    W_before = model.weights[1].copy()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         report = L.lsuv(model, X, tol=0.02, max_iter=7)
     assert report.converged[0] and not report.converged[1]
-    assert report.iterations[1] == 7
+    assert report.iterations[1] == 0 and np.array_equal(model.weights[1], W_before)  # left alone
+    assert "no scale reaches variance 1" in report.steps[1] and "Var(b)" in report.steps[1]
     assert not report.all_converged
-    assert "not within tol" in report.summary() and "2" in report.summary()
+    summary = report.summary()
+    assert "not within tol" in summary and "layer 2" in summary and "Var(b)" in summary
+    assert all(report.converged[2:])  # the layers above still get their unit variance
+
+
+@pytest.mark.parametrize("bias_std", [0.1, 0.3, 0.5])
+@pytest.mark.parametrize("activation", ["tanh", "relu", "sigmoid"])
+def test_with_biases_one_closed_form_step_gives_unit_variance(batch, activation, bias_std):
+    X, y = batch
+    model = MLP(SIZES, activation=activation, init="orthogonal", seed=3)
+    rng = np.random.default_rng(1)
+    for layer, b in enumerate(model.biases):
+        model.biases[layer] = rng.normal(0.3, bias_std, b.shape)  # a mean and a spread
+    report = L.lsuv(model, X, tol=1e-6)
+    assert report.all_converged
+    assert report.iterations == [1] * model.n_layers
+    for z in model.trace(X, y).pre:
+        assert np.var(z) == pytest.approx(1.0, abs=1e-9)
+    assert all("closed form" in step for step in report.steps)
+
+
+def test_the_old_iteration_was_slow_with_biases_the_closed_form_is_exact():
+    rng = np.random.default_rng(0)
+    A = rng.normal(0.0, 1.0, (200, 30))
+    W = rng.normal(0.0, 1.0, (30, 20))
+    b = rng.normal(0.0, 1.0, 20)
+    b = 0.995 * (b - b.mean()) / b.std()  # Var(b) = 0.99, close to 1: dividing by Var(z) crawls
+    V = W
+    for _ in range(20):
+        V = V / np.sqrt(np.var(A @ V + b))
+    assert abs(np.var(A @ V + b) - 1.0) > 0.02  # 20 of the paper's steps are not enough
+    s, reason = L.unit_variance_scale(W, A, b)
+    assert reason is None and s > 0
+    assert np.var(A @ (s * W) + b) == pytest.approx(1.0, rel=1e-12)
+    np.testing.assert_allclose(L.rescale(W, A, b), s * W)
+
+
+def test_unit_variance_scale_solves_the_quadratic_and_says_when_it_cannot():
+    rng = np.random.default_rng(2)
+    A = rng.normal(0.0, 1.0, (100, 8))
+    W = rng.normal(0.0, 0.5, (8, 6))
+    z = A @ W
+    # zero biases: the paper's step, 1 / sqrt(Var(AW))
+    s, _ = L.unit_variance_scale(W, A)
+    assert s == pytest.approx(1.0 / math.sqrt(np.var(z)))
+    # Var(b) alone above 1: no scale
+    s, reason = L.unit_variance_scale(W, A, np.linspace(-3, 3, 6))
+    assert s is None and "Var(b)" in reason
+    with pytest.raises(ValueError, match="Var\\(b\\)"):
+        L.rescale(W, A, np.linspace(-3, 3, 6))
+    # an all-zero layer: nothing to rescale
+    s, reason = L.unit_variance_scale(np.zeros((8, 6)), A)
+    assert s is None and "nothing to rescale" in reason
 
 
 def test_a_dead_layer_is_reported_not_raised(batch):

@@ -10,6 +10,8 @@ see is what is stored. So for every ``notebooks/NN_name.ipynb``:
 - pictures small enough to keep the repository small;
 - no widget state (it churns on every run; GitHub refuses ``metadata.widgets`` without
   ``state``), and a static figure before every widget, so a preview shows a picture;
+- the title cell carries the lecture header of ``tools/notebook_cells.py`` (links to the
+  lecture's video and slides) as the line right under the title;
 - the first code cell opens with the Colab set-up block of ``tools/notebook_cells.py``
   for ``lessonlib.REPOSITORY_URL`` (it installs ``lessonlib @ git+{REPOSITORY_URL}@main``
   only on Colab, and prints nothing elsewhere); no other cell installs anything.
@@ -193,6 +195,24 @@ def test_first_code_cell_is_the_colab_setup(path):
         assert not re.search(r'[%!]pip\s+install|"pip", "install"', text(cell["source"])), (
             f"{path.name} cell {other_index} installs packages; only the set-up cell may"
         )
+
+
+def test_title_cell_has_the_lecture_header(path):
+    nb = load(path)
+    first = nb["cells"][0]
+    assert first["cell_type"] == "markdown", f"{path.name}: the first cell is not the title"
+    source = text(first["source"])
+    lines = source.splitlines()
+    assert lines[0].startswith("# "), f"{path.name}: the first cell does not start with '# title'"
+    assert len(lines) > 2 and lines[1] == "" and lines[2] == notebook_cells.header_line(), (
+        f"{path.name}: the line under the title is not the lecture header of"
+        " tools/notebook_cells.py; run  python tools/notebook_cells.py"
+    )
+    # writing it again changes nothing, and it is the only line the tool manages
+    assert notebook_cells.with_header(source) == source
+    without = "\n".join([lines[0], *lines[3:]]) + ("\n" if source.endswith("\n") else "")
+    assert notebook_cells.with_header(without) == source
+    assert notebook_cells.update(path, lessonlib.REPOSITORY_URL, check=True) == []
 
 
 def test_valid_against_the_notebook_schema(path):

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from lessonlib.data import bars_and_stripes, binarize, load_digits
-from lessonlib.rbm import RBM, all_states, data_entropy, logsumexp
+from lessonlib.rbm import RBM, all_states, data_entropy, logsumexp, sigmoid
+from lessonlib.seeding import child
 
 # PyDeep's 2x2 bars-and-stripes test model (4 visible, 4 hidden); rows of W = visible units.
 FIXTURE_W = np.array(
@@ -292,6 +293,88 @@ def test_digits_speed_smoke():
     history = model.fit(X, epochs=5, lr=0.1, batch_size=20, momentum=0.5, seed=0)
     assert history.log_likelihood == []  # 64 and 100 units: not tracked
     assert history.recon_error[-1] < 0.8 * history.recon_error[0]
+
+
+def _by_hand_epoch(model, X, batch_size, lr, momentum, persistent, seed):
+    """One epoch of CD-1 / PCD-1 written out plainly: returns (recon error, W, b, c)."""
+    W, b, c = model.W.copy(), model.visible_bias.copy(), model.hidden_bias.copy()
+    p = np.clip(X.mean(axis=0), 0.001, 0.999)
+    b = np.log(p / (1 - p))  # fit's first call sets the visible biases
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    rng = child(seed, "sampling")
+    n, nv = X.shape
+    if persistent:
+        chain = (rng.random((batch_size, nv)) < X[rng.integers(0, n, batch_size)]).astype(float)
+    order = rng.permutation(n)
+    vW, vb, vc = np.zeros_like(W), np.zeros_like(b), np.zeros_like(c)
+    squared = 0.0
+    for start in range(0, n, batch_size):
+        v0 = X[order[start : start + batch_size]]
+        m = len(v0)
+        p0 = sig(v0 @ W + c)
+        if persistent:
+            h = (rng.random((m, W.shape[1])) < sig(chain[:m] @ W + c)).astype(float)
+            v = (rng.random((m, nv)) < sig(h @ W.T + b)).astype(float)
+            chain[:m] = v
+            x_hat = sig(p0 @ W.T + b)  # PCD: the data's mean-field reconstruction
+        else:
+            h = (rng.random((m, W.shape[1])) < p0).astype(float)
+            v = x_hat = sig(h @ W.T + b)  # CD-1: the chain's own reconstruction
+        squared += np.sum((v0 - x_hat) ** 2)  # before this batch's update
+        ph = sig(v @ W + c)
+        vW = momentum * vW + lr * (v0.T @ p0 - v.T @ ph) / m
+        vb = momentum * vb + lr * (v0 - v).sum(axis=0) / m
+        vc = momentum * vc + lr * (p0 - ph).sum(axis=0) / m
+        W, b, c = W + vW, b + vb, c + vc
+    return squared / X.size, W, b, c
+
+
+@pytest.mark.parametrize("persistent", [False, True])
+def test_recorded_reconstruction_error_is_the_mean_over_the_epochs_batches(persistent):
+    # Hinton (2010, sec. 5): the error of the reconstructions made during the epoch
+    X = np.array([[1, 0, 1, 1], [0, 1, 0, 0], [1, 1, 0, 1], [0, 0, 1, 0], [1, 0, 0, 1]], dtype=float)
+    model = RBM(4, 3, seed=3, weight_std=0.5)
+    expected, W, b, c = _by_hand_epoch(model, X, batch_size=2, lr=0.5, momentum=0.5, persistent=persistent, seed=4)
+    before = RBM.from_parameters(model.W, np.log(np.clip(X.mean(0), 0.001, 0.999) / (1 - np.clip(X.mean(0), 0.001, 0.999))),
+                                 model.hidden_bias)
+    history = model.fit(X, epochs=1, lr=0.5, batch_size=2, momentum=0.5, persistent=persistent, seed=4)
+    assert history.recon_error[0] == pytest.approx(before.reconstruction_error(X), rel=1e-12)  # epoch 0: full pass
+    assert history.recon_error[1] == pytest.approx(expected, rel=1e-12)
+    assert history.recon_error[1] != pytest.approx(model.reconstruction_error(X), rel=1e-3)  # not the full pass
+    np.testing.assert_allclose(model.W, W, rtol=1e-12)
+    np.testing.assert_allclose(model.visible_bias, b, rtol=1e-12)
+    np.testing.assert_allclose(model.hidden_bias, c, rtol=1e-12)
+
+
+def test_reconstruction_error_is_the_full_pass():
+    X = binarize(load_digits()[0][:200])
+    model = RBM(64, 20, seed=0)
+    model.fit(X, epochs=2, lr=0.1, batch_size=20, seed=0)
+    assert model.reconstruction_error(X) == pytest.approx(np.mean((X - model.reconstruct(X)) ** 2), rel=1e-12)
+    with pytest.raises(ValueError, match="shape"):
+        model.reconstruction_error(X[:, :10])
+
+
+def test_fit_leaves_two_independent_bias_arrays():
+    X = bars_and_stripes(2)
+    model = RBM(4, 3, seed=0)
+    W = model.W
+    model.fit(X, epochs=2, lr=0.1, seed=0)
+    assert model.W is W  # trained in place, as before
+    assert model.visible_bias.shape == (4,) and model.hidden_bias.shape == (3,)
+    assert not np.shares_memory(model.visible_bias, model.hidden_bias)
+
+
+def test_sigmoid_accurate_and_quiet_at_the_extremes():
+    z = np.concatenate([np.linspace(-740, 740, 2001), [-40.0, -1e-300, 0.0, 1e-300, 40.0, np.inf, -np.inf]])
+    exact = np.array([1 / (1 + math.exp(-v)) if v > -700 else 0.0 for v in z[:-2]] + [1.0, 0.0])
+    got = sigmoid(z)  # warnings are errors: exp's overflow must stay silent
+    normal = exact > 1e-300
+    np.testing.assert_allclose(got[normal], exact[normal], rtol=2e-15)
+    assert np.all(got[~normal] < 1e-300) and np.all((got >= 0) & (got <= 1))
+    assert sigmoid(np.array([-40.0]))[0] == pytest.approx(4.248354255291589e-18, rel=1e-14)  # no cancellation
+    out = np.array([0.0, 2.0])
+    assert sigmoid(out, out=out) is out and out.tolist() == [0.5, pytest.approx(0.8807970779778823, rel=1e-15)]
 
 
 # --- bad inputs -------------------------------------------------------------------------

@@ -179,3 +179,14 @@ def test_repository_url_written_once_in_code():
         and path.name != "__init__.py"
     ]
     assert not spelled, f"use lessonlib.REPOSITORY_URL instead of spelling it out in {spelled}"
+
+
+def test_readme_links_the_lecture_video_and_slides():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("notebook_cells", ROOT / "tools" / "notebook_cells.py")
+    notebook_cells = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(notebook_cells)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for url in (notebook_cells.LECTURE_VIDEO, notebook_cells.LECTURE_SLIDES, notebook_cells.COURSE_PAGE):
+        assert f"]({url})" in readme, f"README.md does not link {url} (the notebooks' lecture header does)"

@@ -1,7 +1,12 @@
-"""The Colab set-up block that opens every notebook's first code cell, written once here.
+"""The two cells every notebook shares, written once here: the lecture header and the set-up block.
 
-    python tools/notebook_cells.py            # write the block into every notebook
+    python tools/notebook_cells.py            # write both into every notebook
+    python tools/notebook_cells.py notebooks/01_zero_init_fails.ipynb   # only these
     python tools/notebook_cells.py --check    # only report notebooks that differ (exit 1)
+
+The lecture header is one markdown line right under the notebook's title (the first line,
+``# ...``, of its first cell): links to the video and the slides of lecture 10-2. Only
+that line of that cell is written; running the command again changes nothing.
 
 The first code cell of a notebook is this block (everything above its ``%matplotlib
 inline`` line), then the notebook's own imports. Outside Colab the block does nothing and
@@ -26,6 +31,54 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = "notebooks/[0-9][0-9]_*.ipynb"
 # The notebook's own part of the first cell starts at this line.
 OWN_PART = "%matplotlib inline"
+
+# Lecture 10-2 of Sung Kim's course, as its own course page lists it: https://hunkim.github.io/ml/
+# is the GitHub Pages site of github.com/hunkim/ml, whose index.html links "Weight 초기화
+# 잘해보자" to https://youtu.be/4rC0sWrp3Uw and the slides of lecture 10 ("Neural Network 2:
+# ReLU and 초기값 정하기") to lec10.pdf beside it; the whole season is the YouTube playlist
+# PLlMkM4tgfjnLSOjrEJN31gZATbcj_MpUm linked from the same page.
+LECTURE_VIDEO = "https://youtu.be/4rC0sWrp3Uw"
+LECTURE_SLIDES = "https://hunkim.github.io/ml/lec10.pdf"
+COURSE_PAGE = "https://hunkim.github.io/ml/"
+# A line under the title that starts with this is the header (and is replaced when it differs).
+HEADER_PREFIX = "**Lecture 10-2** of"
+HEADER_TEMPLATE = (
+    HEADER_PREFIX + " Sung Kim's 모두를 위한 딥러닝, \"Weight 초기화 잘해보자\":"
+    " [video]({video}) · [slides]({slides}) (lecture 10, PDF) · [course page]({course})"
+)
+
+
+def header_line() -> str:
+    """The lecture header, one markdown line with the video, slides and course links."""
+    return HEADER_TEMPLATE.format(video=LECTURE_VIDEO, slides=LECTURE_SLIDES, course=COURSE_PAGE)
+
+
+def with_header(source: str) -> str:
+    """The title cell's text with the header as the line under the title (blank lines around).
+
+    Idempotent: an existing header line (starting with ``HEADER_PREFIX``) is replaced,
+    everything else in the cell is kept as it was.
+    """
+    lines = source.splitlines(keepends=True)
+    if not lines or not lines[0].startswith("# "):
+        raise ValueError("the first cell must be markdown that starts with the title line '# ...'")
+    title, rest = lines[0].rstrip("\n") + "\n", lines[1:]
+    while rest and not rest[0].strip():
+        rest = rest[1:]
+    if rest and rest[0].startswith(HEADER_PREFIX):
+        rest = rest[1:]
+        while rest and not rest[0].strip():
+            rest = rest[1:]
+    body = "".join(rest)
+    return title + "\n" + header_line() + ("\n\n" + body if body else "\n")
+
+
+def title_cell(nb):
+    first = nb["cells"][0]
+    if first["cell_type"] != "markdown":
+        raise ValueError("the first cell must be the markdown title cell")
+    return first
+
 
 SETUP_TEMPLATE = '''\
 # Set-up: on Colab this installs lessonlib from the repository; elsewhere it does nothing.
@@ -98,31 +151,51 @@ def write(path: Path, nb) -> None:
                     encoding="utf-8")  # fmt: skip
 
 
-def update(path: Path, url: str, check: bool = False) -> bool:
-    """Put the set-up block for ``url`` into one notebook; True if it was (or would be) changed."""
+def update(path: Path, url: str, check: bool = False) -> list[str]:
+    """Put the header and the set-up block for ``url`` into one notebook.
+
+    Returns what was (or, with ``check``, would be) changed: ``"header"``, ``"set-up
+    cell"``, both or neither. Nothing else in the notebook is touched.
+    """
     nb = read(path)
+    changed = []
+    cell = title_cell(nb)
+    source = source_text(cell)
+    wanted_title = with_header(source)
+    if source != wanted_title:
+        changed.append("header")
+        cell["source"] = wanted_title.splitlines(keepends=True)
     cell = first_code_cell(nb)
     head, own = split_setup(source_text(cell))
     wanted = setup_code(url)
-    if head == wanted:
-        return False
-    if not check:
+    if head != wanted:
+        changed.append("set-up cell")
         cell["source"] = (wanted + own).splitlines(keepends=True)
+    if changed and not check:
         write(path, nb)
-    return True
+    return changed
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="only these (default: every notebook)")
     parser.add_argument("--check", action="store_true", help="only report, change nothing")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     url = repository_url(args.root)
-    changed = [p for p in sorted(args.root.glob(NOTEBOOKS)) if update(p, url, check=args.check)]
-    for path in changed:
-        verb = "differs from the template" if args.check else "set-up cell rewritten"
-        print(f"{path.relative_to(args.root)}: {verb}")
-    return 1 if (args.check and changed) else 0
+    paths = [p.resolve() for p in args.notebooks] or sorted(args.root.glob(NOTEBOOKS))
+    found = False
+    for path in paths:
+        changed = update(path, url, check=args.check)
+        if changed:
+            found = True
+            verb = "differs from the template" if args.check else "rewritten"
+            try:
+                name = path.relative_to(args.root.resolve())
+            except ValueError:
+                name = path
+            print(f"{name}: {' and '.join(changed)} {verb}")
+    return 1 if (args.check and found) else 0
 
 
 if __name__ == "__main__":

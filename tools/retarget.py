@@ -5,7 +5,7 @@
 Rewrites ``REPOSITORY_URL`` in lessonlib/__init__.py and every address derived from it
 in the repository's text files: README and CONTRIBUTING badges and links, every notebook's
 Colab set-up cell and Colab/Binder links, binder/ and book/ files. Afterwards it checks that
-the old address is gone and that the set-up cells match tools/notebook_cells.py's template
+the old address is gone and that the notebooks match tools/notebook_cells.py's templates
 for the new address. Commit the result and push it to the new repository's ``main``.
 """
 
@@ -110,7 +110,7 @@ def main(argv=None) -> int:
         print(f"rewrote {path.relative_to(root)}")
     problems = leftovers(root, old_url)
     if notebook_cells.main(["--check", "--root", str(root)]) != 0:
-        problems.append("set-up cells differ from tools/notebook_cells.py's template")
+        problems.append("notebooks differ from tools/notebook_cells.py's templates (set-up cell or lecture header)")
     if problems:
         print(f"the old address {old_url} is still in:", *problems, sep="\n  ", file=sys.stderr)
         return 1

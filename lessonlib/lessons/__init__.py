@@ -5,8 +5,9 @@
 ``zero_init``               01: zero and constant starts, the seed study and explorer
 ``rbm_reconstruction``      02: RBM pictures, training curves, the epoch explorer
 ``dbn_pretraining``         03: the pre-trained stack, fine-tuning, label budgets
-``xavier_he``               04: histograms per layer, the 30-layer run, the explorer
-``comparison``              05: the grid of starts x activations, the paper's table
+``xavier_he``               04: histograms, tanh theory vs simulation, 30 layers, explorer
+``comparison``              05: the grid (seeds trained together), verdicts, paper
+``training_dynamics``       06: the boundary playground, statistics during training, BN
 ==========================  ==========================================================
 
 A lesson module may import any concept module below (``lessonlib.init``, ``nn``, ...);
@@ -26,6 +27,7 @@ LESSONS = {
     "03_dbn_pretraining.ipynb": "dbn_pretraining",
     "04_xavier_he.ipynb": "xavier_he",
     "05_comparison.ipynb": "comparison",
+    "06_training_dynamics.ipynb": "training_dynamics",
 }
 
 #: notebook file -> the explorer classes it shows (in the order they appear)
@@ -36,6 +38,7 @@ EXPLORERS = {
     "03_dbn_pretraining.ipynb": (),
     "04_xavier_he.ipynb": ("xavier_he.PropagationExplorer",),
     "05_comparison.ipynb": (),
+    "06_training_dynamics.ipynb": ("training_dynamics.BoundaryExplorer",),
 }
 
 

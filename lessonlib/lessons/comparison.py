@@ -29,8 +29,14 @@ import numpy as np
 
 from lessonlib import _validate, data
 from lessonlib.nn import ACTIVATIONS
+from lessonlib.nn import ACTIVATIONS as _FUNCTIONS
+from lessonlib.seeding import child
 from lessonlib.starts import LABELS, build_model, check_start, label
-from lessonlib.training import Diverged, History, Run
+from lessonlib.training import Diverged, History, Run, compare
+
+#: The score a diverged run (NaN or infinite numbers) counts with in the grid's means and
+#: comparisons: what guessing one of ten classes gives.
+CHANCE = 0.1
 
 #: The starts compared in notebook 05, in the order of the heatmap's rows, with labels.
 #: Any name of ``lessonlib.starts.start_names()`` is accepted too.
@@ -142,29 +148,51 @@ class Grid:
         """The runs of one cell, in seed order."""
         return [r for r in self.runs if r.start == init and r.activation == activation]
 
-    def cell(self, init, activation):
-        """Summary of one cell over its seeds, or None when the cell was not run.
+    def scores(self, init, activation):
+        """The test accuracy of each seed of one cell, in seed order; a diverged run
+        (NaN) counts as ``CHANCE`` (0.1), what guessing gives."""
+        return np.array([r.test_accuracy if math.isfinite(r.test_accuracy) else CHANCE
+                         for r in self.select(init, activation)], dtype=np.float64)
 
-        Returns a dict: ``mean`` and ``std`` of the test accuracy over the seeds that
-        converged (NaN when none did), ``n`` runs, ``n_nc`` runs that did not converge,
-        and ``text``: "0.953 ± 0.004", "0.912 ± 0.010 (1/3 n/c)" or "n/c".
+    def cell(self, init, activation):
+        """Summary of one cell over all its seeds, or None when the cell was not run.
+
+        Returns a dict: ``mean`` and ``std`` (sample std, ddof=1) of the test accuracy
+        over *all* seeds, converged or not (a diverged run counts as ``CHANCE``); ``n``
+        runs; ``n_nc`` runs that did not converge (below ``CHANCE_LIMIT`` or diverged);
+        ``n_diverged``; and ``text``: "0.953 ± 0.004", "0.268 ± 0.080, 2/5 n/c", or
+        "n/c (5/5)" when no seed converged. With one seed there is no spread: "0.912 (1 seed)".
         """
         runs = self.select(init, activation)
         if not runs:
             return None
-        good = np.array([r.test_accuracy for r in runs if r.converged], dtype=np.float64)
-        n_nc = len(runs) - len(good)
-        mean = float(good.mean()) if len(good) else float("nan")
-        std = float(good.std()) if len(good) else float("nan")
-        if not len(good):
-            text = "n/c"
+        values = self.scores(init, activation)
+        n_nc = sum(not r.converged for r in runs)
+        n_div = sum(r.diverged for r in runs)
+        mean = float(values.mean())
+        std = float(values.std(ddof=1)) if len(values) > 1 else float("nan")
+        if n_nc == len(runs):
+            text = f"n/c ({n_nc}/{len(runs)})"
         else:
-            text = f"{mean:.3f} ± {std:.3f}" + (f" ({n_nc}/{len(runs)} n/c)" if n_nc else "")
-        return {"mean": mean, "std": std, "n": len(runs), "n_nc": n_nc, "text": text}
+            text = f"{mean:.3f} ± {std:.3f}" if len(values) > 1 else f"{mean:.3f} (1 seed)"
+            text += f", {n_nc}/{len(runs)} n/c" if n_nc else ""
+        return {"mean": mean, "std": std, "n": len(runs), "n_nc": n_nc, "n_diverged": n_div, "text": text}
+
+    def compare(self, init_a, init_b, activation):
+        """``training.compare`` of two starts' scores (``scores``) on the same seeds."""
+        return compare(self.scores(init_a, activation), self.scores(init_b, activation),
+                       names=(label(init_a), label(init_b)))
+
+    def best(self, activation, inits=None):
+        """The start with the highest mean in a column and its ``compare`` verdict against
+        each of the other given starts: (name, [Verdict, ...])."""
+        inits = [i for i in (inits or self.inits) if self.select(i, activation)]
+        top = max(inits, key=lambda i: self.scores(i, activation).mean())
+        return top, [self.compare(top, other, activation) for other in inits if other != top]
 
     def matrix(self):
-        """(mean, std, n_nc, n) arrays of shape (len(inits), len(activations)); NaN where
-        a cell was not run or no seed converged; n = 0 where not run."""
+        """(mean, std, n_nc, n) arrays of shape (len(inits), len(activations)), as in
+        ``cell``; NaN where a cell was not run; n = 0 where not run."""
         shape = (len(self.inits), len(self.activations))
         mean, std = np.full(shape, np.nan), np.full(shape, np.nan)
         n_nc, n = np.zeros(shape, dtype=int), np.zeros(shape, dtype=int)
@@ -215,6 +243,138 @@ class Grid:
         return float(sum(r.seconds for r in self.runs))
 
 
+def _log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def fit_together(models, seeds, X, y, epochs, lr, batch_size, momentum):
+    """Train networks of the same shape side by side, as ``MLP.fit`` trains each alone.
+
+    The seeds' networks are stacked along a leading axis, so one ``matmul`` does the
+    work of a Python loop over seeds; each network still draws its own mini-batch order
+    from ``seeding.child(seed, "batches")``, takes the same momentum-SGD steps as
+    ``MLP.fit`` and records the same ``History`` (training loss and accuracy before
+    training and after every epoch). A network whose numbers become NaN or infinite is
+    marked diverged and keeps the weights it had when that was found, as in ``MLP.fit``.
+    The results equal separate ``fit`` calls up to rounding (tested).
+
+    Returns a list of ``History``, one per model; the models' weights are updated in place.
+    """
+    first = models[0]
+    f, fprime = _FUNCTIONS[first.activation]
+    slope, n_layers = first.slope, first.n_layers
+    W = [np.stack([m.weights[l] for m in models]) for l in range(n_layers)]
+    b = [np.stack([m.biases[l] for m in models])[:, None, :] for l in range(n_layers)]
+    vW = [np.zeros_like(w) for w in W]
+    vb = [np.zeros_like(c) for c in b]
+    rngs = [child(seed, "batches") for seed in seeds]
+    histories = [History() for _ in models]
+    alive = np.ones(len(models), dtype=bool)
+    n = X.shape[0]
+    rows = np.arange(n)
+
+    def forward(inputs):
+        pre, post, a = [], [], inputs
+        for layer in range(n_layers):
+            z = a @ W[layer] + b[layer]
+            a = f(z, slope) if layer < n_layers - 1 else np.exp(_log_softmax(z))
+            pre.append(z)
+            post.append(a)
+        return pre, post
+
+    def record(epoch):
+        pre, post = forward(X[None])
+        log_p = _log_softmax(pre[-1])[:, rows, y]
+        losses = -np.mean(log_p, axis=1)
+        hits = np.mean(post[-1].argmax(axis=-1) == y, axis=1)
+        for k in np.flatnonzero(alive):
+            if not math.isfinite(losses[k]):
+                histories[k].diverged = True
+                _stop(k)
+                continue
+            histories[k].epoch.append(epoch)
+            histories[k].loss.append(float(losses[k]))
+            histories[k].accuracy.append(float(hits[k]))
+
+    def _stop(k):
+        alive[k] = False
+        for layer in range(n_layers):
+            models[k].weights[layer] = W[layer][k].copy()
+            models[k].biases[layer] = b[layer][k, 0].copy()
+
+    with np.errstate(all="ignore"):
+        record(0)
+        for epoch in range(1, int(epochs) + 1):
+            if not alive.any():
+                break
+            orders = np.stack([rng.permutation(n) for rng in rngs])
+            for start in range(0, n, batch_size):
+                batch = orders[:, start : start + batch_size]
+                Xb, yb = X[batch], y[batch]
+                m = batch.shape[1]
+                pre, post = forward(Xb)
+                delta = post[-1].copy()
+                np.put_along_axis(delta, yb[..., None], np.take_along_axis(delta, yb[..., None], -1) - 1.0, -1)
+                delta /= m
+                for layer in range(n_layers - 1, -1, -1):
+                    a_below = Xb if layer == 0 else post[layer - 1]
+                    dW = np.swapaxes(a_below, 1, 2) @ delta
+                    db = delta.sum(axis=1, keepdims=True)
+                    if layer > 0:
+                        delta = (delta @ np.swapaxes(W[layer], 1, 2)) * fprime(pre[layer - 1], post[layer - 1], slope)
+                    vW[layer] *= momentum
+                    vW[layer] -= lr * dW
+                    vb[layer] *= momentum
+                    vb[layer] -= lr * db
+                    W[layer] += vW[layer]
+                    b[layer] += vb[layer]
+            for k in np.flatnonzero(alive):
+                finite = all(np.isfinite(W[l][k]).all() and np.isfinite(b[l][k]).all() for l in range(n_layers))
+                if not finite:
+                    histories[k].diverged = True
+                    _stop(k)
+            record(epoch)
+    for k in np.flatnonzero(alive):
+        _stop(k)
+    return histories
+
+
+def run_cell(init, activation, seeds, **settings):
+    """Train one cell of the grid (one start, one activation) for every seed, the seeds'
+    networks side by side (``fit_together``); return a list of ``Run`` in seed order.
+
+    Equal to ``[run_one(init, activation, s, **settings) for s in seeds]`` up to rounding.
+    """
+    options = _settings(settings)
+    init = check_start(init)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    seeds = [_validate.integer(s, "seeds", low=0) for s in seeds]
+    X_train, X_test, y_train, y_test = digits(options["n_train"])
+    sizes = [X_train.shape[1], *options["hidden"], 10]
+    runs, models, kept = [None] * len(seeds), [], []
+    start = time.perf_counter()
+    for i, seed in enumerate(seeds):
+        try:
+            models.append(build_model(
+                init, sizes, activation, seed=seed, X=X_train, slope=options["slope"],
+                lsuv_batch=options["lsuv_batch"], dbn_epochs=options["dbn_epochs"], dbn_lr=options["dbn_lr"],
+            ))
+            kept.append(i)
+        except Diverged:  # the RBMs' pre-training blew up: n/c
+            runs[i] = Run(init, seed, History(diverged=True), float("nan"), activation=activation)
+    if models:
+        histories = fit_together(models, [seeds[i] for i in kept], X_train, y_train, options["epochs"],
+                                 options["lr"], options["batch_size"], options["momentum"])
+        for i, model, history in zip(kept, models, histories):
+            accuracy = float("nan") if history.diverged else float(model.score(X_test, y_test))
+            runs[i] = Run(init, seeds[i], history, accuracy, activation=activation)
+    seconds = (time.perf_counter() - start) / max(len(seeds), 1)
+    for run in runs:
+        run.seconds = seconds
+    return runs
+
+
 def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), dbn_activations=("sigmoid",),
              progress=None, **settings):
     """Train every (start, activation, seed) combination; return a ``Grid``.
@@ -254,11 +414,12 @@ def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), db
                 grid.skipped.append((init, act))
                 continue
             jobs.extend((init, act, seed) for seed in seeds)
-    for done, (init, act, seed) in enumerate(jobs, start=1):
-        run = run_one(init, act, seed, **settings)
-        grid.runs.append(run)
-        if progress is not None:
-            progress(done, len(jobs), run)
+    cells = list(dict.fromkeys((init, act) for init, act, _ in jobs))
+    for init, act in cells:
+        for run in run_cell(init, act, seeds, **settings):
+            grid.runs.append(run)
+            if progress is not None:
+                progress(len(grid.runs), len(jobs), run)
     return grid
 
 
@@ -296,7 +457,7 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
     for depth in depths:
         if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
             raise ValueError(f"depths must be positive integers, got {depth!r}")
-        runs = [run_one(init, activation, s, hidden=(width,) * int(depth), **settings) for s in seeds]
+        runs = run_cell(init, activation, seeds, hidden=(width,) * int(depth), **settings)
         rows.append({
             "depth": int(depth),
             "accuracies": [r.test_accuracy for r in runs],
@@ -375,28 +536,29 @@ def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, 
 
 
 def grid_heatmap(ax, grid, title=None):
-    """The grid of ``run_grid``: mean test accuracy per start and
-    activation, ± its standard deviation over the seeds; "n/c" (grey) where no seed
-    converged, "k/n n/c" under the value where some did not; blank where not run.
+    """The grid of ``run_grid``: mean test accuracy per start and activation over all
+    seeds (a diverged run counts as 0.1), ± its sample std, and "k/n n/c" under it where
+    some seeds did not converge; grey "n/c" where no seed converged; "–" where not run.
     Returns a ScalarMappable for a colour bar."""
     mean, std, n_nc, n = grid.matrix()
-    texts = []
+    texts, values = [], mean.copy()
     for i in range(len(grid.inits)):
         row = []
         for j in range(len(grid.activations)):
             if n[i, j] == 0:
                 row.append("–")  # not run (e.g. DBN for a non-sigmoid activation)
-            elif not np.isfinite(mean[i, j]):
-                row.append("n/c")
+            elif n_nc[i, j] == n[i, j]:
+                row.append(f"n/c ({n_nc[i, j]}/{n[i, j]})")
+                values[i, j] = np.nan
             else:
-                text = f"{mean[i, j]:.2f} ± {std[i, j]:.2f}"
+                text = f"{mean[i, j]:.2f} ± {std[i, j]:.2f}" if n[i, j] > 1 else f"{mean[i, j]:.2f}"
                 row.append(text + (f"\n{n_nc[i, j]}/{n[i, j]} n/c" if n_nc[i, j] else ""))
         texts.append(row)
     rows = [label(name) for name in grid.inits]
     cols = [a.replace("leaky_relu", "leaky ReLU").replace("relu", "ReLU") for a in grid.activations]
     seeds = len(grid.seeds)
     title = title or f"ours: 8×8 digits, test accuracy (mean ± sd over {seeds} seeds)"
-    return _accuracy_cells(ax, mean, texts, rows, cols, title)
+    return _accuracy_cells(ax, values, texts, rows, cols, title)
 
 
 def paper_table(ax, table=None):

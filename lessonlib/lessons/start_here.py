@@ -8,41 +8,96 @@ from lessonlib.widgets import FigureExplorer, slider
 
 # --- notebook 00: the story on a time line --------------------------------------------------
 
+#: (date as a decimal year, label, kind): kind "init" for initialization ideas. Dates are
+#: the first public version (journal issue, conference or arXiv), to the month.
 MILESTONES = [
-    (1986, "backpropagation\n(Rumelhart, Hinton, Williams)", "other"),
-    (1998, "1/fan_in scaling\n(LeCun et al., Efficient BackProp)", "init"),
-    (2006, "RBM pre-training, DBN\n(Hinton, Osindero, Teh)", "init"),
-    (2010, "Xavier/Glorot init\n(Glorot & Bengio)", "init"),
-    (2011, "ReLU in deep nets\n(Glorot, Bordes, Bengio)", "other"),
-    (2013, "orthogonal init\n(Saxe et al.)", "init"),
-    (2015, "He init, PReLU\n(He et al.)", "init"),
-    (2015.6, "batch normalization\n(Ioffe & Szegedy)", "other"),
-    (2016, "LSUV\n(Mishkin & Matas)", "init"),
+    (1986.8, "backpropagation\nRumelhart, Hinton\n& Williams", "other"),
+    (1998.0, "1/fan_in scaling\nLeCun et al.\n(Efficient BackProp)", "init"),
+    (2006.5, "RBM pre-training,\nDBN: Hinton,\nOsindero & Teh", "init"),
+    (2010.4, "Xavier/Glorot init\nGlorot & Bengio", "init"),
+    (2011.3, "ReLU in deep nets\nGlorot, Bordes\n& Bengio", "other"),
+    (2013.95, "orthogonal init\nSaxe et al.", "init"),
+    (2015.1, "He init, PReLU\n4.94 % top-5\nHe et al.", "init"),
+    (2015.15, "batch norm.\nIoffe & Szegedy", "other"),
+    (2015.85, "LSUV\nMishkin & Matas", "init"),
+    (2015.95, "ResNet\n3.57 % top-5\nHe et al.", "other"),
 ]
 
+#: Okabe & Ito (2008): vermillion for initialization ideas, black for the rest.
+INIT_COLOR, OTHER_COLOR = "#D55E00", "#000000"
+MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
-def milestones(ax=None):
-    """A time line of the ideas this series follows (initialization ideas in red).
 
-    Events are evenly spaced (in order, not to scale), alternating above and below the
-    line so their labels never overlap.
+def milestone_date(year):
+    """"Feb 2015" for 2015.1: the month a decimal year falls in."""
+    return f"{MONTHS[min(int((year % 1) * 12 + 1e-9), 11)]} {int(year)}"
+
+
+def spread_positions(wanted, widths, low, high, gap):
+    """Centres as close to ``wanted`` as the row allows, in order, no two labels overlapping.
+
+    Labels of ``widths`` (same units as the positions) must keep ``gap`` between them and
+    stay inside [low, high]. A forward pass pushes right, a backward pass pushes left.
+    """
+    x = list(wanted)
+    n = len(x)
+    for _ in range(3):
+        for i in range(n):
+            floor = low + widths[i] / 2 if i == 0 else x[i - 1] + (widths[i - 1] + widths[i]) / 2 + gap
+            x[i] = max(x[i], floor)
+        for i in range(n - 1, -1, -1):
+            ceiling = high - widths[i] / 2 if i == n - 1 else x[i + 1] - (widths[i + 1] + widths[i]) / 2 - gap
+            x[i] = min(x[i], ceiling)
+    return x
+
+
+def milestones(ax=None, height=0.55):
+    """A time line, to scale, of the ideas this series follows (initialization ideas in vermillion).
+
+    Each event is a marker at its date on a year axis (circles: initialization ideas,
+    squares: the rest). Labels alternate above and below the line in date order; within
+    a row they are moved sideways just enough not to overlap (widths measured on the
+    rendered figure), and a thin leader joins each label to its date. Returns the axes;
+    ``ax.milestone_labels`` holds the label texts in date order.
     """
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(10, 2.4))
-    ax.axhline(0, color="0.3", lw=1)
-    for k, (year, text, kind) in enumerate(MILESTONES):
-        up = 1 if k % 2 == 0 else -1
-        color = "C3" if kind == "init" else "0.45"
-        ax.plot([k, k], [0, 0.45 * up], color=color, lw=1)
-        ax.plot(k, 0, "o", color=color, ms=5)
-        label = f"{int(year)}\n{text}" if up > 0 else f"{text}\n{int(year)}"
-        ax.text(k, 0.5 * up, label, ha="center", va="bottom" if up > 0 else "top",
-                fontsize=8, color=color)
-    ax.set_xlim(-0.8, len(MILESTONES) - 0.2)
-    ax.set_ylim(-1.6, 1.6)
-    ax.axis("off")
+        fig, ax = plt.subplots(figsize=(10, 3.4))
+        fig.subplots_adjust(left=0.02, right=0.98, bottom=0.14, top=0.98)
+    fig = ax.figure
+    low, high = 1983.5, 2019.0
+    ax.set_xlim(low, high)
+    ax.set_ylim(-1.0, 1.0)
+    ax.axhline(0, color="0.3", lw=1, zorder=1)
+    renderer = fig.canvas.get_renderer()
+    events = sorted(MILESTONES)
+    texts = []
+    for k, (year, text, kind) in enumerate(events):
+        up = k % 2 == 0
+        color = INIT_COLOR if kind == "init" else OTHER_COLOR
+        label = f"{milestone_date(year)}\n{text}" if up else f"{text}\n{milestone_date(year)}"
+        texts.append(ax.text(year, height if up else -height, label, ha="center",
+                             va="bottom" if up else "top", fontsize=7.5, color=color,
+                             linespacing=1.15))
+    px_per_year = ax.transData.transform((1.0, 0.0))[0] - ax.transData.transform((0.0, 0.0))[0]
+    widths = [t.get_window_extent(renderer).width / px_per_year for t in texts]
+    for parity in (0, 1):
+        row = list(range(parity, len(events), 2))
+        centres = spread_positions([events[i][0] for i in row], [widths[i] for i in row], low, high, gap=1.2)
+        for i, x in zip(row, centres):
+            texts[i].set_x(x)
+    for (year, _, kind), t in zip(events, texts):
+        color = INIT_COLOR if kind == "init" else OTHER_COLOR
+        y = t.get_position()[1]
+        ax.plot([year, t.get_position()[0]], [0, 0.85 * y], color=color, lw=0.7, zorder=1)
+        ax.plot(year, 0, "o" if kind == "init" else "s", color=color, ms=5, zorder=2)
+    ax.set_yticks([])
+    ax.set_xticks(range(1985, 2020, 5))
+    for side in ("left", "right", "top"):
+        ax.spines[side].set_visible(False)
+    ax.set_xlabel("year (to scale)", fontsize=9)
+    ax.milestone_labels = texts
     return ax
 
 

@@ -73,10 +73,14 @@ def deep_relu_runs(
 # --- pictures for the notebook -----------------------------------------------------------
 
 
-def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
+def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
     """Glorot & Bengio's figures 6/7: one histogram curve per layer, darker = deeper.
 
     ``kind`` is "act" (activations) or "grad" (back-propagated gradients dL/dz).
+    Values outside the range pile up in the end bins; when more than a tenth of the
+    deepest layer's activations lie outside it (``Propagation.act_clipped``), the panel
+    says so (e.g. N(0, 1) with ReLU, whose
+    activations reach 1e8: the picture is clipped, and the text gives the share).
     Returns the list of lines.
     """
     import matplotlib as mpl
@@ -93,12 +97,20 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
         (line,) = ax.plot(centers, hist[layer - 1], color=color, label=f"layer {layer}")
         lines.append(line)
     shown = hist[[l - 1 for l in layers]]
+    notes = []
     if kind == "act" and result.settings["activation"] in ("relu", "leaky_relu"):
         # the bin at 0 holds about half of all ReLU outputs: cut that spike off so the
         # positive tail, which carries the signal, stays visible
         zero_bin = int(np.searchsorted(edges, 0.0, side="right")) - 1
         shown = np.delete(shown, zero_bin, axis=1)
-        ax.text(0.98, 0.95, "spike at 0 cut off", transform=ax.transAxes, ha="right", va="top", fontsize=7)
+        notes.append("spike at 0 cut off")
+    beyond = result.act_clipped[-1] if kind == "act" else 0.0
+    if beyond > 0.1:
+        notes.append(f"clipped: {100 * beyond:.0f} % of layer {depth}\nare beyond {edges[-1]:.3g} (last bin)")
+    if notes:
+        # centred: the end bins (and ReLU's spike near 0) hold the tall parts of the curves
+        ax.text(0.55, 0.95, "\n".join(notes), transform=ax.transAxes, ha="center", va="top", fontsize=7,
+                bbox=dict(facecolor="white", edgecolor="none", alpha=0.8, pad=1))
     ax.set_ylim(0, min(1.0, 1.15 * max(float(shown.max()), 1e-3)))
     if legend:
         ax.legend(fontsize=7, frameon=False)
@@ -106,7 +118,8 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=True):
 
 
 def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, depth=10, seed=0, batch=50):
-    """One panel per starting point: per-layer histograms (``plot_layer_histograms``).
+    """One panel per starting point: per-layer histograms (``plot_layer_histograms``),
+    the layers' legend below the panels (never over a curve), every axis labelled.
 
     Each layer's histogram counts ``batch`` x ``width`` values (5000 by default).
 
@@ -115,32 +128,39 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.6), layout="constrained")
+    fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.9), layout="constrained")
     results = []
+    lines = []
     for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
         r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
-        plot_layer_histograms(ax, r, kind, legend=ax is np.atleast_1d(axes)[0])
+        lines = plot_layer_histograms(ax, r, kind)
         ax.set_title(label, fontsize=9)
-        ax.set_yticks([])
+        ax.set_xlabel(f"{activation}(z)" if kind == "act" else "dL/dz", fontsize=8)
+        ax.set_ylabel("fraction of values", fontsize=8)
+        ax.tick_params(labelsize=7)
         results.append((label, r))
+    fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize=7, frameon=False)
     what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
     fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
     return fig, results
 
 
 def describe(label, r, kind="act"):
-    """One printable line about a ``Propagation``: first and last layer, and the state."""
+    """One printable line about a ``Propagation``: first and last layer, and the forward
+    ("act") or backward ("grad") verdict, so the line matches the histograms it is
+    printed under."""
     depth = r.depth
     if kind == "act":
         extra = r.dead if r.settings["activation"] in ("relu", "leaky_relu") else r.saturated
         word = "dead" if r.settings["activation"] in ("relu", "leaky_relu") else "saturated"
         return (
             f"{label:30s} activation std {_short(r.act_std[0]):>8} -> {_short(r.act_std[-1]):>8} "
-            f"(layer 1 -> {depth}), {word} in layer {depth}: {_percent(extra[-1]):>3} %  [{r.state}]"
+            f"(layer 1 -> {depth}), {word} in layer {depth}: {_percent(extra[-1]):>3} %  [forward: {r.forward_state}]"
         )
     return (
         f"{label:30s} gradient std {_short(r.grad_std[-1]):>8} -> {_short(r.grad_std[0]):>8}, "
-        f"|dL/dW| {_short(r.grad_norm[-1]):>8} -> {_short(r.grad_norm[0]):>8} (layer {depth} -> 1)  [{r.state}]"
+        f"|dL/dW| {_short(r.grad_norm[-1]):>8} -> {_short(r.grad_norm[0]):>8} (layer {depth} -> 1)  "
+        f"[backward: {r.backward_state}]"
     )
 
 
@@ -153,19 +173,28 @@ def describe_table(runs, kind="act"):
         if kind == "act":
             relu = r.settings["activation"] in ("relu", "leaky_relu")
             extra = r.dead if relu else r.saturated
-            rows.append([label, _short(r.act_std[0]), _short(r.act_std[-1]), f"{_percent(extra[-1])} %", r.state])
+            rows.append([label, _short(r.act_std[0]), _short(r.act_std[-1]), f"{_percent(extra[-1])} %",
+                         r.forward_state])
         else:
             rows.append([label, _short(r.grad_std[-1]), _short(r.grad_std[0]),
-                         _short(r.grad_norm[-1]), _short(r.grad_norm[0]), r.state])
+                         _short(r.grad_norm[-1]), _short(r.grad_norm[0]), r.backward_state])
     depth = runs[0][1].depth if runs else 0
     if kind == "act":
         relu = bool(runs) and runs[0][1].settings["activation"] in ("relu", "leaky_relu")
         header = ["start", "act std layer 1", f"layer {depth}", f"{'dead' if relu else 'saturated'} in layer {depth}",
-                  "state"]
+                  "forward"]
     else:
-        header = ["start", f"grad std layer {depth}", "layer 1", f"|dL/dW| layer {depth}", "layer 1", "state"]
+        header = ["start", f"grad std layer {depth}", "layer 1", f"|dL/dW| layer {depth}", "layer 1", "backward"]
     text = "\n".join(describe(label, r, kind) for label, r in runs)
     return widgets.Table(header, rows, text=text)
+
+
+def weight_gradient_ratio(r):
+    """|dL/dW| of layer 1 over that of the top layer: near 1 means the weight gradients
+    are flat across layers even when dL/dz shrinks (Glorot & Bengio 2010, section 4.2:
+    going down, dL/dz_l shrinks by the same factor by which the activations a_{l-1}
+    that multiply it grow, so their product dL/dW_l = a_{l-1}.T @ dL/dz_l stays level)."""
+    return r.grad_norm[0] / r.grad_norm[-1] if r.grad_norm[-1] > 0 else math.nan
 
 
 # --- the explorer ------------------------------------------------------------------------
@@ -322,3 +351,200 @@ def _layer_ticks(depth):
 def _positive(values):
     v = np.asarray(values, dtype=np.float64)
     return np.where(np.isfinite(v) & (v > 0), v, np.nan)
+
+
+# --- the 30-layer experiment, summed up over seeds -----------------------------------------
+
+#: A final loss within this of ln 10 "stays at ln 10" (the network learned nothing).
+AT_LN10 = 1e-3
+
+
+def deep_relu_summary(runs, names=("lecun_normal", "he_normal")):
+    """What ``deep_relu_runs`` shows, counted over its seeds: printable lines.
+
+    Per start: the final loss and test accuracy as mean ± sample std, on how many seeds
+    the loss stays at ln 10 (within ``AT_LN10``) or leaves it, and how many runs
+    converged (test accuracy >= ``training.CHANCE_LIMIT``, 0.2) or not (n/c). Then the
+    ``training.compare`` verdict on the final test accuracy.
+    """
+    from lessonlib.training import CHANCE_LIMIT, compare, mean_sd
+
+    lines = []
+    accuracies = {}
+    for name in names:
+        histories = runs[name]
+        n = len(histories)
+        final = [h.loss[-1] for h in histories]
+        acc = [h.val_accuracy[-1] for h in histories]
+        accuracies[name] = acc
+        stays = sum(abs(v - math.log(10)) < AT_LN10 for v in final)
+        ok = sum(a >= CHANCE_LIMIT for a in acc)
+        (ml, sl), (ma, sa) = mean_sd(final), mean_sd(acc)
+        lines.append(
+            f"{name:13s} final loss {ml:.3f} ± {sl:.3f}, test accuracy {ma:.3f} ± {sa:.3f} "
+            f"(min {min(acc):.3f}, max {max(acc):.3f}); stays at ln 10 on {stays} of {n} seeds, "
+            f"leaves it on {n - stays} of {n}; converged {ok}, n/c {n - ok}"
+        )
+    lines.append(compare(accuracies[names[1]], accuracies[names[0]], names=(names[1], names[0])).text)
+    return "\n".join(lines)
+
+
+# --- tanh: the mean-field theory beside the simulated network --------------------------------
+
+#: The three tanh starts of the edge-of-chaos figure: (name for the styles, label, sigma_w2).
+TANH_CASES = (
+    ("lecun_normal", "Var 1/fan_in (LeCun; Glorot on square layers)", 1.0),
+    ("he_normal", "Var 2/fan_in (He)", 2.0),
+    ("tanh_gain", "PyTorch's tanh gain 5/3: Var (5/3)²/fan_in", 25.0 / 9.0),
+)
+
+
+def tanh_theory_and_simulation(width=100, depth=50, seeds=tuple(range(10)), batch=50, cases=TANH_CASES):
+    """The mean-field prediction and a simulated wide tanh network, per layer.
+
+    The simulation is ``propagate`` with LeCun-normal weights times sqrt(sigma_w2) (so
+    Var(W) = sigma_w2 / fan_in), no biases, standard-normal inputs (q0 = 1) and a
+    standard-normal gradient sent down from the top; all three starts share each seed's
+    draws. The theory is ``meanfield.predicted_act_std`` and
+    ``meanfield.gradient_variance_ratio``. The defaults (100 units, a batch of 50, as in
+    the histograms) keep every product below the size at which numpy's BLAS starts
+    threads, which on a busy two-core machine costs more than it saves.
+
+    Returns
+    -------
+    list of dict, one per case, with "name", "label", "sigma_w2", "chi1", "q_star",
+    "theory_std" (depth,), "sim_std" (seeds, depth), "theory_grad_var" (depth,: the
+    variance of dL/dz_l over the top layer's), "sim_grad_var" (seeds, depth) and
+    "sim_weight_grad" (seeds, depth: |dL/dW_l| over the top layer's).
+    """
+    from lessonlib import meanfield
+
+    out = []
+    cache = {}
+    for name, text, sigma_w2 in cases:
+        sims = [propagate(width, depth, "tanh", "lecun_normal", scale=math.sqrt(sigma_w2), seed=s,
+                          batch=batch, weight_cache=cache) for s in seeds]
+        g = np.array([r.grad_std for r in sims])
+        w = np.array([r.grad_norm for r in sims])
+        out.append({
+            "name": name, "label": text, "sigma_w2": sigma_w2,
+            "chi1": meanfield.chi1("tanh", sigma_w2), "q_star": meanfield.fixed_point("tanh", sigma_w2),
+            "theory_std": meanfield.predicted_act_std(1.0, depth, "tanh", sigma_w2),
+            "sim_std": np.array([r.act_std for r in sims]),
+            "theory_grad_var": meanfield.gradient_variance_ratio(1.0, depth, "tanh", sigma_w2),
+            "sim_grad_var": (g / g[:, -1:]) ** 2,
+            "sim_weight_grad": w / w[:, -1:],
+        })
+    return out
+
+
+def theory_table(results, layers=(1, 10, 50)):
+    """Printable rows: per start, chi_1, the activation std at ``layers`` (theory, then the
+    simulation's range over seeds) and the layer-1 gradient variance over the top's."""
+    lines = []
+    for r in results:
+        depth = len(r["theory_std"])
+        shown = [l for l in layers if l <= depth]
+        stds = ", ".join(
+            f"L{l} {r['theory_std'][l - 1]:.3f} (sim {r['sim_std'][:, l - 1].min():.3f}–{r['sim_std'][:, l - 1].max():.3f})"
+            for l in shown
+        )
+        g_theory, g_sim = r["theory_grad_var"][0], r["sim_grad_var"][:, 0]
+        lines.append(
+            f"{r['label']}\n    χ₁ = {r['chi1']:.3f}, q* = {r['q_star']:.3f}; activation std {stds}\n"
+            f"    gradient variance, layer 1 / layer {depth}: theory ×{g_theory:.3g} "
+            f"(sim median ×{np.median(g_sim):.3g}, range ×{g_sim.min():.3g}–{g_sim.max():.3g} over {len(g_sim)} seeds); "
+            f"std ×{math.sqrt(g_theory):.3g}"
+        )
+    return "\n".join(lines)
+
+
+def plot_theory_and_simulation(results):
+    """Three panels: activation std per layer, the gradient variance per layer relative to
+    the top layer (log scale) and the weight-gradient norms relative to the top layer.
+    Lines: theory; markers: the simulation's seeds (every 5th layer). Returns the figure."""
+    import matplotlib.pyplot as plt
+
+    from lessonlib import plots
+
+    fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.3), layout="constrained")
+    for r in results:
+        style = plots.style_for(r["name"])
+        layers = np.arange(1, len(r["theory_std"]) + 1)
+        marks = layers[::5] - 1
+        axes[0].plot(layers, r["theory_std"], color=style["color"], linestyle=style["linestyle"], label=r["label"])
+        axes[1].semilogy(layers, r["theory_grad_var"], color=style["color"], linestyle=style["linestyle"])
+        for seed_values, ax in ((r["sim_std"], axes[0]), (r["sim_grad_var"], axes[1])):
+            ax.plot(layers[marks], seed_values[:, marks].T, linestyle="none", marker=style["marker"],
+                    color=style["color"], markersize=3.5, alpha=0.6)
+        axes[2].semilogy(layers, np.median(r["sim_weight_grad"], axis=0), color=style["color"],
+                         linestyle=style["linestyle"], marker=style["marker"], markevery=5, markersize=4)
+    axes[0].set(xlabel="layer", ylabel="activation std", title="forward: std of tanh(z_l)")
+    axes[1].set(xlabel="layer", ylabel="Var(dL/dz_l) / Var at the top", title="backward: gradient variance")
+    axes[2].set(xlabel="layer", ylabel="|dL/dW_l| / |dL/dW| at the top", title="weight gradients (simulation)")
+    axes[1].axhline(1.0, color="0.6", linewidth=0.8)
+    axes[2].axhline(1.0, color="0.6", linewidth=0.8)
+    axes[0].set_ylim(bottom=0)
+    fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False,
+               title="lines: mean-field theory; markers: simulated network, one per seed", title_fontsize=8)
+    return fig
+
+
+def phase_diagram_figure(fan_in=100, sigma_w2=None, sigma_b2=None):
+    """Schoenholz et al. (2017), figure 1, for tanh: chi_1 over (sigma_w2, sigma_b2) on a
+    log colour scale centred at 1 (white), with its colour bar; the order/chaos boundary
+    chi_1 = 1 as a black line; the named starts (``meanfield.initializer_phases``) as
+    markers, listed in the legend below the axes. sigma_w2 is on a log axis so that both
+    N(0, 0.01²) and N(0, 1) fit. Returns (figure, rows of ``initializer_phases``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    from lessonlib import meanfield
+
+    sigma_w2 = np.geomspace(0.005, 200.0, 40) if sigma_w2 is None else np.asarray(sigma_w2)
+    sigma_b2 = np.linspace(0.0, 0.5, 11) if sigma_b2 is None else np.asarray(sigma_b2)
+    chi = meanfield.phase_diagram(sigma_w2, sigma_b2, "tanh")
+    fig, ax = plt.subplots(figsize=(7.5, 4.4), layout="constrained")
+    image = ax.pcolormesh(sigma_w2, sigma_b2, chi, cmap="PuOr_r", norm=LogNorm(vmin=1e-2, vmax=1e2),
+                          shading="nearest")
+    ax.contour(sigma_w2, sigma_b2, chi, levels=[1.0], colors="k", linewidths=1.5)
+    fig.colorbar(image, ax=ax, label="χ₁ (log scale; 1 = critical)")
+    markers = {"LeCun N(0, 1/fan_in)": "o", "He N(0, 2/fan_in)": "D", "PyTorch tanh gain 5/3": "P",
+               "PyTorch nn.Linear default": "v", "N(0, 0.01²)": "^", "N(0, 1)": "s"}
+    rows = [row for row in meanfield.initializer_phases("tanh", fan_in) if row["label"] != "Glorot, square layer"]
+    for row in rows:
+        name = "LeCun = Glorot (square layers)" if row["label"].startswith("LeCun") else row["label"]
+        ax.plot(row["sigma_w2"], row["sigma_b2"], marker=markers.get(row["label"], "X"), color="white",
+                markeredgecolor="k", markersize=9, linestyle="none", clip_on=False,
+                label=f"{name}: σ_w² = {row['sigma_w2']:.3g}, χ₁ = {row['chi1']:.2f}, {row['phase']}")
+    ax.set_xscale("log")
+    ax.set_ylim(-0.01, sigma_b2.max())
+    ax.set(xlabel="σ_w² = fan_in · Var(W)  (log scale)", ylabel="σ_b² = Var(b)",
+           title=f"tanh, fan_in {fan_in}: ordered (left) and chaotic (right) phases")
+    ax.text(0.02, 0.96, "ordered: gradients vanish", transform=ax.transAxes, ha="left", va="top", fontsize=8,
+            color="white")
+    ax.text(0.98, 0.96, "chaotic: gradients explode", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+    fig.legend(loc="outside lower center", ncols=2, fontsize=7.5, frameon=False)
+    return fig, rows
+
+
+def framework_table(fan_in=256, fan_out=128, seed=0):
+    """Each framework's default dense layer drawn by lessonlib: printable lines with the
+    variance formula beside the sample variance of W (and of b), then the names each
+    framework gives LeCun's, Glorot's and He's starts (``lessonlib.frameworks``)."""
+    from lessonlib import frameworks
+
+    lines = [f"fan_in {fan_in}, fan_out {fan_out}, seed {seed}:"]
+    for d in frameworks.DEFAULTS:
+        W, b = frameworks.draw_default(d.framework, fan_in, fan_out, seed)
+        var_w, var_b = frameworks.default_variance(d.framework, fan_in, fan_out)
+        lines.append(
+            f"  {d.layer:40s} Var(W) = {d.variance:18s} = {var_w:.5f}, sample {W.var():.5f}; "
+            f"Var(b) {var_b:.5f}, sample {b.var():.5f}"
+        )
+    lines.append("Names for LeCun / Glorot / He:")
+    for framework, names in frameworks.NAMES.items():
+        lines.append(f"  {framework}:")
+        for who in ("lecun", "glorot", "he"):
+            lines.append(f"    {who:6s} {names[who]}")
+    return "\n".join(lines)

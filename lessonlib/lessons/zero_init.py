@@ -7,17 +7,23 @@ the tests check; ``SeedExplorer`` puts the seed study on sliders.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from lessonlib import data
+from lessonlib import data, plots
 from lessonlib.nn import MLP
 from lessonlib.training import Run
 from lessonlib.widgets import FigureExplorer, selection_slider, slider
 
 #: The small problem of notebook 01: 500 training digits, the standard 450 test digits.
 N_TRAIN = 500
+
+#: The network of sections 1-4: two hidden layers, narrow enough that 5 seeds of every
+#: start train in a few seconds on 2 busy cores.
+NET = (64, 24, 24, 10)
 
 
 def small_digits():
@@ -48,7 +54,7 @@ def gradient_report(model, X, y):
 
 def train_start(
     label,
-    layer_sizes=(64, 32, 32, 10),
+    layer_sizes=NET,
     activation="relu",
     init="normal",
     init_options=None,
@@ -57,10 +63,13 @@ def train_start(
     lr=0.1,
     batch_size=50,
     momentum=0.9,
+    track_test=True,
 ):
     """Train one network from the given start on the small digits problem; return a ``Run``.
 
-    The test accuracy is tracked after every epoch (``run.history.val_accuracy``).
+    With ``track_test`` the test accuracy is recorded after every epoch
+    (``run.history.val_accuracy``, for curves); without it only at the end, which saves
+    about half of the evaluation work and changes no trained weight.
     """
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
@@ -72,12 +81,237 @@ def train_start(
         batch_size=batch_size,
         momentum=momentum,
         seed=seed,
-        X_val=X_test,
-        y_val=y_test,
+        X_val=X_test if track_test else None,
+        y_val=y_test if track_test else None,
     )
-    accuracy = history.val_accuracy[-1] if history.val_accuracy and not history.diverged else float("nan")
+    if history.diverged:
+        accuracy = float("nan")
+    else:
+        accuracy = history.val_accuracy[-1] if track_test else model.score(X_test, y_test)
     return Run(start=model.init, seed=seed, history=history, test_accuracy=accuracy, model=model, label=label,
                activation=activation)
+
+
+# --- section 1: which gradients are exactly zero? ---------------------------------------------
+
+
+def zero_start_gradients(activations=("relu", "tanh", "sigmoid"), layer_sizes=None):
+    """The largest |dW| of every weight layer of an all-zero network, per activation.
+
+    Returns ``{activation: [max |dW| of layer 1, layer 2, ...]}`` for the first
+    mini-batch-free step (the gradient on the whole training set). ReLU and tanh give 0
+    everywhere (relu(0) = tanh(0) = 0, so every layer's input is 0 or the error sent
+    back through W = 0 is); sigmoid gives 0 for the hidden layers but not for the output
+    layer, whose input is sigmoid(0) = 0.5 for every unit.
+    """
+    X, _, y, _ = small_digits()
+    layer_sizes = NET if layer_sizes is None else layer_sizes
+    return {
+        act: [row["max_abs_grad"] for row in gradient_report(MLP(layer_sizes, act, "zeros"), X, y)]
+        for act in activations
+    }
+
+
+# --- the starts of sections 1-4, each trainable from any seed (cached) -------------------------
+
+#: name -> (hidden activation, init, init options, layer sizes, colour name, marker)
+STARTS = {
+    "zeros, relu": ("relu", "zeros", (), NET, "zeros", "o"),
+    "zeros, tanh": ("tanh", "zeros", (), NET, "zeros", "o"),
+    "zeros, sigmoid": ("sigmoid", "zeros", (), NET, "zeros", "o"),
+    "constant 0.05, tanh": ("tanh", "constant", (("value", 0.05),), NET, "constant", "s"),
+    "no hidden layer, zeros": ("relu", "zeros", (), (64, 10), None, "D"),
+    "N(0, 0.01²)": ("relu", "normal", (("std", 0.01),), NET, "normal_0.01", "^"),
+    "He normal": ("relu", "he_normal", (), NET, "he_normal", "v"),
+}
+
+#: The seeds every comparison of notebook 01 is run over (at least 5, see seed_verdict).
+SEEDS = tuple(range(5))
+
+#: Okabe & Ito (2008): the colour of a model that is not a start of its own (no hidden layer).
+OKABE_ITO_BLACK = "#000000"
+
+
+#: The seed whose test-accuracy curve ``plot_starts`` draws; other seeds record only the end.
+FIGURE_SEED = 0
+
+
+@lru_cache(maxsize=128)
+def start_run(name, seed=0):
+    """Train the start ``name`` of ``STARTS`` from ``seed`` (weights and batch order); cached.
+
+    Only ``FIGURE_SEED`` records the test accuracy after every epoch; every seed records
+    its training loss per epoch and its final test accuracy.
+    """
+    if name not in STARTS:
+        raise ValueError(f"unknown start {name!r}; expected one of: {', '.join(STARTS)}")
+    activation, init, options, sizes, _, _ = STARTS[name]
+    return train_start(name, layer_sizes=sizes, activation=activation, init=init,
+                       init_options=dict(options) or None, seed=seed,
+                       track_test=seed == FIGURE_SEED)
+
+
+def scores(name, seeds=SEEDS, measure="test_accuracy"):
+    """One number per seed for the start ``name``: its test accuracy (or final ``"loss"``)."""
+    runs = [start_run(name, s) for s in seeds]
+    if measure == "test_accuracy":
+        return [r.test_accuracy for r in runs]
+    if measure == "loss":
+        return [r.history.loss[-1] for r in runs]
+    raise ValueError(f"measure must be 'test_accuracy' or 'loss', got {measure!r}")
+
+
+def hidden_spreads(name, seeds=SEEDS):
+    """Per seed, the largest ``hidden_unit_spread`` over the hidden layers after training.
+
+    0.0 means every hidden layer is still a set of identical units (symmetry unbroken).
+    """
+    runs = [start_run(name, s) for s in seeds]
+    return [max(r.model.hidden_unit_spread(l) for l in range(r.model.n_layers - 1)) for r in runs]
+
+
+def epochs_below(name, level=1.0, seeds=SEEDS):
+    """Per seed, the first epoch whose training loss is below ``level`` (None: never, in 30)."""
+    found = []
+    for s in seeds:
+        loss = start_run(name, s).history.loss
+        found.append(next((epoch for epoch, value in enumerate(loss) if value < level), None))
+    return found
+
+
+def start_style(name):
+    """(colour, marker) of a start in notebook 01's figures: the series' colour, a marker each."""
+    _, _, _, _, colour_name, marker = STARTS[name]
+    return (plots.color_for(colour_name) if colour_name else OKABE_ITO_BLACK), marker
+
+
+def plot_starts(names, seed=FIGURE_SEED, figsize=(10, 3.4)):
+    """Training loss and test accuracy per epoch of several starts (one seed); returns the figure.
+
+    Every start has its own colour and marker, and the legend sits below the panels, never
+    over a curve.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figsize)
+    for name in names:
+        run = start_run(name, seed)
+        colour, marker = start_style(name)
+        style = dict(color=colour, marker=marker, markevery=5, ms=5, lw=1.5)
+        ax_loss.plot(run.history.epoch, run.history.loss, label=name, **style)
+        ax_acc.plot(run.history.epoch, run.history.val_accuracy, **style)
+    ax_loss.set(xlabel="epoch", ylabel="training loss (nats)", title=f"seed {seed}")
+    ax_acc.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title=f"seed {seed}")
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(names), fontsize=8, frameon=False)
+    fig.subplots_adjust(bottom=0.27, wspace=0.25)
+    return fig
+
+
+# --- conclusions over seeds -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeedVerdict:
+    """Two starts compared seed by seed: their mean ± sample std and how often one leads.
+
+    ``winner`` is a label only when the leader is ahead on at least ``min_share`` of the
+    seeds (4 of 5) *and* the intervals mean ± std do not overlap; otherwise it is None and
+    the two starts tie here.
+    """
+
+    label_a: str
+    label_b: str
+    mean_a: float
+    std_a: float
+    mean_b: float
+    std_b: float
+    wins_a: int
+    wins_b: int
+    n: int
+    winner: str | None
+    measure: str = "test accuracy"
+
+    @property
+    def k(self):
+        """Seeds on which the leader (the winner, or else the start ahead more often) is ahead."""
+        return max(self.wins_a, self.wins_b)
+
+    def __str__(self):
+        head = (f"{self.measure} over {self.n} seeds: {self.label_a} {self.mean_a:.3f} ± {self.std_a:.3f}, "
+                f"{self.label_b} {self.mean_b:.3f} ± {self.std_b:.3f}")
+        if self.winner is not None:
+            loser = self.label_b if self.winner == self.label_a else self.label_a
+            return f"{head}\n  {self.winner} beats {loser}: holds on {self.k} of {self.n} seeds"
+        leader = self.label_a if self.wins_a >= self.wins_b else self.label_b
+        return (f"{head}\n  tie: {leader} is ahead on {self.k} of {self.n} seeds"
+                " (a winner needs 4 of 5 and intervals apart)")
+
+    __repr__ = __str__
+
+
+def _mean_std(values):
+    finite = values[np.isfinite(values)]
+    if len(finite) == 0:
+        return float("nan"), float("nan")
+    return float(finite.mean()), (float(finite.std(ddof=1)) if len(finite) > 1 else 0.0)
+
+
+def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, min_share=0.8,
+                 measure="test accuracy"):
+    """Compare two starts over the same seeds (``scores_a[i]`` and ``scores_b[i]`` share seed i).
+
+    Parameters
+    ----------
+    scores_a, scores_b : sequences of float
+        One score per seed, in the same seed order; NaN (a diverged run) counts as a loss
+        for its side and is left out of the mean.
+    label_a, label_b : str
+        Names to print.
+    higher_is_better : bool
+        True for accuracies, False for losses.
+    min_share : float
+        The share of seeds the winner must lead on: 0.8 is 4 of 5, 8 of 10.
+
+    Returns
+    -------
+    SeedVerdict
+        Means ± sample standard deviations (ddof=1), wins per side, and the winner or None.
+    """
+    a = np.asarray(scores_a, dtype=np.float64)
+    b = np.asarray(scores_b, dtype=np.float64)
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"scores_a and scores_b must be 1-D and of equal length, got {a.shape} and {b.shape}")
+    if len(a) < 2:
+        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(a)}")
+    if not 0.5 < min_share <= 1.0:
+        raise ValueError(f"min_share must be in (0.5, 1], got {min_share!r}")
+    sign = 1.0 if higher_is_better else -1.0
+    sa = np.where(np.isfinite(a), sign * a, -np.inf)
+    sb = np.where(np.isfinite(b), sign * b, -np.inf)
+    wins_a, wins_b = int(np.sum(sa > sb)), int(np.sum(sb > sa))
+    (mean_a, std_a), (mean_b, std_b) = _mean_std(a), _mean_std(b)
+    needed = math.ceil(min_share * len(a) - 1e-9)
+    winner = None
+    if all(math.isfinite(v) for v in (mean_a, std_a, mean_b, std_b)):
+        low_a, high_a = sign * mean_a - std_a, sign * mean_a + std_a
+        low_b, high_b = sign * mean_b - std_b, sign * mean_b + std_b
+        if wins_a >= needed and low_a > high_b:
+            winner = label_a
+        elif wins_b >= needed and low_b > high_a:
+            winner = label_b
+    return SeedVerdict(label_a, label_b, mean_a, std_a, mean_b, std_b, wins_a, wins_b, len(a), winner, measure)
+
+
+def mean_std(values):
+    """"mean ± sample std" (ddof=1) of the finite values, rounded to 3 decimals."""
+    mean, std = _mean_std(np.asarray(values, dtype=np.float64))
+    return f"{mean:.3f} ± {std:.3f}"
+
+
+def holds_on(flags):
+    """"holds on k of n seeds" for a list of booleans (one per seed)."""
+    flags = [bool(f) for f in flags]
+    return f"holds on {sum(flags)} of {len(flags)} seeds"
 
 
 # --- "same code, different cost curves": a study over seeds -----------------------------
@@ -87,16 +321,22 @@ SEED_NET = (64, 16, 16, 16, 10)
 SEED_EPOCHS = 15
 
 
-@lru_cache(maxsize=256)
 def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     """Train ``SEED_NET`` from N(0, std**2) weights (all zeros when std == 0) with ``seed``.
 
     The seed sets both the initial weights and the order of the mini-batches (two
     independent streams of it), exactly as re-running the same notebook cell with
-    another seed would. Cached: the notebook and its explorer share the runs.
+    another seed would. Cached: the notebook and its explorer share the runs, however
+    the arguments are spelled (``seed_run(0.1, 3)`` and ``seed_run(0.1, 3, "relu", 15)``
+    are the same run).
     """
     if std < 0:
         raise ValueError(f"std must be >= 0, got {std}")
+    return _seed_run(float(std), int(seed), str(activation), int(epochs))
+
+
+@lru_cache(maxsize=256)
+def _seed_run(std, seed, activation, epochs):
     if std == 0:
         init, options = "zeros", None
     else:
@@ -112,6 +352,7 @@ def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
         lr=0.1,
         batch_size=50,
         momentum=0.9,
+        track_test=False,
     )
 
 
@@ -129,6 +370,22 @@ def seed_study(std, seeds=range(10), activation="relu", epochs=SEED_EPOCHS):
         "test_accuracy": [r.test_accuracy for r in runs],
         "diverged": [r.history.diverged for r in runs],
     }
+
+
+def std_sweep(stds=(0.0, 0.01, 0.1, 0.3, 1.0, 3.0), seeds=range(10)):
+    """The seed study at several scales: per std, the test accuracies of every seed.
+
+    Returns ``{std: [test accuracy of each seed]}`` (cached runs, shared with the explorer).
+    """
+    return {std: seed_study(std, seeds=seeds)["test_accuracy"] for std in stds}
+
+
+def dead_relu_units(std, seed):
+    """Hidden ReLU units of the trained seed-study network that are 0 on every training digit."""
+    model = seed_run(float(std), int(seed)).model
+    X, _, _, _ = small_digits()
+    pre = model.pre_activations(X)
+    return int(sum(np.all(z <= 0.0, axis=0).sum() for z in pre[:-1]))
 
 
 def label_entropy(y):

@@ -440,7 +440,8 @@ class NotebookPage:
     # every control of an explorer -------------------------------------------------------------
     def controls(self, explorer):
         """The explorer's controls: dicts with ``kind`` (``slider``, ``selection`` for a
-        slider over labelled stops, ``dropdown``), ``label`` and ``locator``."""
+        slider over labelled stops, ``dropdown``, ``play`` for a Play widget's buttons),
+        ``label`` and ``locator``."""
         found = []
         sliders = explorer.locator(".widget-slider")
         for i in range(sliders.count()):
@@ -452,6 +453,9 @@ class NotebookPage:
         for i in range(dropdowns.count()):
             box = dropdowns.nth(i)
             found.append({"kind": "dropdown", "label": self.label(box), "locator": box})
+        plays = explorer.locator(".widget-play")
+        for i in range(plays.count()):
+            found.append({"kind": "play", "label": "play", "locator": plays.nth(i)})
         return found
 
     @staticmethod
@@ -465,6 +469,8 @@ class NotebookPage:
         slider, or the selected option."""
         if control["kind"] == "dropdown":
             return control["locator"].locator("select").first.input_value()
+        if control["kind"] == "play":
+            return ""
         if control["kind"] == "slider":
             return control["locator"].locator(".widget-readout").first.inner_text().strip()
         beside = control["locator"].locator("xpath=following-sibling::*[contains(@class, 'widget-label')]")
@@ -484,6 +490,14 @@ class NotebookPage:
         choice = (current + 1) % len(options)
         select.select_option(index=choice)
         return options[choice].strip()
+
+    def play(self, control, explorer, what):
+        """Press play, wait for the picture to change, press stop."""
+        buttons = control["locator"].locator("button")
+        before = self.image_src(explorer)
+        buttons.nth(0).click()
+        self.wait_for_new_image(explorer, before, what)
+        buttons.nth(2).click()  # play, pause, stop, repeat
 
     def track(self, control):
         locator = control["locator"]

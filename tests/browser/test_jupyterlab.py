@@ -6,8 +6,8 @@ queued, and check that every code cell ran and none shows an error, a traceback 
 stderr. The page is laptop-sized (1280 x 800) with the file browser open. There must be
 as many explorers (widget outputs holding an ipywidgets ``Image``) as
 ``lessonlib.lessons.EXPLORERS`` lists; in each, every control is moved (sliders dragged
-with the mouse and typed into, drop-downs set to another option) and the picture must
-change each time. No output may be wider than the page (a wrapping text line, a table or
+with the mouse and typed into, drop-downs set to another option, Play pressed) and the
+picture must change each time. No output may be wider than the page (a wrapping text line, a table or
 a widget box sticking out). Screenshots of each notebook and of each explorer state go
 to ``artifacts/browser/``.
 
@@ -62,7 +62,7 @@ def check_explorers(notebook, expected):
         for control in controls:
             label, kind = control["label"], control["kind"]
             typed = None
-            moves = {"slider": ["drag", "type"], "selection": ["drag"], "dropdown": ["select"]}[kind]
+            moves = {"slider": ["drag", "type"], "selection": ["drag"], "dropdown": ["select"], "play": ["play"]}[kind]
             for how in moves:
                 notebook.settle(explorer)
                 before, shown = notebook.image_src(explorer), notebook.shown_value(control)
@@ -71,6 +71,8 @@ def check_explorers(notebook, expected):
                     notebook.drag_slider(control["locator"])
                 elif how == "type":
                     notebook.type_value(control, typed)
+                elif how == "play":
+                    notebook.play(control, explorer, what)
                 else:
                     notebook.select_other(control)
                 notebook.wait_for_new_image(explorer, before, what)
@@ -78,7 +80,7 @@ def check_explorers(notebook, expected):
                 now = notebook.shown_value(control)
                 if how == "type":
                     assert now == typed, f"{notebook.path}: typed {typed!r} into {label!r}, it shows {now!r}"
-                else:
+                elif how != "play":
                     assert now != shown, f"{notebook.path}: {what} did not change its value ({shown!r})"
                 typed = shown  # type the value from before the drag back in
                 notebook.console.append(f"explorer {number}: {how} {label}: {shown} -> {now}")

@@ -83,7 +83,7 @@ def test_grid_is_tidy_and_reports_progress():
     assert [c[0] for c in calls] == list(range(1, 11)) and {c[1] for c in calls} == {10}
     rows = grid.rows()
     assert set(rows[0]) == {"start", "activation", "seed", "n_labels", "test_accuracy", "loss", "diverged", "converged", "status"}
-    assert grid.cell("zeros", "tanh")["text"] == "n/c"
+    assert grid.cell("zeros", "tanh")["text"] == "n/c (2/2)"
     assert grid.cell("dbn", "tanh") is None
     good = grid.cell("glorot_uniform", "tanh")
     assert good["n"] == 2 and good["n_nc"] == 0 and " ± " in good["text"]
@@ -141,7 +141,60 @@ def test_heatmap_and_paper_table_draw_every_cell():
     ours = [t.get_text() for t in a.texts]
     paper = [t.get_text() for t in b.texts]
     plt.close(fig)
-    assert len(ours) == 6 and ours.count("n/c") >= 2 and "–" in ours  # dbn x tanh: not run
-    assert any(" ± " in t for t in ours)
+    assert len(ours) == 6 and sum(t.startswith("n/c") for t in ours) >= 2 and "–" in ours  # dbn x tanh: not run
+    assert any(t.startswith("0.") for t in ours)  # one seed: a value, never "± 0.00"
+    assert not any(" ± " in t for t in ours)
     assert len(paper) == 15 and paper.count("n/c") == 4 and "93" in paper
     assert [t.get_text() for t in a.get_yticklabels()] == ["all zeros", "Glorot uniform", "DBN pre-training"]
+
+
+def test_training_seeds_together_equals_training_them_one_by_one():
+    import numpy as np
+
+    for init, activation in [("he_normal", "relu"), ("lsuv", "tanh"), ("normal_1", "leaky_relu")]:
+        together = ex.run_cell(init, activation, [0, 1, 2], **TINY)
+        alone = [ex.run_one(init, activation, s, **TINY) for s in (0, 1, 2)]
+        for a, b in zip(together, alone):
+            assert a.seed == b.seed and a.diverged == b.diverged
+            np.testing.assert_allclose(a.loss, b.loss, rtol=1e-9, atol=1e-12)
+            np.testing.assert_allclose(a.history.accuracy, b.history.accuracy)
+            assert a.test_accuracy == b.test_accuracy or (math.isnan(a.test_accuracy) and math.isnan(b.test_accuracy))
+
+
+def test_a_diverging_seed_stops_alone_and_keeps_its_finite_history():
+    settings = dict(hidden=(32,) * 6, n_train=200, epochs=3, lr=0.5)
+    together = ex.run_cell("normal_1", "leaky_relu", [0, 1], **settings)
+    alone = [ex.run_one("normal_1", "leaky_relu", s, **settings) for s in (0, 1)]
+    for a, b in zip(together, alone):
+        assert a.diverged == b.diverged and a.loss == pytest.approx(b.loss)
+        assert all(math.isfinite(v) for v in a.loss)
+
+
+def test_cells_report_all_seeds_with_the_sample_std_and_n_c_counts():
+    import numpy as np
+
+    grid = ex.run_grid(inits=["zeros", "he_normal"], activations=["relu"], seeds=[0, 1, 2], **TINY)
+    values = grid.scores("he_normal", "relu")
+    cell = grid.cell("he_normal", "relu")
+    assert cell["mean"] == pytest.approx(values.mean())
+    assert cell["std"] == pytest.approx(values.std(ddof=1))
+    n_nc = sum(not r.converged for r in grid.select("he_normal", "relu"))
+    assert cell["n_nc"] == n_nc and cell["n"] == 3
+    if 0 < n_nc < 3:
+        assert f"{n_nc}/3 n/c" in cell["text"]
+    elif n_nc == 3:
+        assert cell["text"] == "n/c (3/3)"
+    zeros = grid.cell("zeros", "relu")
+    assert zeros["text"] == "n/c (3/3)" and zeros["mean"] == pytest.approx(np.mean(grid.scores("zeros", "relu")))
+    verdict = grid.compare("he_normal", "zeros", "relu")
+    assert verdict.n == 3 and verdict.names == ("He normal", "all zeros")
+    top, verdicts = grid.best("relu")
+    assert top in ("he_normal", "zeros") and len(verdicts) == 1
+
+
+def test_a_diverged_run_scores_chance():
+    grid = ex.Grid(inits=["normal_1"], activations=["leaky_relu"], seeds=[0])
+    grid.runs.append(ex.run_one("normal_1", "leaky_relu", 0, hidden=(32,) * 6, n_train=200, epochs=3, lr=0.5))
+    assert grid.runs[0].diverged
+    assert list(grid.scores("normal_1", "leaky_relu")) == [ex.CHANCE]
+    assert grid.cell("normal_1", "leaky_relu")["n_diverged"] == 1

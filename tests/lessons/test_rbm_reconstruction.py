@@ -83,6 +83,13 @@ def test_static_pictures_draw_without_warnings(trained):
     rbm_explorer.draw_training_curves(axes[1, 3], axes[0, 3], {"CD-1": run}, best_log_likelihood=-np.log(6))
     fig2, ax = plt.subplots()
     assert rbm_explorer.draw_recon_vs_likelihood(ax, run) in run.likelihood_epoch
+    snapped = RBM(4, 3, seed=0).fit(X, epochs=20, lr=0.5, seed=0, track_every=5, snapshot_epochs=range(0, 21, 5))
+    fig3, ax3 = plt.subplots()
+    assert rbm_explorer.draw_recon_vs_likelihood(ax3, snapped, X=X) in snapped.likelihood_epoch
+    full_line = ax3.get_lines()[1]  # the full-pass errors at the snapshot epochs
+    assert list(full_line.get_xdata()) == [0, 5, 10, 15, 20]
+    assert full_line.get_ydata()[-1] == pytest.approx(small.reconstruction_error(X), rel=1e-12)
+    fig3.canvas.draw()
     fig.canvas.draw()
     fig2.canvas.draw()
     plt.close("all")

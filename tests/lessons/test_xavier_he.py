@@ -51,9 +51,12 @@ def test_extreme_settings_show_words_not_tracebacks(explorer):
     explorer.set(width=256, depth=50, activation="relu", init="constant", scale=1e3, seed=0)
     assert "diverged (inf/NaN)" in explorer.status.value
     explorer.set(init="zeros", scale=1.0)
-    assert "dead" in explorer.status.value
+    assert "symmetric (units identical)" in explorer.status.value
+    assert "healthy" not in explorer.status.value
     explorer.set(width=1, depth=50, init="he_normal", activation="sigmoid", scale=1e-3)
     assert explorer.result.state in ("vanishing", "dead")
+    explorer.set(width=100, depth=10, activation="tanh", init="normal", scale=100.0)  # std 0.01 x 100
+    assert explorer.result.state == "saturated"  # N(0, 1) with tanh: saturated, not "exploding"
     explorer.set(width=100, depth=10, activation="tanh", init="glorot_uniform", scale=1.0)
 
 
@@ -120,3 +123,103 @@ def test_thirty_layer_relu_net_stalls_with_1_over_n_and_trains_with_2_over_n():
         assert not history.diverged
         assert min(history.loss[1:]) < history.loss[0] - 0.3
         assert max(history.val_accuracy) > 0.2
+
+
+def test_thirty_layer_summary_counts_seeds_and_gives_the_verdict():
+    runs = xavier_he.deep_relu_runs(seeds=(0, 1), epochs=3)
+    text = xavier_he.deep_relu_summary(runs)
+    lines = text.splitlines()
+    assert lines[0].startswith("lecun_normal") and "stays at ln 10 on 2 of 2 seeds" in lines[0]
+    assert "converged 0, n/c 2" in lines[0]
+    assert lines[1].startswith("he_normal") and " ± " in lines[1]
+    assert "2 seeds" in lines[2] and ("wins" in lines[2] or "tie" in lines[2])
+
+
+def test_describe_names_the_forward_and_the_backward_verdict():
+    r = propagation.propagate(100, 10, "tanh", "normal", init_options={"std": 1.0}, batch=50)
+    assert "[forward: saturated]" in xavier_he.describe("big", r)
+    assert "[backward: exploding]" in xavier_he.describe("big", r, "grad")
+    small = propagation.propagate(100, 10, "tanh", "normal", init_options={"std": 0.01}, batch=50)
+    # Glorot & Bengio's observation: dL/dz vanishes going down, |dL/dW| stays level
+    assert small.backward_state == "vanishing"
+    assert 0.5 < xavier_he.weight_gradient_ratio(small) < 2.0
+
+
+def test_theory_and_simulation_agree_for_tanh():
+    results = xavier_he.tanh_theory_and_simulation(depth=50, seeds=(0, 1, 2))
+    lecun, he, gain = results
+    assert lecun["sim_std"].shape == (3, 50) and lecun["theory_std"].shape == (50,)
+    assert lecun["theory_std"][0] == pytest.approx(0.628, abs=1e-3)
+    assert lecun["theory_std"][9] == pytest.approx(0.228, abs=1e-3)
+    assert lecun["theory_std"][49] == pytest.approx(0.101, abs=1e-3)
+    assert he["theory_std"][9] == pytest.approx(0.556, abs=1e-3)
+    assert he["theory_grad_var"][0] == pytest.approx(58.7, abs=0.1)
+    assert lecun["theory_grad_var"][0] == pytest.approx(0.0146, abs=1e-4)
+    for r in results:  # the simulated 100-unit network is near the wide-network theory
+        assert abs(r["sim_std"][:, 9].mean() / r["theory_std"][9] - 1) < 0.05
+        assert 0.4 < float(np.median(r["sim_grad_var"][:, 0])) / r["theory_grad_var"][0] < 2.5
+    assert he["chi1"] > 1 > gain["chi1"] - 0.3 and lecun["chi1"] == pytest.approx(1.0)
+    table = xavier_he.theory_table(results)
+    assert "χ₁ = 1.000" in table and "×58.7" in table
+
+
+def test_theory_figure_and_phase_diagram_have_labels_and_a_colour_bar():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    results = xavier_he.tanh_theory_and_simulation(depth=10, seeds=(0, 1))
+    fig = xavier_he.plot_theory_and_simulation(results)
+    for ax in fig.axes:
+        assert ax.get_xlabel() and ax.get_ylabel()
+    assert fig.legends
+    plt.close(fig)
+    fig, rows = xavier_he.phase_diagram_figure(sigma_w2=np.geomspace(0.01, 200, 8), sigma_b2=np.linspace(0, 0.5, 4))
+    main, bar = fig.axes[0], fig.axes[1]
+    assert main.get_xlabel().startswith("σ_w²") and main.get_ylabel().startswith("σ_b²")
+    assert "χ₁" in bar.get_ylabel()
+    phases = {row["label"]: row["phase"] for row in rows}
+    assert phases["LeCun N(0, 1/fan_in)"] == "critical" and phases["He N(0, 2/fan_in)"] == "chaotic"
+    assert phases["N(0, 0.01²)"] == "ordered"
+    plt.close(fig)
+
+
+def test_framework_table_draws_each_default_and_names_them():
+    from lessonlib import frameworks
+
+    text = xavier_he.framework_table(256, 128, seed=0)
+    for d in frameworks.DEFAULTS:
+        assert d.layer in text
+    assert "= 0.00130, sample 0.0012" in text  # PyTorch: 1/(3·256)
+    assert "kaiming_normal_" in text and "GlorotUniform" in text and "lecun_normal" in text
+
+
+def test_histogram_panels_are_labelled_and_say_when_they_clip():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, results = xavier_he.histogram_grid("relu", "act")
+    axes = fig.axes
+    assert len(axes) == 4 and all(ax.get_xlabel() and ax.get_ylabel() for ax in axes)
+    assert fig.legends and not any(ax.get_legend() for ax in axes)  # the legend is below, not on a curve
+    big = [t.get_text() for t in axes[1].texts]  # N(0, 1): activations far beyond the range
+    assert any(text.startswith("spike at 0 cut off") and "clipped:" in text for text in big)
+    he = [t.get_text() for t in axes[3].texts]
+    assert not any("clipped" in text for text in he)
+    plt.close(fig)
+    fig, results = xavier_he.histogram_grid("tanh", "act")  # saturated at ±1 is not clipped
+    assert not any("clipped" in t.get_text() for ax in fig.axes for t in ax.texts)
+    plt.close(fig)
+
+
+def test_describe_table_is_html_and_prints_the_describe_lines():
+    runs = [("Glorot", propagation.propagate(100, 10, "tanh", "glorot_uniform", seed=0, batch=50)),
+            ("tiny", propagation.propagate(100, 10, "tanh", "normal", seed=0, batch=50, init_options={"std": 0.01}))]
+    for kind, verdict in (("act", "forward"), ("grad", "backward")):
+        table = xavier_he.describe_table(runs, kind)
+        html = table._repr_html_()
+        assert html.count("<tr>") == 1 + len(runs) and "Glorot" in html and verdict in html
+        assert str(table).splitlines() == [xavier_he.describe(label, r, kind) for label, r in runs]

@@ -71,3 +71,126 @@ def test_label_entropy():
 def test_seed_run_rejects_negative_std():
     with pytest.raises(ValueError, match="std must be >= 0"):
         symmetry.seed_run(-0.1, 0)
+
+
+# --- section 1 exactly: which gradients of an all-zero start are 0 -------------------------
+
+
+def test_zero_start_gradients_exact():
+    grads = symmetry.zero_start_gradients()
+    assert grads["relu"] == [0.0, 0.0, 0.0]
+    assert grads["tanh"] == [0.0, 0.0, 0.0]
+    # sigmoid: hidden layers 0, the output layer's input is sigmoid(0) = 0.5 for every unit
+    assert grads["sigmoid"][:2] == [0.0, 0.0]
+    X, _, y, _ = symmetry.small_digits()
+    _, g = MLP(symmetry.NET, "sigmoid", "zeros").loss_and_grads(X, y)
+    assert grads["sigmoid"][2] == pytest.approx(0.5 * np.abs(g[-1][1]).max())
+    assert grads["sigmoid"][2] > 0
+
+
+def test_sigmoid_zero_start_goes_below_label_frequency_loss():
+    entropy = symmetry.label_entropy(symmetry.small_digits()[2])
+    run = symmetry.start_run("zeros, sigmoid", 0)
+    assert run.history.loss[-1] < entropy
+    assert all(W.any() for W in run.model.weights)  # every layer moved ...
+    assert symmetry.hidden_spreads("zeros, sigmoid", seeds=(0,)) == [0.0]  # ... symmetrically
+
+
+# --- the cached starts and the verdict over seeds -----------------------------------------
+
+
+def test_start_run_is_cached_and_rejects_unknown_names():
+    assert symmetry.start_run("no hidden layer, zeros", 1) is symmetry.start_run("no hidden layer, zeros", 1)
+    with pytest.raises(ValueError, match="unknown start"):
+        symmetry.start_run("ones", 0)
+    with pytest.raises(ValueError, match="measure"):
+        symmetry.scores("He normal", seeds=(0,), measure="speed")
+
+
+def test_every_start_has_a_style_and_okabe_ito_fallback():
+    from lessonlib import plots
+
+    markers = set()
+    for name in symmetry.STARTS:
+        colour, marker = symmetry.start_style(name)
+        assert colour.startswith("#")
+        markers.add(marker)
+    assert symmetry.start_style("no hidden layer, zeros")[0] == symmetry.OKABE_ITO_BLACK
+    assert symmetry.start_style("He normal")[0] == plots.color_for("he_normal")
+    assert len(markers) >= 5
+
+
+def test_seed_verdict_names_a_winner_only_with_evidence():
+    v = symmetry.seed_verdict([0.9, 0.91, 0.92, 0.9, 0.93], [0.5, 0.6, 0.55, 0.52, 0.58], "A", "B")
+    assert v.winner == "A" and v.wins_a == 5 and v.k == 5 and v.n == 5
+    assert "A beats B: holds on 5 of 5 seeds" in str(v)
+    assert v.mean_a == pytest.approx(0.912)
+    assert v.std_a == pytest.approx(np.std([0.9, 0.91, 0.92, 0.9, 0.93], ddof=1))
+    # ahead on 4 of 5 but the intervals overlap: a tie
+    tie = symmetry.seed_verdict([0.80, 0.81, 0.82, 0.83, 0.70], [0.79, 0.80, 0.81, 0.82, 0.84], "A", "B")
+    assert tie.winner is None and tie.wins_a == 4
+    assert "tie: A is ahead on 4 of 5 seeds" in str(tie)
+    # intervals apart but only 3 of 5: a tie
+    few = symmetry.seed_verdict([1.0, 1.0, 1.0, 0.0, 0.0], [0.1] * 5, "A", "B")
+    assert few.winner is None
+    # losses: lower is better; b wins
+    loss = symmetry.seed_verdict([2.3] * 5, [0.1, 0.2, 0.15, 0.12, 0.11], "A", "B", higher_is_better=False)
+    assert loss.winner == "B" and loss.wins_b == 5
+    # a diverged seed (NaN) counts against its side and stays out of the mean
+    nan = symmetry.seed_verdict([float("nan"), 0.9, 0.9, 0.91, 0.92], [0.5] * 5, "A", "B")
+    assert nan.wins_a == 4 and nan.mean_a == pytest.approx(0.9075)
+
+
+def test_seed_verdict_validates():
+    with pytest.raises(ValueError, match="equal length"):
+        symmetry.seed_verdict([1, 2], [1], "a", "b")
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        symmetry.seed_verdict([1], [1], "a", "b")
+    with pytest.raises(ValueError, match="min_share"):
+        symmetry.seed_verdict([1, 2], [1, 2], "a", "b", min_share=0.3)
+
+
+def test_mean_std_and_holds_on_texts():
+    assert symmetry.mean_std([1.0, 2.0, 3.0]) == "2.000 ± 1.000"
+    assert symmetry.holds_on([True, False, True]) == "holds on 2 of 3 seeds"
+
+
+def test_small_random_beats_zeros_over_seeds():
+    small = symmetry.scores("N(0, 0.01²)")
+    zeros = symmetry.scores("zeros, relu")
+    assert symmetry.seed_verdict(small, zeros, "small", "zeros").winner == "small"
+    assert all(s > 0 for s in symmetry.hidden_spreads("N(0, 0.01²)"))
+    assert symmetry.epochs_below("N(0, 0.01²)", 1.0, seeds=(0,))[0] > symmetry.epochs_below("He normal", 1.0, seeds=(0,))[0]
+
+
+def test_dead_relu_units_counts_units_that_never_fire():
+    assert symmetry.dead_relu_units(1.0, 3) > symmetry.dead_relu_units(0.3, 3)
+    assert 0 <= symmetry.dead_relu_units(0.3, 0) <= sum(symmetry.SEED_NET[1:-1])
+
+
+def test_plot_starts_draws_every_start_with_a_legend_below():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = symmetry.plot_starts(["zeros, relu", "no hidden layer, zeros"], seed=0)
+    ax_loss, ax_acc = fig.axes
+    assert len(ax_loss.lines) == 2 and ax_loss.get_ylabel() and ax_acc.get_xlabel()
+    assert ax_loss.lines[0].get_marker() != ax_loss.lines[1].get_marker()
+    assert fig.legends and ax_loss.get_legend() is None
+    plt.close(fig)
+
+
+def test_seed_run_cache_is_shared_however_called():
+    assert symmetry.seed_run(0.3, 2) is symmetry.seed_run(0.3, 2, "relu", symmetry.SEED_EPOCHS)
+    run = symmetry.seed_run(0.3, 2)
+    assert not run.history.val_accuracy  # the seed study records the test accuracy at the end only
+    assert run.test_accuracy == run.model.score(*symmetry.small_digits()[1::2])
+
+
+def test_test_tracking_does_not_change_training():
+    a = symmetry.train_start("a", layer_sizes=(64, 16, 10), seed=4, epochs=3, track_test=True)
+    b = symmetry.train_start("b", layer_sizes=(64, 16, 10), seed=4, epochs=3, track_test=False)
+    assert a.history.loss == b.history.loss and a.test_accuracy == b.test_accuracy
+    assert len(a.history.val_accuracy) == 4 and not b.history.val_accuracy

@@ -1,0 +1,84 @@
+"""MLPStack: S networks in one set of batched products, each equal to its separate MLP run."""
+
+import numpy as np
+import pytest
+
+from lessonlib.data import digits_split
+from lessonlib.nn import MLP, MLPStack
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X_train, _, y_train, _ = digits_split()
+    return X_train[:120], y_train[:120]
+
+
+def separate(sizes, activation, init, seed, X, y, init_options=None, **fit):
+    net = MLP(sizes, activation, init, seed=seed, init_options=init_options)
+    return net, net.fit(X, y, seed=seed, **fit)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu"])
+def test_each_member_equals_its_separate_run(digits, activation):
+    X, y = digits
+    sizes, seeds = [64, 12, 9, 10], [0, 3, 7]
+    fit = dict(epochs=3, lr=0.1, batch_size=25, momentum=0.9)  # 25 does not divide 120: a short last batch
+    stack = MLPStack(sizes, activation, "he_normal", seeds=seeds)
+    for i, s in enumerate(seeds):  # the same initial weights, drawn layer by layer from make_rng(s)
+        start = MLP(sizes, activation, "he_normal", seed=s)
+        for W, W_start in zip(stack.model(i).weights, start.weights):
+            np.testing.assert_array_equal(W, W_start)
+    histories = stack.fit(X, y, X_val=X[:30], y_val=y[:30], **fit)
+    for i, s in enumerate(seeds):
+        net, history = separate(sizes, activation, "he_normal", s, X, y, X_val=X[:30], y_val=y[:30], **fit)
+        assert histories[i].epoch == history.epoch == [0, 1, 2, 3]
+        np.testing.assert_allclose(histories[i].loss, history.loss, rtol=1e-10)
+        np.testing.assert_allclose(histories[i].val_loss, history.val_loss, rtol=1e-10)
+        assert histories[i].accuracy == history.accuracy
+        member = stack.model(i)
+        for a, b in zip(member.weights + member.biases, net.weights + net.biases):
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-13)
+
+
+def test_members_differ_and_batch_seeds_can_be_given(digits):
+    X, y = digits
+    stack = MLPStack([64, 8, 10], "relu", "he_normal", seeds=[1, 2])
+    histories = stack.fit(X, y, epochs=2, lr=0.1, batch_size=20, seeds=[5, 6])
+    assert histories[0].loss != histories[1].loss
+    net = MLP([64, 8, 10], "relu", "he_normal", seed=2)
+    np.testing.assert_allclose(histories[1].loss, net.fit(X, y, epochs=2, lr=0.1, batch_size=20, seed=6).loss, rtol=1e-10)
+    assert [m.layer_sizes for m in stack.members()] == [[64, 8, 10]] * 2
+    assert stack.score(X, y) == [m.score(X, y) for m in stack.members()]
+
+
+def test_a_diverging_member_stops_alone(digits):
+    X, y = digits
+    # N(0, 0.3**2) weights, leaky ReLU, lr 1 with momentum 0.9: seeds 1 and 3 diverge (at
+    # different epochs), seed 4 does not.
+    seeds, sizes, init, options = (1, 3, 4), [64, 32, 32, 10], "normal", {"std": 0.3}
+    fit = dict(epochs=6, lr=1.0, batch_size=30, momentum=0.9)
+    outcomes = {s: separate(sizes, "leaky_relu", init, s, X, y, init_options=options, **fit) for s in seeds}
+    stack = MLPStack(sizes, "leaky_relu", init, seeds=seeds, init_options=options)
+    histories = stack.fit(X, y, **fit)  # warnings are errors here: a diverging member is silent
+    assert [h.diverged for h in histories] == [outcomes[s][1].diverged for s in seeds] == [True, True, False]
+    assert len(histories[0].epoch) != len(histories[1].epoch)
+    for i, s in enumerate(seeds):
+        net, history = outcomes[s]
+        assert histories[i].epoch == history.epoch
+        np.testing.assert_allclose(histories[i].loss, history.loss, rtol=1e-10)
+        if not history.diverged:
+            for a, b in zip(stack.model(i).weights, net.weights):
+                np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_binary_output_and_checks(digits):
+    X, y = digits
+    yb = (y % 2).astype(int)
+    stack = MLPStack([64, 6, 1], "tanh", "glorot_uniform", seeds=[0, 4])
+    histories = stack.fit(X, yb, epochs=2, lr=0.5, batch_size=16, momentum=0.5)
+    net = MLP([64, 6, 1], "tanh", "glorot_uniform", seed=4)
+    np.testing.assert_allclose(histories[1].loss, net.fit(X, yb, epochs=2, lr=0.5, batch_size=16, momentum=0.5, seed=4).loss, rtol=1e-10)
+    with pytest.raises(ValueError, match="seeds"):
+        MLPStack([64, 6, 1], seeds=[])
+    with pytest.raises(ValueError, match="seeds"):
+        stack.fit(X, yb, seeds=[1])

@@ -1,0 +1,52 @@
+"""Tests for lessonlib.training's verdict over seeds (``compare``)."""
+
+import math
+
+import numpy as np
+import pytest
+
+from lessonlib.training import WIN_FRACTION, compare, mean_sd
+
+
+def test_mean_and_sample_std():
+    mean, sd = mean_sd([0.1, 0.2, 0.3, 0.4, 0.5])
+    assert mean == pytest.approx(0.3)
+    assert sd == pytest.approx(np.std([0.1, 0.2, 0.3, 0.4, 0.5], ddof=1))
+    with pytest.raises(ValueError, match="at least two"):
+        mean_sd([0.5])
+    with pytest.raises(ValueError, match="finite"):
+        mean_sd([0.5, float("nan")])
+
+
+def test_a_clear_winner_is_named_with_k_of_n():
+    v = compare([0.9, 0.91, 0.88, 0.92, 0.9], [0.1, 0.1, 0.1, 0.1, 0.1], names=("He", "LeCun"))
+    assert v.winner == "He" and not v.tie and v.k == 5 and v.n == 5 and v.apart
+    assert v.mean[0] == pytest.approx(0.902) and v.sd[1] == 0.0
+    assert "He higher on 5 of 5 seeds" in v.text and "He wins" in v.text
+    # the second start can win too
+    assert compare([0.1] * 5, [0.5, 0.6, 0.55, 0.52, 0.58], names=("a", "b")).winner == "b"
+
+
+def test_four_of_five_is_enough_but_overlapping_intervals_are_a_tie():
+    assert math.ceil(WIN_FRACTION * 5) == 4
+    v = compare([0.9, 0.9, 0.9, 0.9, 0.2], [0.3, 0.3, 0.3, 0.3, 0.5], names=("a", "b"))
+    assert v.k == 4 and v.apart and v.winner == "a"  # 4 of 5, and 0.76 - 0.31 > 0.34 + 0.09
+    assert "a higher on 4 of 5 seeds" in v.text
+    v = compare([0.80, 0.81, 0.82, 0.83, 0.84], [0.70, 0.71, 0.72, 0.73, 0.90], names=("a", "b"))
+    assert v.k == 4 and not v.apart and v.tie  # b's one good seed widens its interval
+    assert "intervals overlap: a tie" in v.text
+
+
+def test_apart_but_winning_on_too_few_seeds_is_a_tie():
+    # means far apart, but a wins on only 3 of 5 seeds
+    a = [0.9, 0.9, 0.9, 0.1, 0.1]
+    b = [0.2, 0.2, 0.2, 0.2, 0.2]
+    v = compare(a, b)
+    assert v.tie and v.k == 3
+
+
+def test_inputs_are_checked():
+    with pytest.raises(ValueError, match="pair"):
+        compare([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="names"):
+        compare([1, 2], [1, 2], names=("only one",))
