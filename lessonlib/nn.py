@@ -651,9 +651,38 @@ class MLPStack:
         seeds = list(seeds) if not isinstance(seeds, numbers.Integral) else [seeds]
         if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
             raise ValueError(f"seeds must be a non-empty sequence of non-negative integers, got {seeds!r}")
-        self.seeds = [int(s) for s in seeds]
         nets = [MLP(layer_sizes, activation, init, seed=s, slope=slope, init_options=init_options)
-                for s in self.seeds]
+                for s in seeds]
+        self._stack(nets, seeds)
+
+    @classmethod
+    def from_models(cls, models, seeds):
+        """A stack of given networks (e.g. LSUV or DBN starts, made by ``lessonlib.starts``).
+
+        ``models`` are ``MLP`` objects of one architecture (sizes, activation, slope);
+        ``seeds[i]`` is member i's seed, which ``fit`` uses for its batch order. The
+        networks are copied into the stack; they are not changed.
+        """
+        models = list(models)
+        if not models or not all(isinstance(m, MLP) for m in models):
+            raise ValueError("models must be a non-empty list of lessonlib.nn.MLP networks")
+        first = models[0]
+        for m in models[1:]:
+            if (m.layer_sizes, m.activation, m.slope) != (first.layer_sizes, first.activation, first.slope):
+                raise ValueError(
+                    "models must share one architecture: sizes, activation and slope "
+                    f"{first.layer_sizes}, {first.activation!r}, {first.slope}; got {m.layer_sizes}, "
+                    f"{m.activation!r}, {m.slope}"
+                )
+        seeds = list(seeds)
+        if len(seeds) != len(models) or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
+            raise ValueError(f"seeds must give one non-negative integer per model ({len(models)}), got {seeds!r}")
+        stack = cls.__new__(cls)
+        stack._stack(models, seeds)
+        return stack
+
+    def _stack(self, nets, seeds):
+        self.seeds = [int(s) for s in seeds]
         first = nets[0]
         self.layer_sizes, self.activation, self.slope = first.layer_sizes, first.activation, first.slope
         self.binary, self.n_classes, self.init = first.binary, first.n_classes, first.init

@@ -28,9 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lessonlib import _validate, data
-from lessonlib.nn import ACTIVATIONS
-from lessonlib.nn import ACTIVATIONS as _FUNCTIONS
-from lessonlib.seeding import child
+from lessonlib.nn import ACTIVATIONS, MLPStack
 from lessonlib.starts import LABELS, build_model, check_start, label
 from lessonlib.training import Diverged, History, Run, compare
 
@@ -232,106 +230,9 @@ class Grid:
         return float(sum(r.seconds for r in self.runs))
 
 
-def _log_softmax(z):
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def fit_together(models, seeds, X, y, epochs, lr, batch_size, momentum):
-    """Train networks of the same shape side by side, as ``MLP.fit`` trains each alone.
-
-    The seeds' networks are stacked along a leading axis, so one ``matmul`` does the
-    work of a Python loop over seeds; each network still draws its own mini-batch order
-    from ``seeding.child(seed, "batches")``, takes the same momentum-SGD steps as
-    ``MLP.fit`` and records the same ``History`` (training loss and accuracy before
-    training and after every epoch). A network whose numbers become NaN or infinite is
-    marked diverged and keeps the weights it had when that was found, as in ``MLP.fit``.
-    The results equal separate ``fit`` calls up to rounding (tested).
-
-    Returns a list of ``History``, one per model; the models' weights are updated in place.
-    """
-    first = models[0]
-    f, fprime = _FUNCTIONS[first.activation]
-    slope, n_layers = first.slope, first.n_layers
-    W = [np.stack([m.weights[l] for m in models]) for l in range(n_layers)]
-    b = [np.stack([m.biases[l] for m in models])[:, None, :] for l in range(n_layers)]
-    vW = [np.zeros_like(w) for w in W]
-    vb = [np.zeros_like(c) for c in b]
-    rngs = [child(seed, "batches") for seed in seeds]
-    histories = [History() for _ in models]
-    alive = np.ones(len(models), dtype=bool)
-    n = X.shape[0]
-    rows = np.arange(n)
-
-    def forward(inputs):
-        pre, post, a = [], [], inputs
-        for layer in range(n_layers):
-            z = a @ W[layer] + b[layer]
-            a = f(z, slope) if layer < n_layers - 1 else np.exp(_log_softmax(z))
-            pre.append(z)
-            post.append(a)
-        return pre, post
-
-    def record(epoch):
-        pre, post = forward(X[None])
-        log_p = _log_softmax(pre[-1])[:, rows, y]
-        losses = -np.mean(log_p, axis=1)
-        hits = np.mean(post[-1].argmax(axis=-1) == y, axis=1)
-        for k in np.flatnonzero(alive):
-            if not math.isfinite(losses[k]):
-                histories[k].diverged = True
-                _stop(k)
-                continue
-            histories[k].epoch.append(epoch)
-            histories[k].loss.append(float(losses[k]))
-            histories[k].accuracy.append(float(hits[k]))
-
-    def _stop(k):
-        alive[k] = False
-        for layer in range(n_layers):
-            models[k].weights[layer] = W[layer][k].copy()
-            models[k].biases[layer] = b[layer][k, 0].copy()
-
-    with np.errstate(all="ignore"):
-        record(0)
-        for epoch in range(1, int(epochs) + 1):
-            if not alive.any():
-                break
-            orders = np.stack([rng.permutation(n) for rng in rngs])
-            for start in range(0, n, batch_size):
-                batch = orders[:, start : start + batch_size]
-                Xb, yb = X[batch], y[batch]
-                m = batch.shape[1]
-                pre, post = forward(Xb)
-                delta = post[-1].copy()
-                np.put_along_axis(delta, yb[..., None], np.take_along_axis(delta, yb[..., None], -1) - 1.0, -1)
-                delta /= m
-                for layer in range(n_layers - 1, -1, -1):
-                    a_below = Xb if layer == 0 else post[layer - 1]
-                    dW = np.swapaxes(a_below, 1, 2) @ delta
-                    db = delta.sum(axis=1, keepdims=True)
-                    if layer > 0:
-                        delta = (delta @ np.swapaxes(W[layer], 1, 2)) * fprime(pre[layer - 1], post[layer - 1], slope)
-                    vW[layer] *= momentum
-                    vW[layer] -= lr * dW
-                    vb[layer] *= momentum
-                    vb[layer] -= lr * db
-                    W[layer] += vW[layer]
-                    b[layer] += vb[layer]
-            for k in np.flatnonzero(alive):
-                finite = all(np.isfinite(W[l][k]).all() and np.isfinite(b[l][k]).all() for l in range(n_layers))
-                if not finite:
-                    histories[k].diverged = True
-                    _stop(k)
-            record(epoch)
-    for k in np.flatnonzero(alive):
-        _stop(k)
-    return histories
-
-
 def run_cell(init, activation, seeds, **settings):
     """Train one cell of the grid (one start, one activation) for every seed, the seeds'
-    networks side by side (``fit_together``); return a list of ``Run`` in seed order.
+    networks side by side (``lessonlib.nn.MLPStack``); return a list of ``Run`` in seed order.
 
     Equal to ``[run_one(init, activation, s, **settings) for s in seeds]`` up to rounding.
     """
@@ -353,10 +254,12 @@ def run_cell(init, activation, seeds, **settings):
         except Diverged:  # the RBMs' pre-training blew up: n/c
             runs[i] = Run(init, seed, History(diverged=True), float("nan"), activation=activation)
     if models:
-        histories = fit_together(models, [seeds[i] for i in kept], X_train, y_train, options["epochs"],
-                                 options["lr"], options["batch_size"], options["momentum"])
-        for i, model, history in zip(kept, models, histories):
-            accuracy = float("nan") if history.diverged else float(model.score(X_test, y_test))
+        stack = MLPStack.from_models(models, [seeds[i] for i in kept])
+        histories = stack.fit(X_train, y_train, epochs=options["epochs"], lr=options["lr"],
+                              batch_size=options["batch_size"], momentum=options["momentum"])
+        scores = stack.score(X_test, y_test)
+        for i, history, accuracy in zip(kept, histories, scores):
+            accuracy = float("nan") if history.diverged else accuracy
             runs[i] = Run(init, seeds[i], history, accuracy, activation=activation)
     seconds = (time.perf_counter() - start) / max(len(seeds), 1)
     for run in runs:

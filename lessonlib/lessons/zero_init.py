@@ -7,7 +7,6 @@ the tests check; ``SeedExplorer`` puts the seed study on sliders.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -16,7 +15,7 @@ import numpy as np
 
 from lessonlib import data, plots
 from lessonlib.nn import MLP
-from lessonlib.training import Run
+from lessonlib.training import Run, decide
 from lessonlib.widgets import FigureExplorer, slider
 
 #: The small problem of notebook 01: 500 training digits, the standard 450 test digits.
@@ -278,28 +277,12 @@ def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, mi
     SeedVerdict
         Means ± sample standard deviations (ddof=1), wins per side, and the winner or None.
     """
-    a = np.asarray(scores_a, dtype=np.float64)
-    b = np.asarray(scores_b, dtype=np.float64)
-    if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"scores_a and scores_b must be 1-D and of equal length, got {a.shape} and {b.shape}")
-    if len(a) < 2:
-        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(a)}")
-    if not 0.5 < min_share <= 1.0:
-        raise ValueError(f"min_share must be in (0.5, 1], got {min_share!r}")
-    sign = 1.0 if higher_is_better else -1.0
-    sa = np.where(np.isfinite(a), sign * a, -np.inf)
-    sb = np.where(np.isfinite(b), sign * b, -np.inf)
-    wins_a, wins_b = int(np.sum(sa > sb)), int(np.sum(sb > sa))
-    (mean_a, std_a), (mean_b, std_b) = _mean_std(a), _mean_std(b)
-    needed = math.ceil(min_share * len(a) - 1e-9)
-    winner = None
-    if all(math.isfinite(v) for v in (mean_a, std_a, mean_b, std_b)):
-        low_a, high_a = sign * mean_a - std_a, sign * mean_a + std_a
-        low_b, high_b = sign * mean_b - std_b, sign * mean_b + std_b
-        if wins_a >= needed and low_a > high_b:
-            winner = label_a
-        elif wins_b >= needed and low_b > high_a:
-            winner = label_b
+    if np.ndim(scores_a) == 1 and len(scores_a) < 2:
+        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(scores_a)}")
+    d = decide(scores_a, scores_b, higher_is_better=higher_is_better, win_fraction=min_share)
+    (mean_a, mean_b), (std_a, std_b), (wins_a, wins_b) = d["mean"], d["sd"], d["wins"]
+    winner = None if d["winner"] is None else (label_a, label_b)[d["winner"]]
+    a = np.asarray(scores_a)
     return SeedVerdict(label_a, label_b, mean_a, std_a, mean_b, std_b, wins_a, wins_b, len(a), winner, measure)
 
 
