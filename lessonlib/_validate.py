@@ -75,7 +75,52 @@ def real(value, name, low=None, high=None, low_open=False, high_open=False):
 
 def positive(value, name):
     """``value`` as a finite ``float`` > 0."""
-    return real(value, name, low=0.0, low_open=True)
+    value = real(value, name)
+    if value <= 0.0:
+        raise ValueError(f"{name} must be a positive number, got {value:g}")
+    return value
+
+
+#: Largest scale (a gain, a standard deviation, a limit) accepted: its square, a variance,
+#: must still be a finite float64 (the largest is about 1.8e308).
+MAX_SCALE = 1e150
+
+
+def scale(value, name):
+    """``value`` as a finite ``float`` in (0, MAX_SCALE]: a gain, a std or a limit.
+
+    Larger values would overflow once squared into a variance (an OverflowError or an
+    infinite weight), so they are refused here with the parameter's name.
+    """
+    value = positive(value, name)
+    if value > MAX_SCALE:
+        raise ValueError(f"{name} must be at most {MAX_SCALE:g} (its square, a variance, must stay finite), got {value:g}")
+    return value
+
+
+def slope(value, name="slope"):
+    """The negative-side slope of a leaky ReLU, a ``float`` in [0, 1)."""
+    return real(value, name, low=0.0, high=1.0, high_open=True)
+
+
+def seed(value, name="seed"):
+    """A seed: a non-negative ``int`` or a ``numpy.random.Generator`` (returned unchanged).
+
+    None is refused: hidden global randomness would make the notebooks print different
+    numbers on every run.
+    """
+    if isinstance(value, np.random.Generator):
+        return value
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise InputTypeError(f"{name} must be a non-negative integer or a numpy.random.Generator, got {_kind(value)}")
+    return integer(value, name, low=0)
+
+
+def instance(value, name, kind, what=None):
+    """``value`` if it is an instance of ``kind`` (a class), else an ``InputTypeError``."""
+    if not isinstance(value, kind):
+        raise InputTypeError(f"{name} must be {what or 'a ' + kind.__name__}, got {_kind(value)}")
+    return value
 
 
 def flag(value, name):
@@ -83,6 +128,13 @@ def flag(value, name):
     if not isinstance(value, (bool, np.bool_)):
         raise InputTypeError(f"{name} must be True or False, got {_kind(value)}")
     return bool(value)
+
+
+def text(value, name):
+    """``value`` if it is a string."""
+    if not isinstance(value, str):
+        raise InputTypeError(f"{name} must be a string, got {_kind(value)}")
+    return value
 
 
 def choice(value, name, options):
@@ -103,8 +155,31 @@ def keywords(given, accepted, what):
         raise ValueError(f"{what} got unknown option(s) {', '.join(map(repr, unknown))}; it takes {takes}")
 
 
-def function(value, name):
-    """``value`` if it can be called."""
+def options(given, function, what, skip=()):
+    """Refuse options that ``function`` does not take: exactly its keyword parameters.
+
+    ``skip`` names the parameters that are not options (e.g. fan_in, fan_out, rng).
+    """
+    import inspect
+
+    accepted = [p for p in inspect.signature(function).parameters if p not in skip]
+    keywords(given, accepted, what)
+    return dict(given)
+
+
+def one_or_each(value, name, n, each="layer"):
+    """``[value] * n``, or ``list(value)`` when it is a list or tuple of exactly n values."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(f"{name} must be one value or {n} values (one per {each}), got {len(value)}")
+        return list(value)
+    return [value] * n
+
+
+def function(value, name, optional=False):
+    """``value`` if it can be called (or None when ``optional``)."""
+    if optional and value is None:
+        return None
     if not callable(value):
         raise InputTypeError(f"{name} must be a function, got {_kind(value)}")
     return value
