@@ -198,6 +198,19 @@ def sequence_of_ints(value, name, low=1, min_length=1, too_short=None):
     return [integer(v, f"{name}[{k}]", low=low) for k, v in enumerate(items)]
 
 
+def arrays(value, name, n=None):
+    """A list of arrays (e.g. one per layer), each as float64, of length ``n`` if given.
+
+    Entries may hold NaN or infinity: such lists carry a pass through a network that
+    may have overflowed, which the caller reports (``Propagation.finite``).
+    """
+    if isinstance(value, (str, bytes, np.ndarray)) or not hasattr(value, "__len__"):
+        raise InputTypeError(f"{name} must be a list of arrays (one per layer), got {_kind(value)}")
+    if n is not None and len(value) != n:
+        raise ValueError(f"{name} must hold {n} arrays (one per layer), got {len(value)}")
+    return [array(v, f"{name}[{k}]", finite=False, allow_empty=True) for k, v in enumerate(value)]
+
+
 def array(
     value,
     name,
@@ -208,6 +221,7 @@ def array(
     binary=False,
     allow_empty=False,
     what=None,
+    finite=True,
 ):
     """``value`` as a float64 ndarray, checked.
 
@@ -225,8 +239,11 @@ def array(
         Accept an array with no entries (refused by default).
     what : str, optional
         Words for the shape in the message, e.g. "one row per digit, 64 pixels".
+    finite : bool
+        Refuse NaN and infinity (the default). Only elementwise maths that must carry
+        a diverging run's infinities to the divergence test turns it off.
 
-    NaN and infinity are always refused. The result is a new array or ``value`` itself
+    NaN and infinity are refused unless ``finite=False``. The result is a new array or ``value`` itself
     when it already was a float64 array (callers that modify it copy first).
     """
     if isinstance(value, (str, bytes)) or value is None:
@@ -254,14 +271,14 @@ def array(
     if arr.size == 0 and not allow_empty:
         what_empty = "have at least one row" if arr.ndim == 2 else "not be empty"
         raise ValueError(f"{name} must {what_empty}, got shape {arr.shape}")
-    if arr.size and not np.all(np.isfinite(arr)):
+    if finite and arr.size and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, but it contains NaN or infinity")
     if arr.size and binary and not np.all((arr == 0.0) | (arr == 1.0)):
         raise ValueError(f"{name} must be binary (only 0s and 1s), got values such as {_first_non_binary(arr):g}")
     if arr.size and low is not None and arr.min() < low or arr.size and high is not None and arr.max() > high:
         raise ValueError(
-            f"{name} must hold values in [{low if low is not None else '-inf'}, "
-            f"{high if high is not None else 'inf'}], got values from {arr.min():.3g} to {arr.max():.3g}"
+            f"{name} must hold values in [{-math.inf if low is None else low:g}, "
+            f"{math.inf if high is None else high:g}], got values from {arr.min():.3g} to {arr.max():.3g}"
         )
     return arr
 
@@ -274,6 +291,9 @@ def _first_non_binary(arr):
 def labels(value, name, n, n_classes):
     """Integer class labels of shape (n,) in 0..n_classes-1, as an int64 array.
 
+    ``n=None`` accepts any number of labels (a 1-D array), ``n_classes=None`` any
+    non-negative label.
+
     Floats that are whole numbers (1.0) are accepted, since loaders often give them.
     """
     if isinstance(value, (str, bytes)) or value is None:
@@ -282,7 +302,9 @@ def labels(value, name, n, n_classes):
         y = np.asarray(value)
     except (TypeError, ValueError) as error:
         raise InputTypeError(f"{name} must be an array of integer class labels") from error
-    if y.shape != (n,):
+    if n is None and y.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class labels, got shape {y.shape}")
+    if n is not None and y.shape != (n,):
         raise ValueError(f"{name} must have shape ({n},) to match X, got {y.shape}")
     if y.dtype == bool or not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
         raise InputTypeError(f"{name} must hold integer class labels, got dtype {y.dtype}")
@@ -290,6 +312,7 @@ def labels(value, name, n, n_classes):
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
             raise ValueError(f"{name} must hold integer class labels, got non-integer values")
         y = y.astype(np.int64)
-    if n and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"{name} must hold labels 0..{n_classes - 1} for this network, got {y.min()}..{y.max()}")
+    if y.size and y.min() < 0 or y.size and n_classes is not None and y.max() >= n_classes:
+        expected = "non-negative labels" if n_classes is None else f"labels 0..{n_classes - 1}"
+        raise ValueError(f"{name} must hold {expected}, got {y.min()}..{y.max()}")
     return y.astype(np.int64, copy=False)

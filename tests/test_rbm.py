@@ -351,7 +351,7 @@ def test_bad_hidden_input_and_options():
         model.gibbs(X, steps=0)
     with pytest.raises(ValueError, match="same number of rows"):
         model.energy(X, np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="biases"):
+    with pytest.raises(ValueError, match="bias"):
         RBM.from_parameters(np.zeros((3, 2)), np.zeros(2), np.zeros(2))
     with pytest.raises(ValueError, match="weight_std"):
         RBM(3, 2, weight_std=-1.0)
