@@ -138,11 +138,15 @@ def text(value, name):
 
 
 def choice(value, name, options):
-    """``value`` if it is one of ``options`` (strings), else a ValueError listing them."""
+    """``value`` if it is one of ``options``, else a ValueError listing them.
+
+    When the options are strings (names), a value of another type is an
+    ``InputTypeError``.
+    """
     options = list(options)
-    if not isinstance(value, str):
+    if all(isinstance(o, str) for o in options) and not isinstance(value, str):
         raise InputTypeError(f"{name} must be one of: {', '.join(map(str, options))}; got {_kind(value)}")
-    if value not in options:
+    if not any(value is o or type(value) is type(o) and value == o for o in options):
         raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(map(str, options))}")
     return value
 
@@ -181,34 +185,41 @@ def function(value, name, optional=False):
     if optional and value is None:
         return None
     if not callable(value):
-        raise InputTypeError(f"{name} must be a function, got {_kind(value)}")
+        raise InputTypeError(f"{name} must be a function (a callable), got {_kind(value)}")
     return value
 
 
-def sequence_of_ints(value, name, low=1, min_length=1, too_short=None):
+def sequence_of_ints(value, name, low=1, min_length=1, too_short=None, length=None):
     """A list of ints (each >= low) from a list, tuple or 1-D integer array.
 
-    ``too_short`` replaces the message for a list shorter than ``min_length``.
+    ``too_short`` replaces the message for a list shorter than ``min_length``; ``length``
+    asks for exactly that many.
     """
     if isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
         raise InputTypeError(f"{name} must be a list of integers, got {_kind(value)}")
     items = list(value)
+    if length is not None and len(items) != length:
+        raise ValueError(f"{name} must list exactly {length} integers, got {_shown(value)}")
     if len(items) < min_length:
         raise ValueError(too_short or f"{name} must list at least {min_length} value(s), got {_shown(value)}")
     return [integer(v, f"{name}[{k}]", low=low) for k, v in enumerate(items)]
 
 
-def arrays(value, name, n=None):
-    """A list of arrays (e.g. one per layer), each as float64, of length ``n`` if given.
+def arrays(value, name, n=None, each="layer", ndim=None, min_length=0):
+    """A list of arrays (one per layer, per run, ...), each as float64.
 
-    Entries may hold NaN or infinity: such lists carry a pass through a network that
-    may have overflowed, which the caller reports (``Propagation.finite``).
+    ``n`` asks for exactly that many, ``min_length`` for at least that many, ``ndim``
+    for that many dimensions each. Entries may hold NaN or infinity: such lists carry
+    a pass through a network that may have overflowed, which the caller reports
+    (``Propagation.finite``), or a run's curve.
     """
     if isinstance(value, (str, bytes, np.ndarray)) or not hasattr(value, "__len__"):
-        raise InputTypeError(f"{name} must be a list of arrays (one per layer), got {_kind(value)}")
+        raise InputTypeError(f"{name} must be a list of arrays (one per {each}), got {_kind(value)}")
     if n is not None and len(value) != n:
-        raise ValueError(f"{name} must hold {n} arrays (one per layer), got {len(value)}")
-    return [array(v, f"{name}[{k}]", finite=False, allow_empty=True) for k, v in enumerate(value)]
+        raise ValueError(f"{name} must hold {n} arrays (one per {each}), got {len(value)}")
+    if len(value) < min_length:
+        raise ValueError(f"{name} must hold at least {min_length} array(s) (one per {each}), got {len(value)}")
+    return [array(v, f"{name}[{k}]", ndim=ndim, finite=False, allow_empty=True) for k, v in enumerate(value)]
 
 
 def array(

@@ -215,9 +215,11 @@ def resolve(name):
     return ALIASES.get(key, key)
 
 
-def _options(key, options):
-    """``options`` checked for the initializer ``key``: only the options it takes, each
-    checked by ``OPTION_CHECKS`` (None only where it is the default, He's sqrt(2))."""
+def check_options(name, options):
+    """``options`` (a dict) checked for the initializer ``name``: only the options it takes,
+    each checked by ``OPTION_CHECKS`` (None only where it is the default, He's sqrt(2))."""
+    key = resolve(name)
+    options = _validate.instance(options, "options", dict, "a dict of initializer options")
     function = INITIALIZERS[key]
     _validate.options(options, function, f"initializer {key!r}", skip=("fan_in", "fan_out", "rng"))
     defaults = inspect.signature(function).parameters
@@ -253,7 +255,7 @@ def initialize(name, fan_in, fan_out, rng=0, *, seed=None, **options):
     key = resolve(name)
     fan_in = _validate.positive_int(fan_in, "fan_in")
     fan_out = _validate.positive_int(fan_out, "fan_out")
-    _options(key, options)
+    check_options(key, options)
     if seed is not None:
         if rng not in (0, None) and rng is not seed:
             raise ValueError("give the seed once: as rng= or as seed=, not both")
@@ -271,7 +273,7 @@ def variance(name, fan_in, fan_out, **options):
     key = resolve(name)
     fan_in = _validate.positive_int(fan_in, "fan_in")
     fan_out = _validate.positive_int(fan_out, "fan_out")
-    options = _options(key, options)
+    options = check_options(key, options)
     gain = options.get("gain")
     g2 = 1.0 if gain is None else float(gain) ** 2
     formulas = {

@@ -24,6 +24,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from lessonlib import _validate
+
 
 class FigureExplorer:
     """Base class: controls + one persistent figure rendered into an Image widget.
@@ -82,10 +84,16 @@ class FigureExplorer:
         return png
 
     def set(self, **values):
-        """Move controls as a person would (one redraw), and return the new PNG bytes."""
+        """Move controls as a person would (one redraw), and return the new PNG bytes.
+
+        Each value is checked against its control's own range or options first, so a
+        value no person could set (out of range, NaN, not an option) raises ValueError
+        and leaves every control, and the explorer, as it was.
+        """
         unknown = sorted(set(values) - set(self.controls))
         if unknown:
             raise ValueError(f"unknown controls {unknown}; this explorer has {sorted(self.controls)}")
+        values = {name: _control_value(name, self.controls[name], value) for name, value in values.items()}
         with self._hold():
             for name, value in values.items():
                 self.controls[name].value = value
@@ -121,6 +129,19 @@ class FigureExplorer:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _control_value(name, control, value):
+    """``value`` checked against what ``control`` itself offers (its range or options)."""
+    if isinstance(control, widgets.FloatLogSlider):  # min and max are exponents
+        return _validate.real(value, name, low=control.base**control.min, high=control.base**control.max)
+    if isinstance(control, widgets.IntSlider):
+        return _validate.integer(value, name, low=control.min, high=control.max)
+    if isinstance(control, widgets.FloatSlider):
+        return _validate.real(value, name, low=control.min, high=control.max)
+    if hasattr(control, "_options_values"):  # Dropdown, ToggleButtons, ...
+        return _validate.choice(value, name, control._options_values)
+    return value
 
 
 def slider(description, min, max, value, step=1, log=False, width="300px"):
