@@ -56,14 +56,17 @@ def positive_int(value, name):
     return integer(value, name, low=1)
 
 
-def real(value, name, low=None, high=None, low_open=False, high_open=False):
+def real(value, name, low=None, high=None, low_open=False, high_open=False, finite=True):
     """``value`` as a finite ``float`` within the bounds (open bounds exclude the end).
 
-    NaN and infinity are refused, and so are booleans and strings.
+    NaN and infinity are refused unless ``finite=False`` (a number to print, where NaN
+    means "did not converge"), and so are booleans and strings.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputTypeError(f"{name} must be a number, got {_kind(value)}")
     value = float(value)
+    if not finite and not math.isfinite(value):
+        return value
     if not math.isfinite(value):
         raise ValueError(f"{name} must be a finite number, got {value}")
     if low is not None and (value < low or (low_open and value == low)):
@@ -146,9 +149,28 @@ def choice(value, name, options):
     options = list(options)
     if all(isinstance(o, str) for o in options) and not isinstance(value, str):
         raise InputTypeError(f"{name} must be one of: {', '.join(map(str, options))}; got {_kind(value)}")
-    if not any(value is o or type(value) is type(o) and value == o for o in options):
+    if not any(_same(value, o) for o in options):
         raise ValueError(f"unknown {name} {value!r}; expected one of: {', '.join(map(str, options))}")
     return value
+
+
+def _same(value, option):
+    """``value == option`` for one option, without True matching 1 or arrays matching."""
+    if value is option:
+        return True
+    if isinstance(value, (bool, np.bool_)) != isinstance(option, (bool, np.bool_)):
+        return False
+    try:
+        return bool(value == option)
+    except (TypeError, ValueError):  # an array compared elementwise
+        return False
+
+
+def axes(value, name="ax"):
+    """``value`` if it is a matplotlib ``Axes`` (matplotlib is imported only here, when asked)."""
+    from matplotlib.axes import Axes
+
+    return instance(value, name, Axes, "a matplotlib Axes")
 
 
 def keywords(given, accepted, what):
@@ -187,6 +209,19 @@ def function(value, name, optional=False):
     if not callable(value):
         raise InputTypeError(f"{name} must be a function (a callable), got {_kind(value)}")
     return value
+
+
+def sequence(value, name, check, length=None, min_length=0, what="values"):
+    """A list from a list, tuple, range or array, each item checked by
+    ``check(item, f"{name}[k]")`` (e.g. ``axes``); ``length`` asks for exactly that many."""
+    if isinstance(value, (str, bytes, dict)) or not hasattr(value, "__len__"):
+        raise InputTypeError(f"{name} must be a list of {what}, got {_kind(value)}")
+    items = list(np.ravel(np.asarray(value, dtype=object))) if isinstance(value, np.ndarray) else list(value)
+    if length is not None and len(items) != length:
+        raise ValueError(f"{name} must list exactly {length} {what}, got {len(items)}")
+    if len(items) < min_length:
+        raise ValueError(f"{name} must list at least {min_length} of {what}, got {len(items)}")
+    return [check(item, f"{name}[{k}]") for k, item in enumerate(items)]
 
 
 def sequence_of_ints(value, name, low=1, min_length=1, too_short=None, length=None):

@@ -154,7 +154,11 @@ class Propagation:
         return self.verdict.split(":")[0].split(" ")[0]
 
     def table(self, max_rows=12):
-        """A small text table: per layer, activation std, saturated or dead %, gradient std."""
+        """A small text table: per layer, activation std, saturated or dead %, gradient std.
+
+        At most ``max_rows`` layer rows (at least 3: the first, "...", the last).
+        """
+        max_rows = _validate.integer(max_rows, "max_rows", low=3)
         activation = self.settings["activation"]
         column = "dead %" if activation in ("relu", "leaky_relu") else "sat. %"
         values = self.dead if activation in ("relu", "leaky_relu") else self.saturated
@@ -176,6 +180,17 @@ def _rows_to_show(depth, max_rows):
     head = max_rows // 2
     tail = max_rows - head - 1
     return [*range(head), None, *range(depth - tail, depth)]
+
+
+def format_std(x):
+    """A standard deviation (or any number) in at most four characters of precision:
+    "0.123", "1.2e-05", "inf", "nan"; as the tables and verdicts print them."""
+    return _short(_validate.real(x, "x", finite=False))
+
+
+def format_percent(x):
+    """A fraction as a whole percentage without the sign: 0.25 -> "25", NaN -> "nan"."""
+    return _percent(_validate.real(x, "x", finite=False))
 
 
 def _short(x):

@@ -41,8 +41,8 @@ class FigureExplorer:
     """
 
     def __init__(self, controls, figsize=(9.0, 3.5), dpi=80):
-        self.controls = dict(controls)
-        self.dpi = dpi
+        self.controls = dict(_validate.instance(controls, "controls", dict, "a dict of name -> control"))
+        self.dpi = _validate.positive_int(dpi, "dpi")
         # A fixed layout: constrained layout would re-solve on every redraw (slow).
         self.figure = Figure(figsize=figsize)
         FigureCanvasAgg(self.figure)
@@ -148,8 +148,18 @@ def slider(description, min, max, value, step=1, log=False, width="300px"):
     """A slider that sends its value on release (``continuous_update=False``).
 
     Integer bounds give an ``IntSlider``; ``log=True`` a ``FloatLogSlider`` whose
-    ``min``/``max`` are exponents of 10.
+    ``min``/``max`` are exponents of 10. ``value`` must lie in the range (a slider
+    would silently move it to the nearest end), and be an integer for an integer slider.
     """
+    _validate.text(description, "description")
+    _validate.real(max, "max", low=_validate.real(min, "min"), low_open=True)
+    _validate.positive(step, "step")
+    if log:
+        _validate.real(value, description, low=10.0**min, high=10.0**max)
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in (min, max, step)):
+        _validate.integer(value, description, low=min, high=max)
+    else:
+        _validate.real(value, description, low=min, high=max)
     style = {"description_width": "initial"}
     layout = widgets.Layout(width=width)
     common = dict(description=description, continuous_update=False, style=style, layout=layout)
@@ -161,7 +171,11 @@ def slider(description, min, max, value, step=1, log=False, width="300px"):
 
 
 def dropdown(description, options, value, width="220px"):
-    """A drop-down menu of ``options`` (a list of labels or (label, value) pairs)."""
+    """A drop-down menu of ``options`` (a list of labels or (label, value) pairs);
+    ``value`` must be one of them."""
+    _validate.text(description, "description")
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    _validate.choice(value, description, values)
     return widgets.Dropdown(
         description=description,
         options=options,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.widgets import FigureExplorer, slider
 
 # --- notebook 00: the story on a time line --------------------------------------------------
@@ -31,6 +32,7 @@ def milestones(ax=None):
 
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 2.4))
+    _validate.axes(ax)
     ax.axhline(0, color="0.3", lw=1)
     for k, (year, text, kind) in enumerate(MILESTONES):
         up = 1 if k % 2 == 0 else -1

@@ -12,8 +12,8 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
-from lessonlib import data
-from lessonlib.nn import MLP
+from lessonlib import _validate, data
+from lessonlib.nn import ACTIVATIONS, MLP
 from lessonlib.training import Run
 from lessonlib.widgets import FigureExplorer, slider
 
@@ -34,7 +34,7 @@ def gradient_report(model, X, y):
     between two units' incoming weight gradients: 0 means every unit receives exactly the
     same update).
     """
-    _, grads = model.loss_and_grads(X, y)
+    _, grads = _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP").loss_and_grads(X, y)
     rows = []
     for layer, (dW, _) in enumerate(grads):
         rows.append(
@@ -63,6 +63,7 @@ def train_start(
 
     The test accuracy is tracked after every epoch (``run.history.val_accuracy``).
     """
+    label = _validate.text(label, "label")
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
     history = model.fit(
@@ -88,7 +89,6 @@ SEED_NET = (64, 16, 16, 16, 10)
 SEED_EPOCHS = 15
 
 
-@lru_cache(maxsize=256)
 def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     """Train ``SEED_NET`` from N(0, std**2) weights (all zeros when std == 0) with ``seed``.
 
@@ -96,8 +96,13 @@ def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     independent streams of it), exactly as re-running the same notebook cell with
     another seed would. Cached: the notebook and its explorer share the runs.
     """
-    if std < 0:
-        raise ValueError(f"std must be >= 0, got {std}")
+    std = _validate.real(std, "std", low=0.0, high=_validate.MAX_SCALE)
+    return _seed_run(std, _validate.integer(seed, "seed", low=0), _validate.choice(activation, "activation", ACTIVATIONS),
+                     _validate.positive_int(epochs, "epochs"))
+
+
+@lru_cache(maxsize=256)
+def _seed_run(std, seed, activation, epochs):
     if std == 0:
         init, options = "zeros", None
     else:
@@ -122,6 +127,7 @@ def seed_study(std, seeds=range(10), activation="relu", epochs=SEED_EPOCHS):
     Returns a dict with ``seeds``, ``loss_curves`` (one training-loss curve per seed,
     epoch 0 first), ``test_accuracy`` (one number per seed) and ``diverged`` flags.
     """
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
     runs = [seed_run(std, s, activation, epochs) for s in seeds]
     return {
         "std": std,
@@ -138,7 +144,7 @@ def label_entropy(y):
     This is where a network whose hidden layers are stuck ends up: only the output biases
     learn, and they learn the label frequencies (sum_k -p_k ln p_k).
     """
-    counts = np.bincount(np.asarray(y))
+    counts = np.bincount(_validate.labels(y, "y", None, None))
     p = counts[counts > 0] / counts.sum()
     return float(-(p * np.log(p)).sum())
 
@@ -159,6 +165,7 @@ class SeedExplorer(FigureExplorer):
     BAND_SEEDS = tuple(range(10))
 
     def __init__(self, seed=0, std=0.1, dpi=72):
+        std = _validate.choice(std, "std", self.STDS)
         controls = {
             "seed": slider("seed", 0, 49, seed),
             "std": widgets.SelectionSlider(
