@@ -51,7 +51,8 @@ from lessonlib.seeding import make_rng
 
 def _layer(fan_in, fan_out, rng):
     """The checked arguments every initializer takes: two sizes and a generator."""
-    return _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out"), make_rng(rng)
+    return (_validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out"),
+            make_rng(_validate.seed(rng, "rng")))
 
 
 #: How each initializer option is checked (the same checks whether the option reaches

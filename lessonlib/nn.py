@@ -266,8 +266,8 @@ class MLP:
         return _validate.array(X, name, shape=(None, self.layer_sizes[0]),
                                what=f"one row per example, {self.layer_sizes[0]} inputs")
 
-    def _check_y(self, y, n):
-        return _validate.labels(y, "y", n, self.n_classes)
+    def _check_y(self, y, n, name="y"):
+        return _validate.labels(y, name, n, self.n_classes)
 
     def check_inputs(self, X, name="X"):
         """``X`` as a float64 array of shape (n_samples, n_inputs), or a clear ValueError."""
@@ -409,8 +409,8 @@ class MLP:
         if X_val is not None or y_val is not None:
             if X_val is None or y_val is None:
                 raise ValueError("give both X_val and y_val, or neither")
-            X_val = self._check_X(X_val)
-            y_val = self._check_y(y_val, X_val.shape[0])
+            X_val = self._check_X(X_val, "X_val")
+            y_val = self._check_y(y_val, X_val.shape[0], "y_val")
         epochs = _validate.integer(epochs, "epochs", low=0)
         batch_size = _validate.positive_int(batch_size, "batch_size")
         lr = _validate.positive(lr, "lr")

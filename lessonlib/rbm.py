@@ -183,7 +183,9 @@ class RBM:
 
     def mean_hiddens(self, V):
         """p(h_j = 1 | v) = sigmoid(c_j + (v W)_j) for each row of V: shape (n, n_hidden)."""
-        V = self._v(V, "V")
+        return self._mean_hiddens(self._v(V, "V"))
+
+    def _mean_hiddens(self, V):
         with np.errstate(all="ignore"):
             return sigmoid(V @ self.W + self.hidden_bias)
 
@@ -205,7 +207,7 @@ class RBM:
 
     def forward(self, X):
         """The lecture's forward pass, x -> hidden: p(h = 1 | x) (same as ``mean_hiddens``)."""
-        return self.mean_hiddens(X)
+        return self._mean_hiddens(self._v(X))
 
     def backward(self, H):
         """The lecture's backward pass, hidden -> x_hat: p(v = 1 | h) (same as ``mean_visibles``)."""
@@ -213,7 +215,7 @@ class RBM:
 
     def transform(self, X):
         """Hidden probabilities p(h = 1 | x): the features a DBN passes to the next layer."""
-        return self.mean_hiddens(X)
+        return self._mean_hiddens(self._v(X))
 
     def reconstruct(self, X, seed=None):
         """One forward and one backward pass: x_hat = p(v = 1 | h) with h from p(h | x).
@@ -222,7 +224,8 @@ class RBM:
         (deterministic); with a seed, binary hidden states are sampled first, as during
         training (Hinton 2010, sec. 3.2).
         """
-        H = self.mean_hiddens(X) if seed is None else self.sample_hiddens(X, _validate.seed(seed))
+        X = self._v(X)
+        H = self._mean_hiddens(X) if seed is None else self.sample_hiddens(X, _validate.seed(seed))
         return self.mean_visibles(H)
 
     def gibbs(self, X, steps=1, seed=0, return_probabilities=False):

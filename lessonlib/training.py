@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lessonlib import _validate
+
 #: Below this test accuracy a run of ten classes counts as "did not converge" (n/c):
 #: guessing gives 0.1.
 CHANCE_LIMIT = 0.2
@@ -33,6 +35,8 @@ def all_finite(*arrays):
     One sum per array is enough: a NaN or an infinity anywhere makes the sum non-finite
     (and an overflowing sum of finite numbers is itself a sign of divergence).
     """
+    arrays = [a if isinstance(a, np.ndarray) else _validate.array(a, "arrays", finite=False, allow_empty=True)
+              for a in arrays]
     with np.errstate(all="ignore"):
         return all(math.isfinite(float(np.sum(a))) for a in arrays)
 

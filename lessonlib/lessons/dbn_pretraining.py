@@ -344,7 +344,7 @@ def stacking_figure(dbn, x):
     import matplotlib.pyplot as plt
 
     dbn = _validate.instance(dbn, "dbn", DBN)
-    x = _validate.array(x, "x", shape=(dbn.layer_sizes[0],), what="one image")
+    x = _validate.array(x, "x", shape=(dbn.layer_sizes[0],), low=0.0, high=1.0, what="one image")
     inputs = dbn.layer_inputs(x[None, :])
     fig = plt.figure(figsize=(10, 4.6))
     grid = fig.add_gridspec(2, 9, height_ratios=[1.5, 1], hspace=0.35, wspace=0.25,

@@ -137,14 +137,14 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
 
     kind = _validate.choice(kind, "kind", ("act", "grad"))
     cases = _validate.sequence(cases, "cases", _case, min_length=1, what="(label, initializer, options) cases")
+    # computed before the figure exists, so a bad setting leaves no half-drawn figure behind
+    results = [(label, propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options))
+               for label, name, options in cases]
     fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.6), layout="constrained")
-    results = []
-    for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
-        r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
+    for ax, (label, r) in zip(np.atleast_1d(axes), results):
         plot_layer_histograms(ax, r, kind, legend=ax is np.atleast_1d(axes)[0])
         ax.set_title(label, fontsize=9)
         ax.set_yticks([])
-        results.append((label, r))
     what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
     fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
     return fig, results
