@@ -257,18 +257,8 @@ def arrays(value, name, n=None, each="layer", ndim=None, min_length=0):
     return [array(v, f"{name}[{k}]", ndim=ndim, finite=False, allow_empty=True) for k, v in enumerate(value)]
 
 
-def array(
-    value,
-    name,
-    ndim=None,
-    shape=None,
-    low=None,
-    high=None,
-    binary=False,
-    allow_empty=False,
-    what=None,
-    finite=True,
-):
+def array(value, name, ndim=None, shape=None, low=None, high=None, binary=False, allow_empty=False,
+          what=None, finite=True):
     """``value`` as a float64 ndarray, checked.
 
     Parameters

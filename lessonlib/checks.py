@@ -74,10 +74,16 @@ def _numbers(result):
         return None, f"expected an array of real numbers (all rows the same length), got a {type(result).__name__} that is not one"
 
 
+def _answer(func, *args):
+    """The learner's ``func(*args)`` as a float64 array: (array, None) or (None, problem)."""
+    result, problem = _call(func, *args)
+    return (None, problem) if problem else _numbers(result)
+
+
 def _same_draw(func, args, W):
     """Problems with reproducibility: the same seed must repeat W, another must not."""
-    again, _ = _numbers(_call(func, *args)[0])
-    other, _ = _numbers(_call(func, *args[:-1], args[-1] + 1)[0])
+    again, _ = _answer(func, *args)
+    other, _ = _answer(func, *args[:-1], args[-1] + 1)
     if again is None or not np.array_equal(again, W):
         return ["the same seed must give the same weights (draw from np.random.default_rng(seed))"]
     if other is not None and np.array_equal(other, W):
@@ -159,13 +165,10 @@ def check_small_random_init(func):
     learns the digits.
     """
     title = "small random initialization N(0, 0.01^2)"
-    W, problem = _call(func, 300, 200, 0)
+    W, problem = _answer(func, 300, 200, 0)
     if problem:
         return _report(title, [problem])
     failures = []
-    W, problem = _numbers(W)
-    if problem:
-        return _report(title, [problem])
     if W.shape != (300, 200):
         return _report(title, [f"expected an array of shape (300, 200), got {W.shape}"])
     if not np.all(np.isfinite(W)):
@@ -216,10 +219,7 @@ def check_hidden_probabilities(func):
     V = (rng.random((5, 6)) < 0.5).astype(np.float64)
     V[0] = 1.0  # a row where every weight counts
     expected = model.mean_hiddens(V)
-    result, problem = _call(func, V.copy(), model.W.copy(), model.hidden_bias.copy())
-    if problem:
-        return _report(title, [problem])
-    result, problem = _numbers(result)
+    result, problem = _answer(func, V.copy(), model.W.copy(), model.hidden_bias.copy())
     if problem:
         return _report(title, [problem])
     if result.shape != expected.shape:
@@ -313,17 +313,14 @@ def _check_variance_init(func, title, expected_name, wrong):
     mistakes to their variance at the test shape (400, 100), for the hints.
     """
     fan_in, fan_out = 400, 100
-    W, problem = _call(func, fan_in, fan_out, 0)
-    if problem:
-        return _report(title, [problem])
-    W, problem = _numbers(W)
+    W, problem = _answer(func, fan_in, fan_out, 0)
     if problem:
         return _report(title, [problem])
     if W.shape != (fan_in, fan_out):
         return _report(title, [f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {W.shape}"])
     if not np.all(np.isfinite(W)):
         return _report(title, ["the weights contain NaN or infinity"])
-    small, _ = _numbers(_call(func, 3, 7, 0)[0])
+    small, _ = _answer(func, 3, 7, 0)
     failures = []
     if small is None or small.shape != (3, 7):
         failures.append(f"for fan_in=3, fan_out=7 expected shape (3, 7), got {None if small is None else small.shape}")
@@ -416,10 +413,7 @@ def check_lsuv_rescale(func):
     for scale in (0.3, 4.0):
         A = rng.random((200, 30))  # inputs in [0, 1] with a non-zero mean, like activations
         W = rng.normal(0.0, scale, (30, 20))
-        result, problem = _call(func, W.copy(), A.copy())
-        if problem:
-            return _report(title, [problem])
-        R, problem = _numbers(result)
+        R, problem = _answer(func, W.copy(), A.copy())
         if problem:
             return _report(title, [problem])
         if R.shape != W.shape:

@@ -217,15 +217,7 @@ class MLP:
     biases : list of ndarray, biases[l] has shape (layer_sizes[l+1],)
     """
 
-    def __init__(
-        self,
-        layer_sizes,
-        activation="relu",
-        init="he_normal",
-        seed=0,
-        slope=0.01,
-        init_options=None,
-    ):
+    def __init__(self, layer_sizes, activation="relu", init="he_normal", seed=0, slope=0.01, init_options=None):
         self.layer_sizes = _validate.sequence_of_ints(
             layer_sizes, "layer_sizes", min_length=2,
             too_short=f"layer_sizes must list at least an input and an output size, got {layer_sizes!r}",
@@ -379,19 +371,8 @@ class MLP:
     def _finite(self):
         return all_finite(*self.weights, *self.biases)
 
-    def fit(
-        self,
-        X,
-        y,
-        epochs=10,
-        lr=0.1,
-        batch_size=32,
-        momentum=0.0,
-        seed=0,
-        X_val=None,
-        y_val=None,
-        callback=None,
-    ):
+    def fit(self, X, y, epochs=10, lr=0.1, batch_size=32, momentum=0.0, seed=0, X_val=None, y_val=None,
+            callback=None):
         """Train with mini-batch SGD and momentum; return a ``History``.
 
         Each epoch shuffles the training set (from the "batches" stream of ``seed``,

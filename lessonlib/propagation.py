@@ -130,11 +130,13 @@ class Propagation:
     """
 
     settings: dict
+    # forward: the activations a_l and pre-activations z_l
     act_mean: list = field(default_factory=list)
     act_std: list = field(default_factory=list)
     pre_std: list = field(default_factory=list)
     saturated: list = field(default_factory=list)
     dead: list = field(default_factory=list)
+    # backward: the gradients
     grad_std: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
     act_hist: np.ndarray = None
@@ -205,19 +207,8 @@ def _percent(x):
     return f"{100 * x:.0f}" if math.isfinite(x) else "nan"
 
 
-def propagate(
-    width=100,
-    depth=10,
-    activation="tanh",
-    init="glorot_uniform",
-    scale=1.0,
-    seed=0,
-    batch=256,
-    bins=50,
-    slope=0.01,
-    init_options=None,
-    weight_cache=None,
-):
+def propagate(width=100, depth=10, activation="tanh", init="glorot_uniform", scale=1.0, seed=0, batch=256,
+              bins=50, slope=0.01, init_options=None, weight_cache=None):
     """Send a batch forward and a gradient backward through a fresh deep network.
 
     Parameters

@@ -41,6 +41,11 @@ def all_finite(*arrays):
         return all(math.isfinite(float(np.sum(a))) for a in arrays)
 
 
+def _per_epoch():
+    """A field of ``History``: a new list, one entry per recorded epoch."""
+    return field(default_factory=list)
+
+
 @dataclass
 class History:
     """What ``fit`` records, one entry per recorded epoch (0 = before training).
@@ -53,15 +58,17 @@ class History:
     lists end at the last finite epoch.
     """
 
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    recon_error: list = field(default_factory=list)
-    likelihood_epoch: list = field(default_factory=list)
-    log_likelihood: list = field(default_factory=list)
-    kl: list = field(default_factory=list)
+    epoch: list = _per_epoch()
+    # a network's (MLP.fit)
+    loss: list = _per_epoch()
+    accuracy: list = _per_epoch()
+    val_loss: list = _per_epoch()
+    val_accuracy: list = _per_epoch()
+    # an RBM's (RBM.fit)
+    recon_error: list = _per_epoch()
+    likelihood_epoch: list = _per_epoch()
+    log_likelihood: list = _per_epoch()
+    kl: list = _per_epoch()
     snapshots: dict = field(default_factory=dict)
     diverged: bool = False
 

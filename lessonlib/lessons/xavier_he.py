@@ -40,17 +40,8 @@ STANDARD_CASES = (
 # --- the 30-layer experiment (He et al. 2015, figure 3) ------------------------------------
 
 
-def deep_relu_runs(
-    inits=("lecun_normal", "he_normal"),
-    seeds=(0, 1, 2),
-    depth=30,
-    width=32,
-    epochs=20,
-    lr=0.005,
-    momentum=0.9,
-    batch_size=32,
-    per_class=25,
-):
+def deep_relu_runs(inits=("lecun_normal", "he_normal"), seeds=(0, 1, 2), depth=30, width=32, epochs=20,
+                   lr=0.005, momentum=0.9, batch_size=32, per_class=25):
     """Train a ``depth``-layer ReLU MLP on the digits from each initializer and seed.
 
     The network is 64 -> width x (depth - 1) -> 10: ``depth`` weight layers. It trains

@@ -47,18 +47,8 @@ def gradient_report(model, X, y):
     return rows
 
 
-def train_start(
-    label,
-    layer_sizes=(64, 32, 32, 10),
-    activation="relu",
-    init="normal",
-    init_options=None,
-    seed=0,
-    epochs=30,
-    lr=0.1,
-    batch_size=50,
-    momentum=0.9,
-):
+def train_start(label, layer_sizes=(64, 32, 32, 10), activation="relu", init="normal", init_options=None,
+                seed=0, epochs=30, lr=0.1, batch_size=50, momentum=0.9):
     """Train one network from the given start on the small digits problem; return a ``Run``.
 
     The test accuracy is tracked after every epoch (``run.history.val_accuracy``).
@@ -66,17 +56,8 @@ def train_start(
     label = _validate.text(label, "label")
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
-    history = model.fit(
-        X_train,
-        y_train,
-        epochs=epochs,
-        lr=lr,
-        batch_size=batch_size,
-        momentum=momentum,
-        seed=seed,
-        X_val=X_test,
-        y_val=y_test,
-    )
+    history = model.fit(X_train, y_train, epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
+                        seed=seed, X_val=X_test, y_val=y_test)
     accuracy = history.val_accuracy[-1] if history.val_accuracy and not history.diverged else float("nan")
     return Run(start=model.init, seed=seed, history=history, test_accuracy=accuracy, model=model, label=label,
                activation=activation)
@@ -107,18 +88,8 @@ def _seed_run(std, seed, activation, epochs):
         init, options = "zeros", None
     else:
         init, options = "normal", {"std": float(std)}
-    return train_start(
-        f"std {std:g}, seed {seed}",
-        layer_sizes=SEED_NET,
-        activation=activation,
-        init=init,
-        init_options=options,
-        seed=seed,
-        epochs=epochs,
-        lr=0.1,
-        batch_size=50,
-        momentum=0.9,
-    )
+    return train_start(f"std {std:g}, seed {seed}", layer_sizes=SEED_NET, activation=activation, init=init,
+                       init_options=options, seed=seed, epochs=epochs, lr=0.1, batch_size=50, momentum=0.9)
 
 
 def seed_study(std, seeds=range(10), activation="relu", epochs=SEED_EPOCHS):
