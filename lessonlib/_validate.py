@@ -8,6 +8,13 @@ meets a numpy-internal message, a silent clamp, a truncation or a NaN result.
 Wrong types raise ``InputTypeError``, which is both a ``TypeError`` and a
 ``ValueError``: code that catches ``ValueError`` for every bad input keeps working.
 Wrong values (out of range, wrong shape, NaN, an unknown name) raise ``ValueError``.
+
+One checker per kind of input: numbers (``integer``, ``positive_int``, ``real``,
+``positive``, ``scale``, ``slope``), a ``seed``, a ``flag``, names (``text``,
+``choice``), options (``keywords``, ``options``), objects (``instance``, ``axes``,
+``function``), lists (``sequence``, ``sequence_of_ints``, ``one_or_each``, ``arrays``)
+and arrays (``array``, ``labels``). ``tests/test_bad_inputs.py`` drives every public
+callable of lessonlib with bad inputs to keep it so.
 """
 
 from __future__ import annotations

@@ -139,8 +139,8 @@ def _control_value(name, control, value):
         return _validate.integer(value, name, low=control.min, high=control.max)
     if isinstance(control, widgets.FloatSlider):
         return _validate.real(value, name, low=control.min, high=control.max)
-    if hasattr(control, "_options_values"):  # Dropdown, ToggleButtons, ...
-        return _validate.choice(value, name, control._options_values)
+    if hasattr(control, "options"):  # Dropdown, SelectionSlider, ...: labels or (label, value) pairs
+        return _validate.choice(value, name, [o[1] if isinstance(o, tuple) else o for o in control.options])
     return value
 
 
