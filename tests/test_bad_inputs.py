@@ -449,7 +449,7 @@ ROWS = [
     *[("lessons.rbm_reconstruction:draw_passes", {"axes": [AX] * 4, "rbm": Fx("rbm"), "x": np.zeros(4), "shape": (2, 2)},
        *spec) for spec in (
         ("axes", [[AX] * 3, "axes", [AX, AX, AX, None]]), ("rbm", [None, Fx("mlp")]),
-        ("x", ["x", None, np.zeros(5), np.full(4, NAN), np.full(4, 2.0), [[0.0], [0.0, 1.0]]]),
+        ("x", ["x", None, np.zeros(5), np.zeros((2, 4)), np.full(4, NAN), np.full(4, 2.0), [[0.0], [0.0, 1.0]]]),
         ("seed", SEED), ("shape", [(2,), (3, 3), (2.0, 2)]), ("hidden_shape", [(1, 1), (3,), "33"]))],
     ("lessons.rbm_reconstruction:draw_training_curves", {"ax_ll": AX, "ax_kl": AX, "runs": {"a": Fx("ll_history")}},
      "ax_ll", [None]),

@@ -70,7 +70,8 @@ def draw_passes(axes, rbm, x, seed=0, shape=(8, 8), hidden_shape=None):
     """
     axes = _validate.sequence(axes, "axes", _validate.axes, length=4, what="matplotlib Axes")
     rbm = _validate.instance(rbm, "rbm", RBM, "a lessonlib.rbm.RBM")
-    x = _validate.array(x, "x", shape=(rbm.n_visible,), low=0.0, high=1.0, what="one image").reshape(1, -1)
+    x = _validate.array(x, "x", low=0.0, high=1.0, what="one image").reshape(1, -1)  # (n,), (1, n) or (h, w)
+    x = _validate.array(x, "x", shape=(1, rbm.n_visible), what=f"one image of {rbm.n_visible} pixels")
     shape = _validate.sequence_of_ints(shape, "shape", length=2)
     if shape[0] * shape[1] != rbm.n_visible:
         raise ValueError(f"shape must multiply to the {rbm.n_visible} visible units, got {shape}")
