@@ -762,3 +762,20 @@ def test_checks_never_raise(check, answer):
     assert not verdict
     text = str(verdict)
     assert text.startswith("Not yet") and len(verdict.failures) >= 1 and all(verdict.failures)
+
+
+# --- an explorer survives a bad set() ----------------------------------------------------
+
+
+@pytest.mark.parametrize("values", [{"scale": NAN}, {"scale": 1e4}, {"depth": 0}, {"init": "nope"}, {"width": 2.7}])
+def test_a_refused_set_leaves_the_explorer_working(values):
+    explorer = fixture("prop_explorer")
+    before = explorer.values
+    with pytest.raises(ValueError, match=next(iter(values))):
+        explorer.set(**values)
+    assert explorer.values == before
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        png = explorer.set(scale=2.0)
+    assert png and explorer.values["scale"] == 2.0
+    explorer.set(**{name: before[name] for name in ("scale",)})
