@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lessonlib import _validate
+
 #: Below this test accuracy a run of ten classes counts as "did not converge" (n/c):
 #: guessing gives 0.1.
 CHANCE_LIMIT = 0.2
@@ -33,8 +35,15 @@ def all_finite(*arrays):
     One sum per array is enough: a NaN or an infinity anywhere makes the sum non-finite
     (and an overflowing sum of finite numbers is itself a sign of divergence).
     """
+    arrays = [a if isinstance(a, np.ndarray) else _validate.array(a, "arrays", finite=False, allow_empty=True)
+              for a in arrays]
     with np.errstate(all="ignore"):
         return all(math.isfinite(float(np.sum(a))) for a in arrays)
+
+
+def _per_epoch():
+    """A field of ``History``: a new list, one entry per recorded epoch."""
+    return field(default_factory=list)
 
 
 @dataclass
@@ -53,15 +62,17 @@ class History:
     lists end at the last finite epoch.
     """
 
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    recon_error: list = field(default_factory=list)
-    likelihood_epoch: list = field(default_factory=list)
-    log_likelihood: list = field(default_factory=list)
-    kl: list = field(default_factory=list)
+    epoch: list = _per_epoch()
+    # a network's (MLP.fit)
+    loss: list = _per_epoch()
+    accuracy: list = _per_epoch()
+    val_loss: list = _per_epoch()
+    val_accuracy: list = _per_epoch()
+    # an RBM's (RBM.fit)
+    recon_error: list = _per_epoch()
+    likelihood_epoch: list = _per_epoch()
+    log_likelihood: list = _per_epoch()
+    kl: list = _per_epoch()
     snapshots: dict = field(default_factory=dict)
     diverged: bool = False
 

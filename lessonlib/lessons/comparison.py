@@ -21,7 +21,6 @@ initializations x activations on CIFAR-10 (FitNet4); see ``PAPER_TABLE``.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -114,17 +113,11 @@ def run_one(init, activation, seed, **settings):
 
 
 def _settings(settings):
-    unknown = sorted(set(settings) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"unknown settings {unknown}; expected some of: {', '.join(DEFAULTS)}")
+    _validate.keywords(settings, list(DEFAULTS), "the grid's settings")
     options = {**DEFAULTS, **settings}
-    hidden = options["hidden"]
-    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__len__") or len(hidden) < 1:
-        raise ValueError(f"hidden must list at least one hidden layer size, got {hidden!r}")
-    options["hidden"] = tuple(int(h) for h in hidden)
-    n_train = options["n_train"]
-    if isinstance(n_train, bool) or not isinstance(n_train, numbers.Integral) or not 10 <= n_train <= 1347:
-        raise ValueError(f"n_train must be an integer from 10 to 1347, got {n_train!r}")
+    options["hidden"] = tuple(_validate.sequence_of_ints(
+        options["hidden"], "hidden", too_short=f"hidden must list at least one hidden layer size, got {options['hidden']!r}"))
+    _validate.integer(options["n_train"], "n_train", low=10, high=1347)
     return options
 
 
@@ -144,6 +137,8 @@ class Grid:
 
     def select(self, init, activation):
         """The runs of one cell, in seed order."""
+        check_start(init)
+        _validate.choice(activation, "activation", ACTIVATIONS)
         return [r for r in self.runs if r.start == init and r.activation == activation]
 
     def scores(self, init, activation):
@@ -203,6 +198,7 @@ class Grid:
 
     def table(self, width=24):
         """The grid as aligned text: one row per start, one column per activation."""
+        width = _validate.positive_int(width, "width")
         head = f"{'start':{width}s}" + "".join(f"{a:>26s}" for a in self.activations)
         lines = [head]
         for init in self.inits:
@@ -290,13 +286,12 @@ def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), db
     """
     inits = [check_start(name) for name in inits]
     activations = [_validate.choice(a, "activation", ACTIVATIONS) for a in activations]
-    seeds = [_validate.integer(s, "seeds", low=0) for s in seeds]
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0, min_length=0)
     for a in dbn_activations:
         _validate.choice(a, "dbn_activations", ACTIVATIONS)
     if not inits or not activations or not seeds:
         raise ValueError("give at least one start, one activation and one seed")
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be callable, got {progress!r}")
+    progress = _validate.function(progress, "progress", optional=True)
     _settings(settings)
     grid = Grid(inits=inits, activations=activations, seeds=seeds)
     jobs = []
@@ -322,11 +317,15 @@ class ProgressBar:
     def __init__(self, description="training"):
         import ipywidgets as widgets
 
+        _validate.text(description, "description")
         self.bar = widgets.IntProgress(value=0, min=0, max=1, description=description)
         self.text = widgets.Label(value="")
         self.widget = widgets.HBox([self.bar, self.text])
 
     def __call__(self, done, total, run=None):
+        total = _validate.positive_int(total, "total")
+        done = _validate.integer(done, "done", low=0, high=total)
+        run = None if run is None else _validate.instance(run, "run", Run)
         self.bar.max = max(int(total), 1)
         self.bar.value = int(done)
         self.text.value = f"{done}/{total} runs" + (f" (last: {label(run.start)}, {run.activation})" if run else "")
@@ -345,10 +344,13 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
     """
     width = _settings(settings)["hidden"][0]
     settings = {k: v for k, v in settings.items() if k != "hidden"}
+    depths = _validate.sequence_of_ints(depths, "depths")
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
+    check_start(init)
+    _validate.choice(activation, "activation", ACTIVATIONS)
     rows = []
     for depth in depths:
-        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
-            raise ValueError(f"depths must be positive integers, got {depth!r}")
+        depth = _validate.integer(depth, "depths", low=1)
         runs = run_cell(init, activation, seeds, hidden=(width,) * int(depth), **settings)
         rows.append({
             "depth": int(depth),
@@ -377,7 +379,8 @@ def pre_activation_variances(name, activation, seed=0, **settings):
 
 
 def format_accuracy(value):
-    """ "0.953", or "n/c" for NaN: for printing a run's accuracy."""
+    """ "0.953", or "n/c" for NaN: for printing a run's accuracy (a number, or NaN)."""
+    value = _validate.real(value, "value", finite=False)
     return "n/c" if not math.isfinite(value) else f"{value:.3f}"
 
 
@@ -432,7 +435,9 @@ def grid_heatmap(ax, grid, title=None):
     seeds (a diverged run counts as 0.1), ± its sample std, and "k/n n/c" under it where
     some seeds did not converge; grey "n/c" where no seed converged; "–" where not run.
     Returns a ScalarMappable for a colour bar."""
-    mean, std, n_nc, n = grid.matrix()
+    _validate.axes(ax)
+    mean, std, n_nc, n = _validate.instance(grid, "grid", Grid, "the Grid run_grid returns").matrix()
+    title = None if title is None else _validate.text(title, "title")
     texts, values = [], mean.copy()
     for i in range(len(grid.inits)):
         row = []
@@ -455,8 +460,13 @@ def grid_heatmap(ax, grid, title=None):
 
 def paper_table(ax, table=None):
     """Mishkin & Matas (2015), Table 3 as quoted in ``PAPER_TABLE``: CIFAR-10
-    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey."""
-    table = table or PAPER_TABLE
+    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey.
+    ``table`` (default ``PAPER_TABLE``) is a dict with "columns" and "rows" like it."""
+    _validate.axes(ax)
+    table = PAPER_TABLE if table is None else _validate.instance(table, "table", dict, "a dict like PAPER_TABLE")
+    missing = [key for key in ("columns", "rows") if key not in table]
+    if missing:
+        raise ValueError(f"table must have the keys 'columns' and 'rows', like PAPER_TABLE; missing {missing}")
     names = list(table["rows"])
     values = np.array([[np.nan if v is None else v / 100 for v in table["rows"][r]] for r in names])
     texts = [["n/c" if v is None else f"{v}" for v in table["rows"][r]] for r in names]

@@ -13,8 +13,8 @@ from functools import lru_cache
 import ipywidgets as widgets
 import numpy as np
 
-from lessonlib import data, plots
-from lessonlib.nn import MLP
+from lessonlib import _validate, data, plots
+from lessonlib.nn import ACTIVATIONS, MLP
 from lessonlib.training import Run, decide
 from lessonlib.widgets import FigureExplorer, slider
 
@@ -39,7 +39,7 @@ def gradient_report(model, X, y):
     between two units' incoming weight gradients: 0 means every unit receives exactly the
     same update).
     """
-    _, grads = model.loss_and_grads(X, y)
+    _, grads = _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP").loss_and_grads(X, y)
     rows = []
     for layer, (dW, _) in enumerate(grads):
         rows.append(
@@ -71,6 +71,7 @@ def train_start(
     (``run.history.val_accuracy``, for curves); without it only at the end, which saves
     about half of the evaluation work and changes no trained weight.
     """
+    label = _validate.text(label, "label")
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
     history = model.fit(
@@ -314,9 +315,9 @@ def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     the arguments are spelled (``seed_run(0.1, 3)`` and ``seed_run(0.1, 3, "relu", 15)``
     are the same run).
     """
-    if std < 0:
-        raise ValueError(f"std must be >= 0, got {std}")
-    return _seed_run(float(std), int(seed), str(activation), int(epochs))
+    std = _validate.real(std, "std", low=0.0, high=_validate.MAX_SCALE)
+    return _seed_run(std, _validate.integer(seed, "seed", low=0), _validate.choice(activation, "activation", ACTIVATIONS),
+                     _validate.positive_int(epochs, "epochs"))
 
 
 @lru_cache(maxsize=256)
@@ -346,6 +347,7 @@ def seed_study(std, seeds=range(10), activation="relu", epochs=SEED_EPOCHS):
     Returns a dict with ``seeds``, ``loss_curves`` (one training-loss curve per seed,
     epoch 0 first), ``test_accuracy`` (one number per seed) and ``diverged`` flags.
     """
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
     runs = [seed_run(std, s, activation, epochs) for s in seeds]
     return {
         "std": std,
@@ -378,7 +380,7 @@ def label_entropy(y):
     This is where a network whose hidden layers are stuck ends up: only the output biases
     learn, and they learn the label frequencies (sum_k -p_k ln p_k).
     """
-    counts = np.bincount(np.asarray(y))
+    counts = np.bincount(_validate.labels(y, "y", None, None))
     p = counts[counts > 0] / counts.sum()
     return float(-(p * np.log(p)).sum())
 
@@ -399,6 +401,7 @@ class SeedExplorer(FigureExplorer):
     BAND_SEEDS = tuple(range(10))
 
     def __init__(self, seed=0, std=0.1, dpi=72):
+        std = _validate.choice(std, "std", self.STDS)
         controls = {
             "seed": slider("seed", 0, 49, seed),
             "std": widgets.SelectionSlider(
