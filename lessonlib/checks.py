@@ -8,7 +8,9 @@ holds reference answers, which pass every check (tested).
 
 from __future__ import annotations
 
+import functools
 import math
+import warnings
 
 import numpy as np
 
@@ -46,12 +48,64 @@ def _report(title, failures):
 
 def _call(func, *args):
     """Run the learner's function; return (result, problem text or None)."""
+    if not callable(func):
+        return None, f"expected a function, got {type(func).__name__}: pass the function itself, without calling it"
     try:
         return func(*args), None
     except NotImplementedError:
         return None, "the function still raises NotImplementedError: fill in the TODO"
     except Exception as exc:  # a check reports, it does not crash the notebook
         return None, f"calling it raised {type(exc).__name__}: {exc}"
+
+
+def _numbers(result):
+    """The learner's answer as a float64 array: (array, None), or (None, what is wrong).
+
+    A string, None, a generator, a ragged list or complex numbers are no array of
+    real numbers; they are reported, never raised.
+    """
+    if result is None or isinstance(result, (str, bytes)) or not hasattr(result, "__len__") and not np.isscalar(result):
+        return None, f"expected an array of numbers, got {type(result).__name__}"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # e.g. complex numbers cast to real
+            return np.asarray(result, dtype=np.float64), None
+    except Exception:  # a ragged list, strings inside, objects: a report, not a crash
+        return None, f"expected an array of real numbers (all rows the same length), got a {type(result).__name__} that is not one"
+
+
+def _answer(func, *args):
+    """The learner's ``func(*args)`` as a float64 array: (array, None) or (None, problem)."""
+    result, problem = _call(func, *args)
+    return (None, problem) if problem else _numbers(result)
+
+
+def _same_draw(func, args, W):
+    """Problems with reproducibility: the same seed must repeat W, another must not."""
+    again, _ = _answer(func, *args)
+    other, _ = _answer(func, *args[:-1], args[-1] + 1)
+    if again is None or not np.array_equal(again, W):
+        return ["the same seed must give the same weights (draw from np.random.default_rng(seed))"]
+    if other is not None and np.array_equal(other, W):
+        return ["a different seed should give different weights"]
+    return []
+
+
+def _never_raises(check):
+    """Whatever the learner's answer, the check returns a Verdict (never an exception or
+    a numpy warning): an unexpected failure is reported as "Not yet"."""
+
+    @functools.wraps(check)
+    def wrapper(func):
+        try:
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return check(func)
+        except Exception as exc:  # the answer broke the check itself: say so, do not crash
+            title = (check.__doc__ or check.__name__).split(":")[0]
+            return _report(title, [f"the answer could not be checked ({type(exc).__name__}: {exc})"])
+
+    return wrapper
 
 
 # --- notebook 00: is this environment ready? ---------------------------------------------
@@ -158,6 +212,7 @@ def check_initial_loss(func):
 # --- notebook 01: break the symmetry ---------------------------------------------------------
 
 
+@_never_raises
 def check_small_random_init(func):
     """Exercise of notebook 01: ``func(fan_in, fan_out, seed)`` returns N(0, 0.01**2) weights.
 
@@ -167,14 +222,12 @@ def check_small_random_init(func):
     learns the digits.
     """
     title = "small random initialization N(0, 0.01^2)"
-    W, problem = _call(func, 300, 200, 0)
+    W, problem = _answer(func, 300, 200, 0)
     if problem:
         return _report(title, [problem])
     failures = []
-    W = np.asarray(W, dtype=np.float64) if W is not None else None
-    if W is None or W.shape != (300, 200):
-        shape = None if W is None else W.shape
-        return _report(title, [f"expected an array of shape (300, 200), got {shape}"])
+    if W.shape != (300, 200):
+        return _report(title, [f"expected an array of shape (300, 200), got {W.shape}"])
     if not np.all(np.isfinite(W)):
         return _report(title, ["the weights contain NaN or infinity"])
     std = float(W.std())
@@ -183,18 +236,16 @@ def check_small_random_init(func):
     if not 0.0097 < std < 0.0103:
         hint = " (did you square it? 0.01 is the standard deviation, 0.0001 the variance)" if 5e-5 < std < 2e-4 else ""
         failures.append(f"the standard deviation should be about 0.01, got {std:.4f}{hint}")
-    again, _ = _call(func, 300, 200, 0)
-    other, _ = _call(func, 300, 200, 1)
-    if again is None or not np.array_equal(np.asarray(again), W):
-        failures.append("the same seed must give the same weights (draw from np.random.default_rng(seed))")
-    elif other is not None and np.array_equal(np.asarray(other), W):
-        failures.append("a different seed should give different weights")
+    failures += _same_draw(func, (300, 200, 0), W)
     if failures:
         return _report(title, failures)
     from lessonlib.data import digits_split
 
     X_train, X_test, y_train, y_test = digits_split()
-    model = MLP([64, 32, 10], activation="relu", init=lambda i, o, rng: func(i, o, 0), seed=0)
+    try:
+        model = MLP([64, 32, 10], activation="relu", init=lambda i, o, rng: func(i, o, 0), seed=0)
+    except ValueError as exc:  # e.g. the function ignores fan_in and fan_out
+        return _report(title, [f"a 64-32-10 network could not start from it: {exc}"])
     model.fit(X_train, y_train, epochs=10, lr=0.1, momentum=0.9)
     spread = model.hidden_unit_spread(0)
     accuracy = model.score(X_test, y_test)
@@ -208,6 +259,7 @@ def check_small_random_init(func):
 # --- notebook 02: the RBM's forward pass p(h | v) --------------------------------------------
 
 
+@_never_raises
 def check_hidden_probabilities(func):
     """Exercise of notebook 02: ``func(V, W, c)`` returns p(h = 1 | v) for each row of V.
 
@@ -224,13 +276,9 @@ def check_hidden_probabilities(func):
     V = (rng.random((5, 6)) < 0.5).astype(np.float64)
     V[0] = 1.0  # a row where every weight counts
     expected = model.mean_hiddens(V)
-    result, problem = _call(func, V.copy(), model.W.copy(), model.hidden_bias.copy())
+    result, problem = _answer(func, V.copy(), model.W.copy(), model.hidden_bias.copy())
     if problem:
         return _report(title, [problem])
-    try:
-        result = np.asarray(result, dtype=np.float64)
-    except (TypeError, ValueError):
-        return _report(title, [f"expected an array of numbers, got {type(result).__name__}"])
     if result.shape != expected.shape:
         return _report(title, [f"for V of shape (5, 6) and W of shape (6, 4) expected shape (5, 4), got {result.shape}"])
     if np.allclose(result, expected, atol=1e-8):
@@ -253,6 +301,7 @@ def check_hidden_probabilities(func):
 # --- notebook 03: unroll a pre-trained stack into a network ----------------------------------
 
 
+@_never_raises
 def check_unroll(func):
     """Exercise of notebook 03: ``func(dbn, n_classes, seed)`` unrolls a pre-trained DBN.
 
@@ -282,7 +331,10 @@ def check_unroll(func):
         failures.append(f"the hidden units should be sigmoid, like the RBMs' p(h | v); got {net.activation!r}")
     for layer, (rbm, (W, b, c)) in enumerate(zip(dbn.rbms, originals)):
         name = f"hidden layer {layer + 1}"
-        weights, bias = np.asarray(net.weights[layer]), np.asarray(net.biases[layer])
+        (weights, problem), (bias, bias_problem) = _numbers(net.weights[layer]), _numbers(net.biases[layer])
+        if problem or bias_problem:
+            failures.append(f"{name}: weights and biases must be arrays of numbers ({problem or bias_problem})")
+            continue
         if weights.shape == W.T.shape and weights.shape != W.shape:
             failures.append(f"{name}: the weights are transposed; the MLP wants (fan_in, fan_out) = {W.shape}, like rbm.W")
         elif not np.array_equal(weights, W):
@@ -293,15 +345,17 @@ def check_unroll(func):
             failures.append(f"{name}: the biases should be a copy of dbn.rbms[{layer}].hidden_bias")
         if net.weights[layer] is rbm.W or net.biases[layer] is rbm.hidden_bias:
             failures.append(f"{name}: the network shares its arrays with the RBM; use .copy(), or fine-tuning changes the RBM too")
-    out = np.asarray(net.weights[-1])
-    if out.shape != (4, 3):
+    out, problem = _numbers(net.weights[-1])
+    if problem:
+        failures.append(f"the output layer: {problem}")
+    elif out.shape != (4, 3):
         failures.append(f"the output layer should have shape (4, 3), got {out.shape}")
     elif np.all(out == 0):
         failures.append("the output layer is all zeros: draw it at random (e.g. init='glorot_uniform')")
     if failures:
         return _report(title, failures)
     again, _ = _call(func, dbn, 3, 0)
-    if again is None or not np.array_equal(np.asarray(again.weights[-1]), out):
+    if not isinstance(again, MLP) or not np.array_equal(_numbers(again.weights[-1])[0], out):
         failures.append("the same seed should give the same output layer")
     return _report(title, failures)
 
@@ -316,19 +370,17 @@ def _check_variance_init(func, title, expected_name, wrong):
     mistakes to their variance at the test shape (400, 100), for the hints.
     """
     fan_in, fan_out = 400, 100
-    W, problem = _call(func, fan_in, fan_out, 0)
+    W, problem = _answer(func, fan_in, fan_out, 0)
     if problem:
         return _report(title, [problem])
-    W = np.asarray(W, dtype=np.float64) if W is not None else None
-    if W is None or W.shape != (fan_in, fan_out):
-        shape = None if W is None else W.shape
-        return _report(title, [f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {shape}"])
+    if W.shape != (fan_in, fan_out):
+        return _report(title, [f"expected an array of shape ({fan_in}, {fan_out}) = (fan_in, fan_out), got {W.shape}"])
     if not np.all(np.isfinite(W)):
         return _report(title, ["the weights contain NaN or infinity"])
-    small, _ = _call(func, 3, 7, 0)
+    small, _ = _answer(func, 3, 7, 0)
     failures = []
-    if small is None or np.shape(small) != (3, 7):
-        failures.append(f"for fan_in=3, fan_out=7 expected shape (3, 7), got {np.shape(small) if small is not None else None}")
+    if small is None or small.shape != (3, 7):
+        failures.append(f"for fan_in=3, fan_out=7 expected shape (3, 7), got {None if small is None else small.shape}")
     target = wrong[expected_name]
     var = float(W.var())
     std = math.sqrt(var)
@@ -350,12 +402,7 @@ def _check_variance_init(func, title, expected_name, wrong):
                     "your standard deviation equals the target variance: numpy's normal() and "
                     "the uniform's limit take a standard deviation, so take the square root"
                 )
-    again, _ = _call(func, fan_in, fan_out, 0)
-    other, _ = _call(func, fan_in, fan_out, 1)
-    if again is None or not np.array_equal(np.asarray(again), W):
-        failures.append("the same seed must give the same weights (draw from np.random.default_rng(seed))")
-    elif other is not None and np.array_equal(np.asarray(other), W):
-        failures.append("a different seed should give different weights")
+    failures += _same_draw(func, (fan_in, fan_out, 0), W)
     return _report(title, failures)
 
 
@@ -380,6 +427,7 @@ def _variances(fan_in=400, fan_out=100):
     }
 
 
+@_never_raises
 def check_xavier_init(func):
     """Exercise of notebook 04: ``func(fan_in, fan_out, seed)`` returns Glorot (Xavier) weights.
 
@@ -393,6 +441,7 @@ def check_xavier_init(func):
                                 "2/(fan_in + fan_out)", _variances())
 
 
+@_never_raises
 def check_he_init(func):
     """Exercise of notebook 04: ``func(fan_in, fan_out, seed)`` returns He weights N(0, 2/fan_in).
 
@@ -404,6 +453,7 @@ def check_he_init(func):
 # --- notebook 05: LSUV's rescaling step for one layer -----------------------------------------
 
 
+@_never_raises
 def check_lsuv_rescale(func):
     """Exercise of notebook 05: ``func(W, A)`` returns W rescaled so that A @ W has variance 1.
 
@@ -420,13 +470,9 @@ def check_lsuv_rescale(func):
     for scale in (0.3, 4.0):
         A = rng.random((200, 30))  # inputs in [0, 1] with a non-zero mean, like activations
         W = rng.normal(0.0, scale, (30, 20))
-        result, problem = _call(func, W.copy(), A.copy())
+        R, problem = _answer(func, W.copy(), A.copy())
         if problem:
             return _report(title, [problem])
-        try:
-            R = np.asarray(result, dtype=np.float64)
-        except (TypeError, ValueError):
-            return _report(title, [f"expected an array of numbers, got {type(result).__name__}"])
         if R.shape != W.shape:
             return _report(title, [f"expected the shape of W, (30, 20), got {R.shape}"])
         if not np.all(np.isfinite(R)):

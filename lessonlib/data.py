@@ -22,12 +22,6 @@ DIGITS_FILE = "digits.csv.gz"
 DIGITS_SHA256 = "09f66e6debdee2cd2b5ae59e0d6abbb73fc2b0e0185d2e1957e9ebb51e23aa22"
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
 @lru_cache(maxsize=1)
 def _digits_raw():
     blob = resources.files("lessonlib._data").joinpath(DIGITS_FILE).read_bytes()
@@ -63,8 +57,12 @@ def load_digits():
 
 
 def binarize(X, threshold=0.5):
-    """Pixels above ``threshold`` become 1.0, the rest 0.0 (for binary RBMs)."""
-    X = np.asarray(X, dtype=np.float64)
+    """Pixels above ``threshold`` become 1.0, the rest 0.0 (for binary RBMs).
+
+    ``X`` is a non-empty array of finite numbers, ``threshold`` a finite number.
+    """
+    X = _validate.array(X, "X")
+    threshold = _validate.real(threshold, "threshold")
     return (X > threshold).astype(np.float64)
 
 
@@ -72,18 +70,14 @@ def train_test_split(X, y, test_fraction=0.25, seed=0):
     """Shuffle with ``seed`` and split into (X_train, X_test, y_train, y_test).
 
     The split is stratified: each class keeps the same share in both parts, so a small
-    test set still contains every digit.
+    test set still contains every digit. ``X`` is 2-D (n_samples, n_features) of finite
+    numbers, ``y`` holds one non-negative integer label per row, ``test_fraction`` is
+    in (0, 1).
     """
-    X = np.asarray(X)
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (n_samples, n_features), got shape {X.shape}")
-    if y.shape != (X.shape[0],):
-        raise ValueError(
-            f"y must have shape ({X.shape[0]},) to match X, got shape {y.shape}"
-        )
-    if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    n = _validate.array(X, "X", ndim=2, what="n_samples, n_features").shape[0]
+    X = np.asarray(X)  # split as given: the checks do not change its dtype
+    y = _validate.labels(y, "y", n, None)
+    test_fraction = _validate.real(test_fraction, "test_fraction", low=0.0, high=1.0, low_open=True, high_open=True)
     rng = make_rng(seed)
     test_idx = []
     for label in np.unique(y):
@@ -167,9 +161,7 @@ def bars_and_stripes(n=3):
     -------
     ndarray of shape (2**(n + 1) - 2, n * n), float64 of 0s and 1s, in a fixed order.
     """
-    n = _positive_int(n, "n")
-    if n > 6:
-        raise ValueError(f"n must be at most 6 (2**(n+1) patterns), got {n}")
+    n = _validate.integer(n, "n", low=1, high=6)  # 2**(n + 1) - 2 patterns
     patterns = []
     seen = set()
     for code in range(2**n):
@@ -187,11 +179,9 @@ def make_circles(n_samples=200, noise=0.1, factor=0.5, seed=0):
 
     Returns X of shape (n_samples, 2) and y of shape (n_samples,) with labels 0/1.
     """
-    n_samples = _positive_int(n_samples, "n_samples")
-    if not 0.0 < factor < 1.0:
-        raise ValueError(f"factor must be in (0, 1), got {factor}")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
+    n_samples = _validate.positive_int(n_samples, "n_samples")
+    factor = _validate.real(factor, "factor", low=0.0, high=1.0, low_open=True, high_open=True)
+    noise = _validate.real(noise, "noise", low=0.0, high=_validate.MAX_SCALE)
     rng = make_rng(seed)
     y = np.arange(n_samples) % 2
     angle = rng.uniform(0.0, 2.0 * np.pi, n_samples)
@@ -203,9 +193,8 @@ def make_circles(n_samples=200, noise=0.1, factor=0.5, seed=0):
 
 def make_moons(n_samples=200, noise=0.1, seed=0):
     """Two interleaving half circles in 2-D, labels 0/1."""
-    n_samples = _positive_int(n_samples, "n_samples")
-    if noise < 0:
-        raise ValueError(f"noise must be >= 0, got {noise}")
+    n_samples = _validate.positive_int(n_samples, "n_samples")
+    noise = _validate.real(noise, "noise", low=0.0, high=_validate.MAX_SCALE)
     rng = make_rng(seed)
     y = np.arange(n_samples) % 2
     t = rng.uniform(0.0, np.pi, n_samples)
@@ -218,12 +207,8 @@ def make_moons(n_samples=200, noise=0.1, seed=0):
 
 def one_hot(y, n_classes):
     """Integer labels (n,) -> one-hot matrix (n, n_classes)."""
-    y = np.asarray(y)
-    n_classes = _positive_int(n_classes, "n_classes")
-    if y.ndim != 1 or not np.issubdtype(y.dtype, np.integer):
-        raise ValueError(f"y must be a 1-D array of integer labels, got {y.dtype} shape {y.shape}")
-    if y.size and (y.min() < 0 or y.max() >= n_classes):
-        raise ValueError(f"labels must be in 0..{n_classes - 1}, got {y.min()}..{y.max()}")
+    n_classes = _validate.positive_int(n_classes, "n_classes")
+    y = _validate.labels(y, "y", None, n_classes)
     out = np.zeros((y.size, n_classes))
     out[np.arange(y.size), y] = 1.0
     return out

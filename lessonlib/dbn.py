@@ -37,8 +37,6 @@ networks. NIPS.
 
 from __future__ import annotations
 
-import numbers
-
 from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.nn import MLP, check_activation
@@ -50,15 +48,6 @@ from lessonlib.training import Diverged
 #: 64-100-100-100 on two cores) and close to Hinton's practical guide (CD-1, small
 #: mini-batches, momentum, a little weight decay).
 PRETRAIN_DEFAULTS = dict(epochs=10, lr=0.05, k=1, batch_size=20, momentum=0.5, weight_decay=1e-4)
-
-
-def _per_layer(value, name, n_layers):
-    """One value for every RBM, or a list with one value per RBM."""
-    if isinstance(value, (list, tuple)):
-        if len(value) != n_layers:
-            raise ValueError(f"{name} must be one value or {n_layers} values (one per RBM), got {len(value)}")
-        return list(value)
-    return [value] * n_layers
 
 
 class DBN:
@@ -157,9 +146,8 @@ class DBN:
         settings = dict(PRETRAIN_DEFAULTS)
         given = dict(epochs=epochs, lr=lr, k=k, batch_size=batch_size, momentum=momentum, weight_decay=weight_decay)
         settings.update({name: value for name, value in given.items() if value is not None})
-        per_layer = {name: _per_layer(value, name, self.n_rbms) for name, value in settings.items()}
-        if callback is not None and not callable(callback):
-            raise ValueError(f"callback must be callable, got {callback!r}")
+        per_layer = {name: _validate.one_or_each(value, name, self.n_rbms, "RBM") for name, value in settings.items()}
+        callback = _validate.function(callback, "callback", optional=True)
         rng = make_rng(self._seeds[-1] if seed is None else seed)
         histories = []
         data = X
@@ -192,9 +180,7 @@ class DBN:
 
     def transform(self, X, layer=None):
         """Hidden probabilities of ``layer`` (1 = first hidden layer; default: the top)."""
-        layer = self.n_rbms if layer is None else layer
-        if isinstance(layer, bool) or not isinstance(layer, numbers.Integral) or not 1 <= layer <= self.n_rbms:
-            raise ValueError(f"layer must be an integer from 1 to {self.n_rbms}, got {layer!r}")
+        layer = self.n_rbms if layer is None else _validate.integer(layer, "layer", low=1, high=self.n_rbms)
         return self.layer_inputs(X)[layer]
 
     def reconstruct(self, X, layer=None):
@@ -227,8 +213,7 @@ class DBN:
         Raises ValueError before ``pretrain`` (an untrained stack is just N(0, 0.01**2)
         weights: use ``MLP(..., init="normal")`` for that).
         """
-        if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 1:
-            raise ValueError(f"n_classes must be a positive integer, got {n_classes!r}")
+        n_classes = _validate.positive_int(n_classes, "n_classes")
         check_activation(activation)
         _init.resolve(output_init)
         if self.diverged:

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lessonlib.init import _check_size
+from lessonlib import _validate
 from lessonlib.seeding import make_rng
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras' and JAX's variance_scaling constant).
@@ -123,12 +123,7 @@ NAMES = {
 
 
 def _check_framework(framework):
-    if not isinstance(framework, str):
-        raise TypeError(f"framework must be a string, got {framework!r}")
-    key = framework.strip().lower()
-    if key not in FRAMEWORKS:
-        raise ValueError(f"unknown framework {framework!r}; expected one of: {', '.join(FRAMEWORKS)}")
-    return key
+    return _validate.choice(framework, "framework", FRAMEWORKS)
 
 
 def truncated_normal(shape, sigma, rng=0, bound=TRUNCATION):
@@ -177,11 +172,7 @@ def truncated_normal_std(bound=TRUNCATION):
 
 
 def _check_positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
-        raise TypeError(f"{name} must be a real number, got {value!r}")
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+    return _validate.positive(value, name)
 
 
 def default_variance(framework, fan_in, fan_out):
@@ -191,7 +182,7 @@ def default_variance(framework, fan_in, fan_out):
     flax: (1/fan_in, 0).
     """
     framework = _check_framework(framework)
-    fan_in, fan_out = _check_size(fan_in, "fan_in"), _check_size(fan_out, "fan_out")
+    fan_in, fan_out = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
     if framework == "pytorch":
         return 1.0 / (3.0 * fan_in), 1.0 / (3.0 * fan_in)
     if framework in ("keras", "tf1"):
@@ -206,7 +197,7 @@ def bounds(framework, fan_in, fan_out):
     cut at 2 sigma = 2 sqrt(1/fan_in) / 0.8796...; 0 for zero biases.
     """
     framework = _check_framework(framework)
-    fan_in, fan_out = _check_size(fan_in, "fan_in"), _check_size(fan_out, "fan_out")
+    fan_in, fan_out = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
     if framework == "pytorch":
         return 1.0 / math.sqrt(fan_in), 1.0 / math.sqrt(fan_in)
     if framework in ("keras", "tf1"):
@@ -233,7 +224,7 @@ def draw_default(framework, fan_in, fan_out, seed=0):
     b : ndarray of shape (fan_out,)
     """
     framework = _check_framework(framework)
-    fan_in, fan_out = _check_size(fan_in, "fan_in"), _check_size(fan_out, "fan_out")
+    fan_in, fan_out = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
     rng = make_rng(seed)
     w_limit, b_limit = bounds(framework, fan_in, fan_out)
     if framework == "flax":

@@ -42,27 +42,22 @@ from __future__ import annotations
 
 import inspect
 import math
-import numbers
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.seeding import make_rng
 
 
-def _check_size(value, name):
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Integral)
-        or value < 1
-    ):
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+def _layer(fan_in, fan_out, rng):
+    """The checked arguments every initializer takes: two sizes and a generator."""
+    return (_validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out"),
+            make_rng(_validate.seed(rng, "rng")))
 
 
-def _check_positive(value, name):
-    if not isinstance(value, numbers.Real) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+#: How each initializer option is checked (the same checks whether the option reaches
+#: ``initialize``, ``variance`` or the initializer itself).
+OPTION_CHECKS = {"std": _validate.scale, "limit": _validate.scale, "gain": _validate.scale, "value": _validate.real}
 
 
 # Each initializer takes (fan_in, fan_out, rng, **options) and returns (fan_in, fan_out).
@@ -70,25 +65,27 @@ def _check_positive(value, name):
 
 def zeros(fan_in, fan_out, rng):
     """All weights 0. Hidden units then receive no gradient (or identical ones)."""
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
     return np.zeros((fan_in, fan_out))
 
 
 def constant(fan_in, fan_out, rng, value=0.5):
     """All weights equal to ``value``: every hidden unit computes the same thing forever."""
-    if not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"value must be a finite number, got {value!r}")
-    return np.full((fan_in, fan_out), float(value))
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    return np.full((fan_in, fan_out), _validate.real(value, "value"))
 
 
 def normal(fan_in, fan_out, rng, std=0.01):
     """N(0, std**2); ``std`` is the standard deviation (default 0.01, Hinton's RBM guide)."""
-    std = _check_positive(std, "std")
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    std = _validate.scale(std, "std")
     return rng.normal(0.0, std, (fan_in, fan_out))
 
 
 def uniform(fan_in, fan_out, rng, limit=0.05):
     """U(-limit, +limit); variance limit**2 / 3."""
-    limit = _check_positive(limit, "limit")
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    limit = _validate.scale(limit, "limit")
     return rng.uniform(-limit, limit, (fan_in, fan_out))
 
 
@@ -98,23 +95,27 @@ def slide_xavier(fan_in, fan_out, rng):
     Its variance is 1/fan_in, which is LeCun's initialization (LeCun et al. 1998), not
     Glorot and Bengio's 2/(fan_in + fan_out).
     """
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
     return rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)
 
 
 def slide_he(fan_in, fan_out, rng):
     """The lecture slide's He: ``randn(fan_in, fan_out) / sqrt(fan_in / 2)``, variance 2/fan_in."""
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
     return rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in / 2)
 
 
 def lecun_normal(fan_in, fan_out, rng, gain=1.0):
     """N(0, gain**2 / fan_in) (LeCun et al. 1998)."""
-    std = _check_positive(gain, "gain") / math.sqrt(fan_in)
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    std = _validate.scale(gain, "gain") / math.sqrt(fan_in)
     return rng.normal(0.0, std, (fan_in, fan_out))
 
 
 def glorot_standard(fan_in, fan_out, rng):
     """U(+-1/sqrt(fan_in)), variance 1/(3 fan_in): the heuristic Glorot & Bengio's eq. 1 calls
     "standard" (also PyTorch's ``nn.Linear`` default)."""
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
     limit = 1.0 / math.sqrt(fan_in)
     return rng.uniform(-limit, limit, (fan_in, fan_out))
 
@@ -125,13 +126,15 @@ def glorot_uniform(fan_in, fan_out, rng, gain=1.0):
     Glorot & Bengio (2010) eq. 16, "normalized initialization": the compromise between
     the forward condition fan_in*Var(W) = 1 and the backward one fan_out*Var(W) = 1.
     """
-    limit = _check_positive(gain, "gain") * math.sqrt(6.0 / (fan_in + fan_out))
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    limit = _validate.scale(gain, "gain") * math.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, (fan_in, fan_out))
 
 
 def glorot_normal(fan_in, fan_out, rng, gain=1.0):
     """N(0, gain**2 * 2/(fan_in+fan_out)): Glorot's variance drawn from a normal."""
-    std = _check_positive(gain, "gain") * math.sqrt(2.0 / (fan_in + fan_out))
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    std = _validate.scale(gain, "gain") * math.sqrt(2.0 / (fan_in + fan_out))
     return rng.normal(0.0, std, (fan_in, fan_out))
 
 
@@ -140,13 +143,15 @@ def he_normal(fan_in, fan_out, rng, gain=None):
 
     ``gain`` replaces the factor sqrt(2) when given (e.g. ``relu_gain(slope)`` for leaky ReLU).
     """
-    g = math.sqrt(2.0) if gain is None else _check_positive(gain, "gain")
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    g = math.sqrt(2.0) if gain is None else _validate.scale(gain, "gain")
     return rng.normal(0.0, g / math.sqrt(fan_in), (fan_in, fan_out))
 
 
 def he_uniform(fan_in, fan_out, rng, gain=None):
     """U(+-sqrt(6/fan_in)), variance 2/fan_in (PyTorch's ``kaiming_uniform_``)."""
-    g = math.sqrt(2.0) if gain is None else _check_positive(gain, "gain")
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    g = math.sqrt(2.0) if gain is None else _validate.scale(gain, "gain")
     limit = g * math.sqrt(3.0 / fan_in)
     return rng.uniform(-limit, limit, (fan_in, fan_out))
 
@@ -159,7 +164,8 @@ def orthogonal(fan_in, fan_out, rng, gain=1.0):
     fan_in >= fan_out the columns are orthonormal (W.T @ W = gain**2 I); otherwise the
     rows are (W @ W.T = gain**2 I).
     """
-    gain = _check_positive(gain, "gain")
+    fan_in, fan_out, rng = _layer(fan_in, fan_out, rng)
+    gain = _validate.scale(gain, "gain")
     rows, cols = max(fan_in, fan_out), min(fan_in, fan_out)
     q, r = np.linalg.qr(rng.standard_normal((rows, cols)))
     signs = np.sign(np.diag(r))
@@ -205,16 +211,23 @@ def names():
 
 def resolve(name):
     """Map an initializer name or alias to its canonical name, or raise ValueError."""
-    if not isinstance(name, str):
-        raise ValueError(f"initializer name must be a string, got {name!r}")
-    key = name.strip().lower()
-    key = ALIASES.get(key, key)
-    if key not in INITIALIZERS:
-        raise ValueError(
-            f"unknown initializer {name!r}; expected one of: {', '.join(INITIALIZERS)}"
-            f" (or the aliases {', '.join(ALIASES)})"
-        )
-    return key
+    key = _validate.text(name, "initializer name").strip().lower()
+    key = _validate.choice(key, "initializer", [*INITIALIZERS, *ALIASES])
+    return ALIASES.get(key, key)
+
+
+def check_options(name, options):
+    """``options`` (a dict) checked for the initializer ``name``: only the options it takes,
+    each checked by ``OPTION_CHECKS`` (None only where it is the default, He's sqrt(2))."""
+    key = resolve(name)
+    options = _validate.instance(options, "options", dict, "a dict of initializer options")
+    function = INITIALIZERS[key]
+    _validate.options(options, function, f"initializer {key!r}", skip=("fan_in", "fan_out", "rng"))
+    defaults = inspect.signature(function).parameters
+    return {
+        name: None if value is None and defaults[name].default is None else OPTION_CHECKS[name](value, name)
+        for name, value in options.items()
+    }
 
 
 def initialize(name, fan_in, fan_out, rng=0, *, seed=None, **options):
@@ -241,33 +254,27 @@ def initialize(name, fan_in, fan_out, rng=0, *, seed=None, **options):
         option the initializer does not take.
     """
     key = resolve(name)
-    fan_in = _check_size(fan_in, "fan_in")
-    fan_out = _check_size(fan_out, "fan_out")
-    function = INITIALIZERS[key]
-    accepted = [
-        p for p in inspect.signature(function).parameters if p not in ("fan_in", "fan_out", "rng")
-    ]
-    unknown = sorted(set(options) - set(accepted))
-    if unknown:
-        raise ValueError(
-            f"initializer {key!r} got unknown options {unknown}; it accepts "
-            f"{accepted if accepted else 'no options'}"
-        )
+    fan_in = _validate.positive_int(fan_in, "fan_in")
+    fan_out = _validate.positive_int(fan_out, "fan_out")
+    check_options(key, options)
     if seed is not None:
         if rng not in (0, None) and rng is not seed:
             raise ValueError("give the seed once: as rng= or as seed=, not both")
         rng = seed
-    return function(fan_in, fan_out, make_rng(rng), **options)
+    return INITIALIZERS[key](fan_in, fan_out, make_rng(rng), **options)
 
 
 def variance(name, fan_in, fan_out, **options):
     """The variance of one weight under the named initializer (the formula, not a sample).
 
     For "orthogonal" this is the average squared entry, gain**2 / max(fan_in, fan_out).
+    The options are checked as ``initialize`` checks them: a name the initializer does
+    not take (``sdt=``) or a bad value (``std=-1``) raises ValueError.
     """
     key = resolve(name)
-    fan_in = _check_size(fan_in, "fan_in")
-    fan_out = _check_size(fan_out, "fan_out")
+    fan_in = _validate.positive_int(fan_in, "fan_in")
+    fan_out = _validate.positive_int(fan_out, "fan_out")
+    options = check_options(key, options)
     gain = options.get("gain")
     g2 = 1.0 if gain is None else float(gain) ** 2
     formulas = {
@@ -302,10 +309,7 @@ def gain(activation, slope=0.01):
         "tanh": 5.0 / 3.0,
         "relu": math.sqrt(2.0),
     }
+    _validate.choice(activation, "activation", [*table, "leaky_relu"])
     if activation == "leaky_relu":
-        return math.sqrt(2.0 / (1.0 + slope**2))
-    if activation not in table:
-        raise ValueError(
-            f"unknown activation {activation!r}; expected one of: {', '.join([*table, 'leaky_relu'])}"
-        )
+        return math.sqrt(2.0 / (1.0 + _validate.slope(slope) ** 2))
     return table[activation]

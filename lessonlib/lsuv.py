@@ -38,16 +38,34 @@ in deep linear neural networks. arXiv:1312.6120.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from lessonlib.nn import MLP, activate
+from lessonlib import _validate
+from lessonlib.nn import ACTIVATIONS, MLP
 
 
 def output_variance(W, A, b=None):
-    """Var(A @ W + b) over every entry: the variance of a layer's output on the batch A."""
+    """Var(A @ W + b) over every entry: the variance of a layer's output on the batch A.
+
+    W has shape (fan_in, fan_out), A (n, fan_in) with n >= 1, b (fan_out,); all finite.
+    The result may still be infinite when the product overflows (a far too large W).
+    """
+    W, A, b = _layer(W, A, b)
+    return _output_variance(W, A, b)
+
+
+def _layer(W, A, b):
+    """The checked arguments of ``output_variance`` and ``rescale``."""
+    W = _validate.array(W, "W", ndim=2, what="fan_in, fan_out")
+    A = _validate.array(A, "A", shape=(None, W.shape[0]), what=f"one row per example, fan_in = {W.shape[0]} inputs")
+    if b is not None:
+        b = _validate.array(b, "b", shape=(W.shape[1],), what="one per column of W")
+    return W, A, b
+
+
+def _output_variance(W, A, b=None):
     with np.errstate(all="ignore"):
         z = A @ W if b is None else A @ W + b
         return float(np.var(z))
@@ -104,6 +122,7 @@ def rescale(W, A, b=None):
     paper's step; with biases, the closed form of ``unit_variance_scale``.
     Raises ValueError when no scale gives variance 1 (the message says why).
     """
+    W, A, b = _layer(W, A, b)
     s, reason = unit_variance_scale(W, A, b)
     if s is None:
         raise ValueError(f"cannot rescale the layer's output variance to 1: {reason}")
@@ -149,14 +168,6 @@ class LSUVReport:
         )
 
 
-def _check_options(tol, max_iter):
-    if not isinstance(tol, numbers.Real) or not math.isfinite(tol) or tol <= 0:
-        raise ValueError(f"tol must be a positive number, got {tol!r}")
-    if isinstance(max_iter, bool) or not isinstance(max_iter, numbers.Integral) or max_iter < 1:
-        raise ValueError(f"max_iter must be a positive integer, got {max_iter!r}")
-    return float(tol), int(max_iter)
-
-
 def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     """Rescale ``model``'s weights in place, layer by layer, to unit output variance.
 
@@ -179,9 +190,10 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     -------
     LSUVReport
     """
-    tol, max_iter = _check_options(tol, max_iter)
-    if not isinstance(model, MLP):
-        raise ValueError(f"model must be a lessonlib.nn.MLP, got {type(model).__name__}")
+    tol = _validate.positive(tol, "tol")
+    max_iter = _validate.positive_int(max_iter, "max_iter")
+    include_output = _validate.flag(include_output, "include_output")
+    model = _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP")
     X_batch = model.check_inputs(X_batch, "X_batch")
     if X_batch.shape[0] < 2:
         raise ValueError("X_batch must hold at least 2 examples to measure a variance")
@@ -209,7 +221,7 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
             report.steps.append(text)
         if layer < model.n_layers - 1:
             with np.errstate(all="ignore"):
-                a = activate(model.activation, a @ W + b, model.slope)
+                a = ACTIVATIONS[model.activation][0](a @ W + b, model.slope)
     return report
 
 

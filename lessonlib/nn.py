@@ -39,7 +39,13 @@ from lessonlib.training import History, all_finite
 
 
 def sigmoid(z):
-    """1 / (1 + exp(-z)), written through tanh so large |z| cannot overflow."""
+    """1 / (1 + exp(-z)), written through tanh so large |z| cannot overflow.
+
+    Elementwise: +-inf give 1 and 0, NaN stays NaN, so a diverging training run reaches
+    its divergence test (``History.diverged``) instead of being interrupted.
+    """
+    if not (isinstance(z, np.ndarray) and z.dtype.kind == "f"):
+        z = _validate.array(z, "z", finite=False, allow_empty=True)
     return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
@@ -89,17 +95,17 @@ ACTIVATIONS = {
 
 
 def activate(name, z, slope=0.01):
-    """Apply the named activation to ``z`` (see ``ACTIVATIONS`` for the names)."""
-    return ACTIVATIONS[check_activation(name)][0](np.asarray(z, dtype=np.float64), slope)
+    """Apply the named activation to ``z``, an array of finite numbers (see ``ACTIVATIONS``).
+
+    ``slope`` is the negative-side slope of "leaky_relu", in [0, 1).
+    """
+    f = ACTIVATIONS[check_activation(name)][0]
+    return f(_validate.array(z, "z", allow_empty=True), _validate.slope(slope))
 
 
 def check_activation(name):
     """Return ``name`` if it is a known activation, else raise ValueError listing them."""
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"unknown activation {name!r}; expected one of: {', '.join(ACTIVATIONS)}"
-        )
-    return name
+    return _validate.choice(name, "activation", ACTIVATIONS)
 
 
 # --- batch normalization: forward rule beside its backward rule ---------------------------
@@ -174,7 +180,16 @@ def layer_statistics(pre, post, deltas, inputs, activation, n_hidden):
     of their limits), ``dead`` (fraction of ReLU/leaky-ReLU units whose input is <= 0 for
     every example), ``grad_std`` (standard deviation of dLoss/dz_l, the back-propagated
     gradient) and ``grad_norm`` (Frobenius norm of dLoss/dW_l).
+
+    The arrays may hold NaN or infinity (a pass that overflowed): the statistics are then
+    NaN or infinite too, and the caller reports it.
     """
+    pre = _validate.arrays(pre, "pre")
+    post = _validate.arrays(post, "post", len(pre))
+    deltas = _validate.arrays(deltas, "deltas", len(pre))
+    inputs = _validate.array(inputs, "inputs", ndim=2, finite=False)
+    activation = check_activation(activation)
+    n_hidden = _validate.integer(n_hidden, "n_hidden", low=0, high=len(pre))
     stats = {name: [] for name in LAYER_STATISTICS}
     with np.errstate(all="ignore"):
         for l, (z, a, delta) in enumerate(zip(pre, post, deltas)):
@@ -280,23 +295,21 @@ class MLP:
             too_short=f"layer_sizes must list at least an input and an output size, got {layer_sizes!r}",
         )
         self.activation = check_activation(activation)
-        if not isinstance(slope, numbers.Real) or not 0.0 <= slope < 1.0:
-            raise ValueError(f"slope must be in [0, 1), got {slope!r}")
-        self.slope = float(slope)
+        self.slope = _validate.slope(slope)
         self.binary = self.layer_sizes[-1] == 1
         self.n_classes = 2 if self.binary else self.layer_sizes[-1]
         rng = make_rng(seed)
-        options = dict(init_options or {})
+        options = dict(_validate.instance({} if init_options is None else init_options, "init_options", dict,
+                                          "a dict of initializer options or None"))
+        if callable(init):
+            _validate.keywords(options, (), "a custom init function")
         self.init = init if isinstance(init, str) else getattr(init, "__name__", "custom")
         self.weights = []
         self.biases = []
         for fan_in, fan_out in zip(self.layer_sizes[:-1], self.layer_sizes[1:]):
             if callable(init):
-                W = np.asarray(init(fan_in, fan_out, rng), dtype=np.float64)
-                if W.shape != (fan_in, fan_out):
-                    raise ValueError(
-                        f"init function returned shape {W.shape}, expected ({fan_in}, {fan_out})"
-                    )
+                W = np.array(_validate.array(init(fan_in, fan_out, rng), "the weights init returned",
+                                             shape=(fan_in, fan_out), what="fan_in, fan_out"))
             else:
                 W = _init.initialize(init, fan_in, fan_out, rng, **options)
             self.weights.append(W)
@@ -324,21 +337,8 @@ class MLP:
         return _validate.array(X, name, shape=(None, self.layer_sizes[0]),
                                what=f"one row per example, {self.layer_sizes[0]} inputs")
 
-    def _check_y(self, y, n):
-        y = np.asarray(y)
-        if y.shape != (n,):
-            raise ValueError(f"y must have shape ({n},) to match X, got {y.shape}")
-        if not np.issubdtype(y.dtype, np.integer):
-            if np.issubdtype(y.dtype, np.floating) and np.all(y == np.round(y)):
-                y = y.astype(np.int64)
-            else:
-                raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
-        if y.min() < 0 or y.max() >= self.n_classes:
-            raise ValueError(
-                f"labels must be in 0..{self.n_classes - 1} for this network, "
-                f"got {y.min()}..{y.max()}"
-            )
-        return y
+    def _check_y(self, y, n, name="y"):
+        return _validate.labels(y, name, n, self.n_classes)
 
     def check_inputs(self, X, name="X"):
         """``X`` as a float64 array of shape (n_samples, n_inputs), or a clear ValueError."""
@@ -510,17 +510,13 @@ class MLP:
         if X_val is not None or y_val is not None:
             if X_val is None or y_val is None:
                 raise ValueError("give both X_val and y_val, or neither")
-            X_val = self._check_X(X_val)
-            y_val = self._check_y(y_val, X_val.shape[0])
-        for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
-                0 if name == "epochs" else 1
-            ):
-                raise ValueError(f"{name} must be a {'non-negative' if name == 'epochs' else 'positive'} integer, got {value!r}")
-        if not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
-        if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+            X_val = self._check_X(X_val, "X_val")
+            y_val = self._check_y(y_val, X_val.shape[0], "y_val")
+        epochs = _validate.integer(epochs, "epochs", low=0)
+        batch_size = _validate.positive_int(batch_size, "batch_size")
+        lr = _validate.positive(lr, "lr")
+        momentum = _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        callback = _validate.function(callback, "callback", optional=True)
         rng = child(seed, "batches")
         history = History()
         self._record(history, 0, X, y, X_val, y_val)
@@ -610,9 +606,9 @@ class MLP:
         """Largest difference between any two hidden units' incoming weights in ``layer``.
 
         0 means every unit of that layer is an exact copy of the others: symmetry is
-        unbroken, so the layer behaves like a single unit.
+        unbroken, so the layer behaves like a single unit. ``layer`` counts from 0.
         """
-        W = self.weights[layer]
+        W = self.weights[_validate.integer(layer, "layer", low=0, high=self.n_layers - 1)]
         return float(np.max(W.max(axis=1) - W.min(axis=1)))
 
 
@@ -651,9 +647,38 @@ class MLPStack:
         seeds = list(seeds) if not isinstance(seeds, numbers.Integral) else [seeds]
         if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
             raise ValueError(f"seeds must be a non-empty sequence of non-negative integers, got {seeds!r}")
-        self.seeds = [int(s) for s in seeds]
         nets = [MLP(layer_sizes, activation, init, seed=s, slope=slope, init_options=init_options)
-                for s in self.seeds]
+                for s in seeds]
+        self._stack(nets, seeds)
+
+    @classmethod
+    def from_models(cls, models, seeds):
+        """A stack of given networks (e.g. LSUV or DBN starts, made by ``lessonlib.starts``).
+
+        ``models`` are ``MLP`` objects of one architecture (sizes, activation, slope);
+        ``seeds[i]`` is member i's seed, which ``fit`` uses for its batch order. The
+        networks are copied into the stack; they are not changed.
+        """
+        models = list(models)
+        if not models or not all(isinstance(m, MLP) for m in models):
+            raise ValueError("models must be a non-empty list of lessonlib.nn.MLP networks")
+        first = models[0]
+        for m in models[1:]:
+            if (m.layer_sizes, m.activation, m.slope) != (first.layer_sizes, first.activation, first.slope):
+                raise ValueError(
+                    "models must share one architecture: sizes, activation and slope "
+                    f"{first.layer_sizes}, {first.activation!r}, {first.slope}; got {m.layer_sizes}, "
+                    f"{m.activation!r}, {m.slope}"
+                )
+        seeds = list(seeds)
+        if len(seeds) != len(models) or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
+            raise ValueError(f"seeds must give one non-negative integer per model ({len(models)}), got {seeds!r}")
+        stack = cls.__new__(cls)
+        stack._stack(models, seeds)
+        return stack
+
+    def _stack(self, nets, seeds):
+        self.seeds = [int(s) for s in seeds]
         first = nets[0]
         self.layer_sizes, self.activation, self.slope = first.layer_sizes, first.activation, first.slope
         self.binary, self.n_classes, self.init = first.binary, first.n_classes, first.init

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lessonlib import _validate
+
 #: The Okabe & Ito (2008) colour-blind safe palette, plus a neutral grey.
 OKABE_ITO = {
     "black": "#000000",
@@ -78,11 +80,6 @@ def image_grid(ax, images, shape=(8, 8), ncols=None, cmap="gray_r", vmin=None, v
     ``images`` has shape (n, h*w). Pixels between tiles are blank (NaN), so the tiles
     stay visually apart. ``vmin``/``vmax`` default to the data's range.
     """
-    images = np.asarray(images, dtype=np.float64)
-    if images.ndim != 2 or images.shape[1] != shape[0] * shape[1]:
-        raise ValueError(
-            f"images must have shape (n, {shape[0] * shape[1]}) for {shape} tiles, got {images.shape}"
-        )
     canvas = tile(images, shape, ncols=ncols, pad=pad)
     artist = ax.imshow(canvas, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
@@ -91,12 +88,17 @@ def image_grid(ax, images, shape=(8, 8), ncols=None, cmap="gray_r", vmin=None, v
 
 
 def tile(images, shape=(8, 8), ncols=None, pad=1):
-    """The array ``image_grid`` shows: tiles of ``shape`` separated by NaN gaps."""
-    images = np.asarray(images, dtype=np.float64)
+    """The array ``image_grid`` shows: tiles of ``shape`` separated by NaN gaps.
+
+    ``images`` has shape (n, h*w) of finite numbers; ``shape`` is (h, w); ``ncols`` a
+    positive integer or None (about sqrt(n) columns); ``pad`` a non-negative integer.
+    """
+    h, w = _validate.sequence_of_ints(shape, "shape", length=2)
+    images = _validate.array(images, "images", shape=(None, h * w), what=f"one flattened {h}x{w} image per row")
     n = len(images)
-    ncols = ncols or int(np.ceil(np.sqrt(n)))
+    ncols = int(np.ceil(np.sqrt(n))) if ncols is None else _validate.positive_int(ncols, "ncols")
+    pad = _validate.integer(pad, "pad", low=0)
     nrows = int(np.ceil(n / ncols))
-    h, w = shape
     canvas = np.full((nrows * (h + pad) - pad, ncols * (w + pad) - pad), np.nan)
     for k, image in enumerate(images):
         r, c = divmod(k, ncols)
@@ -111,11 +113,12 @@ def curve_band(ax, curves, color="C0", label=None, x=None, show_lines=True, line
     drawn together differ in shape as well as colour.
 
     ``curves`` is a list of 1-D sequences (they may differ in length, e.g. a diverged
-    run stops early); the median is taken over the runs still going at each step.
+    run stops early); the median is taken over the runs still going at each step. ``x``
+    (optional) gives one x value per point of the longest curve.
     """
-    curves = [np.asarray(c, dtype=np.float64) for c in curves]
+    curves = _validate.arrays(curves, "curves", each="run", ndim=1, min_length=1)
     longest = max(len(c) for c in curves)
-    x = np.arange(longest) if x is None else np.asarray(x)
+    x = np.arange(longest) if x is None else _validate.array(x, "x", shape=(longest,), what="one per point of the longest curve")
     if show_lines:
         for c in curves:
             ax.plot(x[: len(c)], c, color=color, alpha=0.25, linewidth=0.8)

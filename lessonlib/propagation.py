@@ -29,11 +29,11 @@ He, Zhang, Ren, Sun (2015). Delving deep into rectifiers. ICCV. (Section 2.2, fi
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
 from lessonlib.nn import layer_statistics
@@ -67,7 +67,10 @@ def layer_weights(init, width, layer, seed, cache=None, **options):
     an explorer's bounded cache) keeps drawn matrices, so a control that does not change
     the weights (activation, scale, depth) never redraws them.
     """
-    key = (_init.resolve(init), int(width), int(layer), int(seed), tuple(sorted(options.items())))
+    width = _validate.integer(width, "width", low=1, high=MAX_WIDTH)
+    layer = _validate.integer(layer, "layer", low=1, high=MAX_DEPTH)
+    seed = _validate.integer(seed, "seed", low=0, high=2**31)
+    key = (_init.resolve(init), width, layer, seed, tuple(sorted(options.items())))
     W = None if cache is None else cache.get(key)
     if W is None:
         W = _init.initialize(key[0], int(width), int(width), child(int(seed), int(layer)), **options)
@@ -137,11 +140,13 @@ class Propagation:
     """
 
     settings: dict
+    # forward: the activations a_l and pre-activations z_l
     act_mean: list = field(default_factory=list)
     act_std: list = field(default_factory=list)
     pre_std: list = field(default_factory=list)
     saturated: list = field(default_factory=list)
     dead: list = field(default_factory=list)
+    # backward: the gradients
     grad_std: list = field(default_factory=list)
     grad_norm: list = field(default_factory=list)
     act_clipped: list = field(default_factory=list)
@@ -167,7 +172,11 @@ class Propagation:
         return self.verdict.split(":")[0].split(" ")[0]
 
     def table(self, max_rows=12):
-        """A small text table: per layer, activation std, saturated or dead %, gradient std."""
+        """A small text table: per layer, activation std, saturated or dead %, gradient std.
+
+        At most ``max_rows`` layer rows (at least 3: the first, "...", the last).
+        """
+        max_rows = _validate.integer(max_rows, "max_rows", low=3)
         activation = self.settings["activation"]
         column = "dead %" if activation in ("relu", "leaky_relu") else "sat. %"
         values = self.dead if activation in ("relu", "leaky_relu") else self.saturated
@@ -191,6 +200,17 @@ def _rows_to_show(depth, max_rows):
     return [*range(head), None, *range(depth - tail, depth)]
 
 
+def format_std(x):
+    """A standard deviation (or any number) in at most four characters of precision:
+    "0.123", "1.2e-05", "inf", "nan"; as the tables and verdicts print them."""
+    return _short(_validate.real(x, "x", finite=False))
+
+
+def format_percent(x):
+    """A fraction as a whole percentage without the sign: 0.25 -> "25", NaN -> "nan"."""
+    return _percent(_validate.real(x, "x", finite=False))
+
+
 def _short(x):
     if not math.isfinite(x):
         return "inf" if x > 0 else ("-inf" if x < 0 else "nan")
@@ -203,25 +223,8 @@ def _percent(x):
     return f"{100 * x:.0f}" if math.isfinite(x) else "nan"
 
 
-def _check_int(value, name, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
-def propagate(
-    width=100,
-    depth=10,
-    activation="tanh",
-    init="glorot_uniform",
-    scale=1.0,
-    seed=0,
-    batch=256,
-    bins=50,
-    slope=0.01,
-    init_options=None,
-    weight_cache=None,
-):
+def propagate(width=100, depth=10, activation="tanh", init="glorot_uniform", scale=1.0, seed=0, batch=256,
+              bins=50, slope=0.01, init_options=None, weight_cache=None):
     """Send a batch forward and a gradient backward through a fresh deep network.
 
     Parameters
@@ -255,20 +258,20 @@ def propagate(
         Never contains a warning or an exception for overflowing settings: those give
         ``finite=False`` and the verdict "diverged (inf/NaN)".
     """
-    width = _check_int(width, "width", 1, MAX_WIDTH)
-    depth = _check_int(depth, "depth", 1, MAX_DEPTH)
-    batch = _check_int(batch, "batch", 1, 100_000)
-    bins = _check_int(bins, "bins", 2, 10_000)
-    seed = _check_int(seed, "seed", 0, 2**31)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
+    width = _validate.integer(width, "width", low=1, high=MAX_WIDTH)
+    depth = _validate.integer(depth, "depth", low=1, high=MAX_DEPTH)
+    batch = _validate.integer(batch, "batch", low=1, high=100_000)
+    bins = _validate.integer(bins, "bins", low=2, high=10_000)
+    seed = _validate.integer(seed, "seed", low=0, high=2**31)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
     init = _init.resolve(init)
-    if not isinstance(scale, numbers.Real) or not math.isfinite(scale) or scale <= 0:
-        raise ValueError(f"scale must be a positive finite number, got {scale!r}")
-    options = dict(init_options or {})
+    scale = _validate.scale(scale, "scale")
+    slope = _validate.slope(slope)
+    options = _init.check_options(init, _validate.instance(
+        {} if init_options is None else init_options, "init_options", dict, "a dict of initializer options or None"))
     f, fprime = _NN_ACTIVATIONS[activation]
     settings = dict(
-        width=width, depth=depth, activation=activation, init=init, scale=float(scale),
+        width=width, depth=depth, activation=activation, init=init, scale=scale,
         seed=seed, batch=batch, bins=bins, slope=slope, init_options=options,
     )
     rng = child(seed, MAX_DEPTH + 1)  # the inputs' stream: next to the layers', never one of them
@@ -396,6 +399,7 @@ def signal_variance_ratio(depth=30, width=100, seed=0, batch=50):
     biases is positively homogeneous, so the ratio is exactly 2**-depth up to rounding
     at any width and batch size: a small network shows it as well as a big one.
     """
+    depth = _validate.integer(depth, "depth", low=1, high=MAX_DEPTH)
     run = lambda name: propagate(width, depth, "relu", name, seed=seed, batch=batch)  # noqa: E731
     lecun, he = run("lecun_normal"), run("he_normal")
     return (lecun.pre_std[-1] / he.pre_std[-1]) ** 2

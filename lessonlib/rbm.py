@@ -41,12 +41,11 @@ Hinton (2010). A practical guide to training restricted Boltzmann machines. UTML
 
 from __future__ import annotations
 
-import math
-import numbers
 from functools import lru_cache
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.seeding import child, make_rng
 from lessonlib.training import History, all_finite
 
@@ -81,13 +80,30 @@ def _sigmoid_from_minus(minus_z):
 
 
 def softplus(z):
-    """log(1 + exp(z)) without overflow."""
+    """log(1 + exp(z)) without overflow.
+
+    Elementwise, like ``lessonlib.nn.sigmoid``: +-inf map to their limits and NaN stays
+    NaN, so a diverging training run is flagged (``History.diverged``), not interrupted.
+    """
+    if not (isinstance(z, np.ndarray) and z.dtype.kind == "f"):
+        z = _validate.array(z, "z", finite=False, allow_empty=True)
     return np.logaddexp(0.0, z)
 
 
 def logsumexp(a, axis=None):
-    """log(sum(exp(a))) computed stably: subtract the maximum first."""
-    a = np.asarray(a, dtype=np.float64)
+    """log(sum(exp(a))) computed stably: subtract the maximum first.
+
+    ``a`` must be a non-empty array of finite numbers; ``axis`` None (all entries) or
+    one of its axes.
+    """
+    a = _validate.array(a, "a")
+    if axis is not None:
+        axis = _validate.integer(axis, "axis", low=-a.ndim, high=a.ndim - 1)
+    return _logsumexp(a, axis)
+
+
+def _logsumexp(a, axis=None):
+    # Also for -inf entries (log 0), where the enumerations produce them.
     top = np.max(a, axis=axis, keepdims=True)
     top = np.where(np.isfinite(top), top, 0.0)
     out = np.log(np.sum(np.exp(a - top), axis=axis, keepdims=True)) + top
@@ -96,9 +112,7 @@ def logsumexp(a, axis=None):
 
 def all_states(n):
     """Every binary vector of length ``n``, one per row (2**n rows, first unit = lowest bit)."""
-    n = _positive_int(n, "n")
-    if n > MAX_ENUMERATE:
-        raise ValueError(f"n must be at most {MAX_ENUMERATE} (2**n rows), got {n}")
+    n = _validate.integer(n, "n", low=1, high=MAX_ENUMERATE)
     return _all_states(n).copy()
 
 
@@ -116,55 +130,21 @@ def data_entropy(X):
     Each distinct row gets probability (its count) / (number of rows). For N distinct
     rows, each once, this is ln N.
     """
-    X = np.asarray(X, dtype=np.float64)
+    X = _validate.array(X, "X", ndim=2, what="one row per example")
     _, counts = np.unique(X, axis=0, return_counts=True)
     p = counts / counts.sum()
     return float(-np.sum(p * np.log(p)))
 
 
-# --- input checks ----------------------------------------------------------------------
+def _units(X, n_columns, name, what, binary=False):
+    """X as a float 2-D array with ``n_columns`` columns of values in [0, 1] (or of 0s and
+    1s only, where a quantity is defined for binary data alone)."""
+    return _validate.array(X, name, shape=(None, n_columns), low=0.0, high=1.0, binary=binary,
+                           what=f"{what}, values {'0 or 1' if binary else 'in [0, 1]'}")
 
 
-def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _real(value, name, low=None, high=None, low_open=False, high_open=False):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    value = float(value)
-    if low is not None and (value < low or (low_open and value == low)):
-        raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value!r}")
-    if high is not None and (value > high or (high_open and value == high)):
-        raise ValueError(f"{name} must be {'<' if high_open else '<='} {high}, got {value!r}")
-    return value
-
-
-def _check_units(X, n_columns, name, what):
-    """X as a float 2-D array with ``n_columns`` columns of values in [0, 1]."""
-    try:
-        arr = np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be an array of numbers in [0, 1], got {type(X).__name__}") from error
-    if arr.ndim == 1 and arr.shape[0] == n_columns:
-        raise ValueError(
-            f"{name} must be 2-D (n_samples, {n_columns}); got a 1-D array of length "
-            f"{n_columns}: use {name}[None, :] for a single {what}"
-        )
-    if arr.ndim != 2 or arr.shape[1] != n_columns:
-        raise ValueError(f"{name} must have shape (n_samples, {n_columns}) ({what}), got shape {arr.shape}")
-    if arr.shape[0] == 0:
-        raise ValueError(f"{name} must have at least one row, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got NaN or infinity")
-    if arr.min() < 0.0 or arr.max() > 1.0:
-        raise ValueError(
-            f"{name} must hold values in [0, 1] (binary units or probabilities), "
-            f"got values from {arr.min():.3g} to {arr.max():.3g}"
-        )
-    return arr
+def _is_binary(X):
+    return bool(np.all((X == 0.0) | (X == 1.0)))
 
 
 class RBM:
@@ -184,9 +164,9 @@ class RBM:
     """
 
     def __init__(self, n_visible, n_hidden, seed=0, weight_std=0.01):
-        self.n_visible = _positive_int(n_visible, "n_visible")
-        self.n_hidden = _positive_int(n_hidden, "n_hidden")
-        weight_std = _real(weight_std, "weight_std", low=0.0)
+        self.n_visible = _validate.positive_int(n_visible, "n_visible")
+        self.n_hidden = _validate.positive_int(n_hidden, "n_hidden")
+        weight_std = _validate.real(weight_std, "weight_std", low=0.0, high=_validate.MAX_SCALE)
         rng = make_rng(seed)
         self.W = rng.normal(0.0, 1.0, (self.n_visible, self.n_hidden)) * weight_std
         self.visible_bias = np.zeros(self.n_visible)
@@ -198,18 +178,15 @@ class RBM:
 
     @classmethod
     def from_parameters(cls, W, visible_bias, hidden_bias):
-        """An RBM with the given parameters (copied), e.g. a stored snapshot."""
-        W = np.array(W, dtype=np.float64)
-        if W.ndim != 2:
-            raise ValueError(f"W must be 2-D (n_visible, n_hidden), got shape {W.shape}")
+        """An RBM with the given parameters (copied), e.g. a stored snapshot.
+
+        ``W`` has shape (n_visible, n_hidden), the biases (n_visible,) and (n_hidden,);
+        every entry must be finite.
+        """
+        W = np.array(_validate.array(W, "W", ndim=2, what="n_visible, n_hidden"))
         model = cls(W.shape[0], W.shape[1], seed=0, weight_std=0.0)
-        b = np.array(visible_bias, dtype=np.float64)
-        c = np.array(hidden_bias, dtype=np.float64)
-        if b.shape != (W.shape[0],) or c.shape != (W.shape[1],):
-            raise ValueError(
-                f"biases must have shapes ({W.shape[0]},) and ({W.shape[1]},), "
-                f"got {b.shape} and {c.shape}"
-            )
+        b = np.array(_validate.array(visible_bias, "visible_bias", shape=(W.shape[0],), what="one per row of W"))
+        c = np.array(_validate.array(hidden_bias, "hidden_bias", shape=(W.shape[1],), what="one per column of W"))
         model.W, model.visible_bias, model.hidden_bias = W, b, c
         model._fitted = True
         return model
@@ -218,17 +195,19 @@ class RBM:
         """Copies of (W, visible_bias, hidden_bias)."""
         return self.W.copy(), self.visible_bias.copy(), self.hidden_bias.copy()
 
-    def _v(self, V, name="X"):
-        return _check_units(V, self.n_visible, name, f"{self.n_visible} visible units")
+    def _v(self, V, name="X", binary=False):
+        return _units(V, self.n_visible, name, f"{self.n_visible} visible units", binary)
 
     def _h(self, H, name="H"):
-        return _check_units(H, self.n_hidden, name, f"{self.n_hidden} hidden units")
+        return _units(H, self.n_hidden, name, f"{self.n_hidden} hidden units")
 
     # --- the two conditionals: forward (v -> h) beside backward (h -> v) ------------------
 
     def mean_hiddens(self, V):
         """p(h_j = 1 | v) = sigmoid(c_j + (v W)_j) for each row of V: shape (n, n_hidden)."""
-        V = self._v(V, "V")
+        return self._mean_hiddens(self._v(V, "V"))
+
+    def _mean_hiddens(self, V):
         with np.errstate(all="ignore"):
             return sigmoid(V @ self.W + self.hidden_bias)
 
@@ -250,7 +229,7 @@ class RBM:
 
     def forward(self, X):
         """The lecture's forward pass, x -> hidden: p(h = 1 | x) (same as ``mean_hiddens``)."""
-        return self.mean_hiddens(X)
+        return self._mean_hiddens(self._v(X))
 
     def backward(self, H):
         """The lecture's backward pass, hidden -> x_hat: p(v = 1 | h) (same as ``mean_visibles``)."""
@@ -258,7 +237,7 @@ class RBM:
 
     def transform(self, X):
         """Hidden probabilities p(h = 1 | x): the features a DBN passes to the next layer."""
-        return self.mean_hiddens(X)
+        return self._mean_hiddens(self._v(X))
 
     def reconstruct(self, X, seed=None):
         """One forward and one backward pass: x_hat = p(v = 1 | h) with h from p(h | x).
@@ -267,7 +246,8 @@ class RBM:
         (deterministic); with a seed, binary hidden states are sampled first, as during
         training (Hinton 2010, sec. 3.2).
         """
-        H = self.mean_hiddens(X) if seed is None else self.sample_hiddens(X, seed)
+        X = self._v(X)
+        H = self._mean_hiddens(X) if seed is None else self.sample_hiddens(X, _validate.seed(seed))
         return self.mean_visibles(H)
 
     def gibbs(self, X, steps=1, seed=0, return_probabilities=False):
@@ -276,7 +256,8 @@ class RBM:
         Returns binary visible samples, or with ``return_probabilities=True`` the
         probabilities p(v = 1 | h) of the last step (smoother pictures).
         """
-        steps = _positive_int(steps, "steps")
+        steps = _validate.positive_int(steps, "steps")
+        return_probabilities = _validate.flag(return_probabilities, "return_probabilities")
         rng = make_rng(seed)
         V = self._v(X)
         with np.errstate(all="ignore"):
@@ -291,9 +272,8 @@ class RBM:
     def energy(self, V, H):
         """E(v, h) = -v.W.h - b.v - c.h for matching rows of V and H: shape (n,)."""
         V = self._v(V, "V")
-        H = self._h(H, "H")
-        if V.shape[0] != H.shape[0]:
-            raise ValueError(f"V and H must have the same number of rows, got {V.shape[0]} and {H.shape[0]}")
+        H = _validate.array(H, "H", shape=(V.shape[0], self.n_hidden), low=0.0, high=1.0,
+                            what=f"the same number of rows as V, {self.n_hidden} hidden units")
         return -np.einsum("ni,ij,nj->n", V, self.W, H) - V @ self.visible_bias - H @ self.hidden_bias
 
     def free_energy(self, X):
@@ -317,8 +297,7 @@ class RBM:
         """
         if enumerate is None:
             enumerate = "hidden" if self.n_hidden <= self.n_visible else "visible"
-        if enumerate not in ("visible", "hidden"):
-            raise ValueError(f"enumerate must be 'visible', 'hidden' or None, got {enumerate!r}")
+        enumerate = _validate.choice(enumerate, "enumerate", ("visible", "hidden"))
         m = self.n_visible if enumerate == "visible" else self.n_hidden
         if m > MAX_ENUMERATE:
             raise ValueError(
@@ -333,19 +312,26 @@ class RBM:
                 S = states[start : start + _CHUNK]
                 F = -(S @ self.visible_bias) - softplus(S @ self.W + self.hidden_bias).sum(axis=1) \
                     if enumerate == "visible" else self._free_energy_hidden(S)
-                pieces.append(logsumexp(-F))
-            return float(logsumexp(np.array(pieces)))
+                pieces.append(_logsumexp(-F))
+            return float(_logsumexp(np.array(pieces)))
 
     def log_likelihood(self, X, log_z=None):
-        """Exact mean log p(x) over the rows of X, in nats: mean(-F(x)) - log Z."""
-        F = self.free_energy(X)
+        """Exact mean log p(x) over the rows of X, in nats: mean(-F(x)) - log Z.
+
+        X must be binary (0s and 1s): p(x) is a distribution over binary vectors, so it
+        is undefined for probabilities. ``log_z`` (a finite number) skips computing log Z.
+        """
+        F = self.free_energy(self._v(X, binary=True))
         if log_z is None:
             log_z = self.log_partition()
+        else:
+            log_z = _validate.real(log_z, "log_z")
         with np.errstate(all="ignore"):
             return float(np.mean(-F) - log_z)
 
     def probabilities(self, X):
-        """Exact p(x) for each row of X (small models only)."""
+        """Exact p(x) for each row of X (binary, 0s and 1s; small models only)."""
+        X = self._v(X, binary=True)
         with np.errstate(all="ignore"):
             return np.exp(-self.free_energy(X) - self.log_partition())
 
@@ -355,8 +341,9 @@ class RBM:
         KL = sum_x p_data(x) log(p_data(x) / p_model(x)) = -H(data) - mean log-likelihood,
         where H(data) is the entropy of the empirical distribution (ln N for N distinct,
         equally frequent rows). It is 0 only when the model reproduces the data exactly.
+        X must be binary (0s and 1s), like every exact, enumerated quantity.
         """
-        X = self._v(X)
+        X = self._v(X, binary=True)
         return -data_entropy(X) - self.log_likelihood(X)
 
     # --- training ----------------------------------------------------------------------
@@ -410,7 +397,7 @@ class RBM:
         epochs : int
         lr : float, learning rate
         k : int, Gibbs steps per update (CD-k)
-        batch_size : int or None; None means the full batch
+        batch_size : int or None; None (or more than n_samples) means the full batch
         momentum : float in [0, 1); the guide suggests 0.5 at first, then 0.9
         weight_decay : float >= 0 (L2 on W; the guide suggests 1e-4 to 1e-2 times lr)
         persistent : bool, persistent CD
@@ -421,7 +408,8 @@ class RBM:
             log(p / (1 - p)) of the data's column means p (clipped to [0.001, 0.999]),
             so that before any learning the model already has the right pixel means.
         track_likelihood : True, False or "auto" (when the smaller layer has at most
-            14 units): record the exact log-likelihood and KL of X.
+            14 units and X is binary): record the exact log-likelihood and KL of X
+            (True with non-binary X raises ValueError: they are undefined for it).
         track_every : int; record them every ``track_every`` epochs (and before training),
             at the epochs listed in ``history.likelihood_epoch``.
         snapshot_epochs : epochs (0 = before training) at which to store parameter copies.
@@ -430,27 +418,30 @@ class RBM:
             rest of the training (which runs on its own copy, see ``_train``).
         """
         X = self._v(X)
-        epochs = _positive_int(epochs, "epochs")
-        lr = _real(lr, "lr", low=0.0, low_open=True)
-        k = _positive_int(k, "k")
+        epochs = _validate.positive_int(epochs, "epochs")
+        lr = _validate.positive(lr, "lr")
+        k = _validate.positive_int(k, "k")
         n = X.shape[0]
-        batch_size = n if batch_size is None else _positive_int(batch_size, "batch_size")
-        batch_size = min(batch_size, n)
-        momentum = _real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
-        weight_decay = _real(weight_decay, "weight_decay", low=0.0)
-        if track_likelihood == "auto":
-            track_likelihood = min(self.n_visible, self.n_hidden) <= AUTO_TRACK
-        elif not isinstance(track_likelihood, bool):
-            raise ValueError(f"track_likelihood must be True, False or 'auto', got {track_likelihood!r}")
+        batch_size = n if batch_size is None else _validate.positive_int(batch_size, "batch_size")
+        batch_size = min(batch_size, n)  # documented: more than n rows means the full batch
+        momentum = _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        weight_decay = _validate.real(weight_decay, "weight_decay", low=0.0)
+        persistent = _validate.flag(persistent, "persistent")
+        _validate.seed(seed)
+        init_visible_bias = _validate.flag(init_visible_bias, "init_visible_bias")
+        if isinstance(track_likelihood, str):  # True, False or "auto"
+            _validate.choice(track_likelihood, "track_likelihood", ("auto",))
+            track_likelihood = min(self.n_visible, self.n_hidden) <= AUTO_TRACK and _is_binary(X)
+        elif _validate.flag(track_likelihood, "track_likelihood"):
+            self._v(X, binary=True)  # the exact log-likelihood is defined for binary data only
         if track_likelihood and min(self.n_visible, self.n_hidden) > MAX_ENUMERATE:
             raise ValueError(
                 f"track_likelihood=True needs the smaller layer to have at most {MAX_ENUMERATE} units, "
                 f"got {min(self.n_visible, self.n_hidden)}"
             )
-        track_every = _positive_int(track_every, "track_every")
-        snapshot_epochs = {int(e) for e in snapshot_epochs}
-        if callback is not None and not callable(callback):
-            raise ValueError(f"callback must be callable, got {callback!r}")
+        track_every = _validate.positive_int(track_every, "track_every")
+        snapshot_epochs = set(_validate.sequence_of_ints(snapshot_epochs, "snapshot_epochs", low=0, min_length=0))
+        callback = _validate.function(callback, "callback", optional=True)
         rng = child(seed, "sampling")  # not the stream that drew the initial weights
 
         if init_visible_bias and not self._fitted:
@@ -629,7 +620,7 @@ class RBM:
         over the rows of X. Compare with ``log_likelihood_gradient``.
         """
         X = self._v(X)
-        k = _positive_int(k, "k")
+        k = _validate.positive_int(k, "k")
         rng = make_rng(seed)
         with np.errstate(all="ignore"):
             p0 = sigmoid(X @ self.W + self.hidden_bias)
@@ -642,8 +633,9 @@ class RBM:
 
         d/dW mean log p(x) = <v p(h|v)>_data - <v h>_model; the model expectation is
         summed exactly over all states of the smaller layer. Returns (dW, db, dc).
+        X must be binary (0s and 1s), like the log-likelihood itself.
         """
-        X = self._v(X)
+        X = self._v(X, binary=True)
         log_z = self.log_partition()  # also checks the size
         W, b, c = self.W, self.visible_bias, self.hidden_bias
         with np.errstate(all="ignore"):

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from lessonlib import _validate
 
 
 def make_rng(seed) -> np.random.Generator:
@@ -20,19 +20,12 @@ def make_rng(seed) -> np.random.Generator:
     Raises
     ------
     ValueError
-        If ``seed`` is None, negative, or of another type: hidden global randomness
-        would make the notebooks print different numbers on every run.
+        If ``seed`` is negative; ``InputTypeError`` (a TypeError and a ValueError) if
+        it is None or of another type: hidden global randomness would make the
+        notebooks print different numbers on every run.
     """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
-        return np.random.default_rng(int(seed))
-    raise ValueError(
-        "seed must be a non-negative integer or a numpy.random.Generator, "
-        f"got {seed!r} of type {type(seed).__name__}"
-    )
+    seed = _validate.seed(seed, "seed")
+    return seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
 
 
 #: The named child streams of one seed. Each kind of random draw has its own stream, so
@@ -59,15 +52,11 @@ def child(seed, stream):
         A name from ``STREAMS``, or a non-negative integer (e.g. a layer index: layer l of
         a network draws its weights from ``child(seed, l)``).
     """
+    if isinstance(stream, str):
+        key = STREAMS[_validate.choice(stream, "stream", STREAMS)]
+    else:
+        key = _validate.integer(stream, "stream", low=0)
+    seed = _validate.seed(seed, "seed")
     if isinstance(seed, np.random.Generator):
         return seed
-    make_rng(seed)  # the same checks and messages as everywhere else
-    if isinstance(stream, str):
-        if stream not in STREAMS:
-            raise ValueError(f"unknown stream {stream!r}; expected one of: {', '.join(STREAMS)}")
-        key = STREAMS[stream]
-    elif isinstance(stream, numbers.Integral) and not isinstance(stream, bool) and stream >= 0:
-        key = int(stream)
-    else:
-        raise ValueError(f"stream must be a name from STREAMS or a non-negative integer, got {stream!r}")
-    return np.random.default_rng([int(seed), key])
+    return np.random.default_rng([seed, key])

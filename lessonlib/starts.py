@@ -59,6 +59,7 @@ def check_start(name):
 
 def label(name):
     """The display label of a start ("N(0, 0.01²)" for "normal_0.01")."""
+    check_start(name)
     return LABELS.get(name, name)
 
 
@@ -79,7 +80,8 @@ def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
     X : ndarray (n, n_inputs), optional
         The training inputs, needed by "lsuv" (a batch of ``lsuv_batch`` rows drawn from
         them) and "dbn" (pre-trained on all of them for ``dbn_epochs`` epochs at
-        learning rate ``dbn_lr``).
+        learning rate ``dbn_lr``). With fewer than ``lsuv_batch`` rows, LSUV uses all
+        of them.
     pretrained : lessonlib.dbn.DBN, optional
         For "dbn": an already pre-trained stack to unroll instead of pre-training one
         (its layer sizes must match ``layer_sizes[:-1]``). Its hidden layers are sigmoid
@@ -90,20 +92,23 @@ def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
     _validate.choice(activation, "activation", ACTIVATIONS)
     seed = _validate.integer(seed, "seed", low=0)
     sizes = _validate.sequence_of_ints(layer_sizes, "layer_sizes", min_length=2)
+    slope = _validate.slope(slope)
+    lsuv_batch = _validate.positive_int(lsuv_batch, "lsuv_batch")
+    dbn_epochs = _validate.positive_int(dbn_epochs, "dbn_epochs")
+    dbn_lr = _validate.positive(dbn_lr, "dbn_lr")
     if name == "dbn" and pretrained is not None:
-        if not isinstance(pretrained, DBN):
-            raise _validate.InputTypeError(f"pretrained must be a lessonlib.dbn.DBN, got {type(pretrained).__name__}")
+        _validate.instance(pretrained, "pretrained", DBN, "a lessonlib.dbn.DBN")
         if list(pretrained.layer_sizes) != sizes[:-1]:
             raise ValueError(f"pretrained has layer sizes {pretrained.layer_sizes}, expected {sizes[:-1]}")
         model = pretrained.to_mlp(sizes[-1], activation=activation, seed=seed)
-        model.slope = _validate.real(slope, "slope", low=0.0, high=1.0, high_open=True)
+        model.slope = slope
         return model
     if name in DATA_DEPENDENT and X is None:
         raise ValueError(f"the start {name!r} is data-dependent: pass the training inputs X")
     if name == "lsuv":
         model = MLP(sizes, activation=activation, init="orthogonal", seed=seed, slope=slope)
         X = model.check_inputs(X)
-        size = min(_validate.positive_int(lsuv_batch, "lsuv_batch"), len(X))
+        size = min(lsuv_batch, len(X))
         batch = X[child(seed, "lsuv").choice(len(X), size=size, replace=False)]
         lsuv(model, batch)
         model.init = "lsuv"
@@ -112,7 +117,7 @@ def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
         dbn = DBN(sizes[:-1], seed=seed)
         dbn.pretrain(X, epochs=dbn_epochs, lr=dbn_lr)
         model = dbn.to_mlp(sizes[-1], activation=activation, seed=seed)
-        model.slope = _validate.real(slope, "slope", low=0.0, high=1.0, high_open=True)
+        model.slope = slope
         return model
     init, options = FIXED.get(name, (name, {}))
     model = MLP(sizes, activation=activation, init=init, seed=seed, slope=slope, init_options=options)
@@ -122,6 +127,6 @@ def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,
 
 def pre_activation_variances(model, X):
     """Var(z_l) of every weight layer of ``model`` on the inputs ``X`` (first layer first)."""
-    X = model.check_inputs(X)
+    X = _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP").check_inputs(X)
     with np.errstate(all="ignore"):
         return [float(np.var(z)) for z in model.pre_activations(X)]

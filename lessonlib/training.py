@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from lessonlib import _validate
+
 #: Below this test accuracy a run of ten classes counts as "did not converge" (n/c):
 #: guessing gives 0.1.
 CHANCE_LIMIT = 0.2
@@ -33,8 +35,15 @@ def all_finite(*arrays):
     One sum per array is enough: a NaN or an infinity anywhere makes the sum non-finite
     (and an overflowing sum of finite numbers is itself a sign of divergence).
     """
+    arrays = [a if isinstance(a, np.ndarray) else _validate.array(a, "arrays", finite=False, allow_empty=True)
+              for a in arrays]
     with np.errstate(all="ignore"):
         return all(math.isfinite(float(np.sum(a))) for a in arrays)
+
+
+def _per_epoch():
+    """A field of ``History``: a new list, one entry per recorded epoch."""
+    return field(default_factory=list)
 
 
 @dataclass
@@ -53,15 +62,17 @@ class History:
     lists end at the last finite epoch.
     """
 
-    epoch: list = field(default_factory=list)
-    loss: list = field(default_factory=list)
-    accuracy: list = field(default_factory=list)
-    val_loss: list = field(default_factory=list)
-    val_accuracy: list = field(default_factory=list)
-    recon_error: list = field(default_factory=list)
-    likelihood_epoch: list = field(default_factory=list)
-    log_likelihood: list = field(default_factory=list)
-    kl: list = field(default_factory=list)
+    epoch: list = _per_epoch()
+    # a network's (MLP.fit)
+    loss: list = _per_epoch()
+    accuracy: list = _per_epoch()
+    val_loss: list = _per_epoch()
+    val_accuracy: list = _per_epoch()
+    # an RBM's (RBM.fit)
+    recon_error: list = _per_epoch()
+    likelihood_epoch: list = _per_epoch()
+    log_likelihood: list = _per_epoch()
+    kl: list = _per_epoch()
     snapshots: dict = field(default_factory=dict)
     diverged: bool = False
 
@@ -198,6 +209,45 @@ class Verdict:
         return self.winner is None
 
 
+def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION):
+    """The series' one rule for a conclusion over seeds, on paired scores (entry i = seed i).
+
+    A start wins when it is ahead on at least ``win_fraction`` of the seeds (4 of 5) *and*
+    the intervals mean ± sd (sample std, ddof=1) are apart, with its mean on the better
+    side; otherwise the two tie. A NaN score (a diverged run) counts as behind on its
+    seed and is left out of its start's mean and sd (whose sd is 0 for one finite value
+    and NaN for none).
+
+    Returns a dict: ``mean`` and ``sd`` (pairs), ``wins`` (seeds on which each is ahead),
+    ``n``, ``apart`` and ``winner`` (0 for a, 1 for b, None for a tie).
+    """
+    a = np.asarray(a_scores, dtype=np.float64)
+    b = np.asarray(b_scores, dtype=np.float64)
+    if a.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"a_scores and b_scores must pair seed by seed, got shapes {a.shape} and {b.shape}")
+    if not 0.5 < win_fraction <= 1.0:
+        raise ValueError(f"win_fraction must be in (0.5, 1], got {win_fraction!r}")
+    sign = 1.0 if higher_is_better else -1.0
+    sa = np.where(np.isfinite(a), sign * a, -np.inf)
+    sb = np.where(np.isfinite(b), sign * b, -np.inf)
+    wins = (int(np.sum(sa > sb)), int(np.sum(sb > sa)))
+    stats = []
+    for values in (a, b):
+        finite = values[np.isfinite(values)]
+        mean = float(finite.mean()) if finite.size else float("nan")
+        sd = float(finite.std(ddof=1)) if finite.size > 1 else (0.0 if finite.size else float("nan"))
+        stats.append((mean, sd))
+    (ma, da), (mb, db) = stats
+    apart = bool(ma - da > mb + db or mb - db > ma + da)
+    need = math.ceil(win_fraction * a.size - 1e-9)
+    winner = None
+    if apart and wins[0] >= need and sign * ma > sign * mb:
+        winner = 0
+    elif apart and wins[1] >= need and sign * mb > sign * ma:
+        winner = 1
+    return {"mean": (ma, mb), "sd": (da, db), "wins": wins, "n": int(a.size), "apart": apart, "winner": winner}
+
+
 def mean_sd(scores):
     """(mean, sample std with ddof=1) of a sequence of at least two finite numbers."""
     values = np.asarray(scores, dtype=np.float64)
@@ -225,17 +275,11 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     if not isinstance(names, (tuple, list)) or len(names) != 2 or not all(isinstance(x, str) for x in names):
         raise ValueError(f"names must be two strings, got {names!r}")
     (ma, sa), (mb, sb) = mean_sd(a), mean_sd(b)
-    n = int(a.size)
-    a_wins, b_wins = int(np.sum(a > b)), int(np.sum(b > a))
-    apart = ma - sa > mb + sb or mb - sb > ma + sa
-    need = math.ceil(WIN_FRACTION * n)
-    winner = None
-    if apart and a_wins >= need and ma > mb:
-        winner, k = names[0], a_wins
-    elif apart and b_wins >= need and mb > ma:
-        winner, k = names[1], b_wins
-    else:
-        k = a_wins if ma >= mb else b_wins
+    d = decide(a, b)
+    n, apart = d["n"], d["apart"]
+    a_wins, b_wins = d["wins"]
+    winner = None if d["winner"] is None else names[d["winner"]]
+    k = (a_wins if d["winner"] == 0 else b_wins) if winner is not None else (a_wins if ma >= mb else b_wins)
     leader = names[0] if ma >= mb else names[1]
     f = f".{int(digits)}f"
     text = (

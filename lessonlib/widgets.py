@@ -25,6 +25,8 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from lessonlib import _validate
+
 
 class FigureExplorer:
     """Base class: controls + one persistent figure rendered into an Image widget.
@@ -48,8 +50,8 @@ class FigureExplorer:
     PNG_COMPRESS_LEVEL = 1
 
     def __init__(self, controls, figsize=(9.0, 3.5), dpi=80):
-        self.controls = dict(controls)
-        self.dpi = dpi
+        self.controls = dict(_validate.instance(controls, "controls", dict, "a dict of name -> control"))
+        self.dpi = _validate.positive_int(dpi, "dpi")
         # A fixed layout: constrained layout would re-solve on every redraw (slow).
         self.figure = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.figure)
@@ -146,10 +148,16 @@ class FigureExplorer:
         return png
 
     def set(self, **values):
-        """Move controls as a person would (one redraw), and return the new PNG bytes."""
+        """Move controls as a person would (one redraw), and return the new PNG bytes.
+
+        Each value is checked against its control's own range or options first, so a
+        value no person could set (out of range, NaN, not an option) raises ValueError
+        and leaves every control, and the explorer, as it was.
+        """
         unknown = sorted(set(values) - set(self.controls))
         if unknown:
             raise ValueError(f"unknown controls {unknown}; this explorer has {sorted(self.controls)}")
+        values = {name: _control_value(name, self.controls[name], value) for name, value in values.items()}
         with self._hold():
             for name, value in values.items():
                 self.controls[name].value = value
@@ -298,13 +306,36 @@ class Table:
         return self.text
 
 
+def _control_value(name, control, value):
+    """``value`` checked against what ``control`` itself offers (its range or options)."""
+    if isinstance(control, widgets.FloatLogSlider):  # min and max are exponents
+        return _validate.real(value, name, low=control.base**control.min, high=control.base**control.max)
+    if isinstance(control, widgets.IntSlider):
+        return _validate.integer(value, name, low=control.min, high=control.max)
+    if isinstance(control, widgets.FloatSlider):
+        return _validate.real(value, name, low=control.min, high=control.max)
+    if hasattr(control, "options"):  # Dropdown, SelectionSlider, ...: labels or (label, value) pairs
+        return _validate.choice(value, name, [o[1] if isinstance(o, tuple) else o for o in control.options])
+    return value
+
+
 def slider(description, min, max, value, step=1, log=False, width="300px", live=False):
     """A slider that sends its value on release (``continuous_update=False``), or while
     it is dragged with ``live=True`` (for redraws fast enough to follow the mouse).
 
     Integer bounds give an ``IntSlider``; ``log=True`` a ``FloatLogSlider`` whose
-    ``min``/``max`` are exponents of 10.
+    ``min``/``max`` are exponents of 10. ``value`` must lie in the range (a slider
+    would silently move it to the nearest end), and be an integer for an integer slider.
     """
+    _validate.text(description, "description")
+    _validate.real(max, "max", low=_validate.real(min, "min"), low_open=True)
+    _validate.positive(step, "step")
+    if log:
+        _validate.real(value, description, low=10.0**min, high=10.0**max)
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in (min, max, step)):
+        _validate.integer(value, description, low=min, high=max)
+    else:
+        _validate.real(value, description, low=min, high=max)
     style = {"description_width": "initial"}
     layout = widgets.Layout(width=width)
     common = dict(description=description, continuous_update=bool(live), style=style, layout=layout)
@@ -316,7 +347,11 @@ def slider(description, min, max, value, step=1, log=False, width="300px", live=
 
 
 def dropdown(description, options, value, width="220px"):
-    """A drop-down menu of ``options`` (a list of labels or (label, value) pairs)."""
+    """A drop-down menu of ``options`` (a list of labels or (label, value) pairs);
+    ``value`` must be one of them."""
+    _validate.text(description, "description")
+    values = [o[1] if isinstance(o, tuple) else o for o in options]
+    _validate.choice(value, description, values)
     return widgets.Dropdown(
         description=description,
         options=options,

@@ -82,3 +82,23 @@ def test_binary_output_and_checks(digits):
         MLPStack([64, 6, 1], seeds=[])
     with pytest.raises(ValueError, match="seeds"):
         stack.fit(X, yb, seeds=[1])
+
+
+def test_a_stack_of_given_networks_trains_each_as_alone(digits):
+    from lessonlib import starts
+
+    X, y = digits
+    seeds = [0, 4]
+    nets = [starts.build_model("lsuv", [64, 10, 10], "tanh", seed=s, X=X) for s in seeds]
+    before = [n.weights[0].copy() for n in nets]
+    stack = MLPStack.from_models(nets, seeds)
+    histories = stack.fit(X, y, epochs=2, lr=0.1, batch_size=30, momentum=0.9)
+    for net, first, history, seed in zip(nets, before, histories, seeds):
+        np.testing.assert_array_equal(net.weights[0], first)  # the given networks are not changed
+        alone = starts.build_model("lsuv", [64, 10, 10], "tanh", seed=seed, X=X)
+        expected = alone.fit(X, y, epochs=2, lr=0.1, batch_size=30, momentum=0.9, seed=seed)
+        np.testing.assert_allclose(history.loss, expected.loss, rtol=1e-10)
+    with pytest.raises(ValueError, match="one architecture"):
+        MLPStack.from_models([nets[0], MLP([64, 9, 10], "tanh")], [0, 1])
+    with pytest.raises(ValueError, match="one non-negative integer per model"):
+        MLPStack.from_models(nets, [0])

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import importlib
 
+from lessonlib import _validate
+
 #: notebook file -> the lesson module that holds its machinery
 LESSONS = {
     "00_start_here.ipynb": "start_here",
@@ -44,5 +46,6 @@ EXPLORERS = {
 
 def explorer_class(dotted):
     """The class named ``"module.Class"`` in ``EXPLORERS``."""
+    _validate.choice(dotted, "dotted", [name for names in EXPLORERS.values() for name in names])
     module, _, name = dotted.partition(".")
     return getattr(importlib.import_module(f"lessonlib.lessons.{module}"), name)

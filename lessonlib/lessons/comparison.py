@@ -21,16 +21,13 @@ initializations x activations on CIFAR-10 (FitNet4); see ``PAPER_TABLE``.
 from __future__ import annotations
 
 import math
-import numbers
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from lessonlib import _validate, data
-from lessonlib.nn import ACTIVATIONS
-from lessonlib.nn import ACTIVATIONS as _FUNCTIONS
-from lessonlib.seeding import child
+from lessonlib.nn import ACTIVATIONS, MLPStack
 from lessonlib.starts import LABELS, build_model, check_start, label
 from lessonlib.training import Diverged, History, Run, compare
 
@@ -116,17 +113,11 @@ def run_one(init, activation, seed, **settings):
 
 
 def _settings(settings):
-    unknown = sorted(set(settings) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"unknown settings {unknown}; expected some of: {', '.join(DEFAULTS)}")
+    _validate.keywords(settings, list(DEFAULTS), "the grid's settings")
     options = {**DEFAULTS, **settings}
-    hidden = options["hidden"]
-    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__len__") or len(hidden) < 1:
-        raise ValueError(f"hidden must list at least one hidden layer size, got {hidden!r}")
-    options["hidden"] = tuple(int(h) for h in hidden)
-    n_train = options["n_train"]
-    if isinstance(n_train, bool) or not isinstance(n_train, numbers.Integral) or not 10 <= n_train <= 1347:
-        raise ValueError(f"n_train must be an integer from 10 to 1347, got {n_train!r}")
+    options["hidden"] = tuple(_validate.sequence_of_ints(
+        options["hidden"], "hidden", too_short=f"hidden must list at least one hidden layer size, got {options['hidden']!r}"))
+    _validate.integer(options["n_train"], "n_train", low=10, high=1347)
     return options
 
 
@@ -146,6 +137,8 @@ class Grid:
 
     def select(self, init, activation):
         """The runs of one cell, in seed order."""
+        check_start(init)
+        _validate.choice(activation, "activation", ACTIVATIONS)
         return [r for r in self.runs if r.start == init and r.activation == activation]
 
     def scores(self, init, activation):
@@ -205,6 +198,7 @@ class Grid:
 
     def table(self, width=24):
         """The grid as aligned text: one row per start, one column per activation."""
+        width = _validate.positive_int(width, "width")
         head = f"{'start':{width}s}" + "".join(f"{a:>26s}" for a in self.activations)
         lines = [head]
         for init in self.inits:
@@ -243,106 +237,9 @@ class Grid:
         return float(sum(r.seconds for r in self.runs))
 
 
-def _log_softmax(z):
-    shifted = z - z.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def fit_together(models, seeds, X, y, epochs, lr, batch_size, momentum):
-    """Train networks of the same shape side by side, as ``MLP.fit`` trains each alone.
-
-    The seeds' networks are stacked along a leading axis, so one ``matmul`` does the
-    work of a Python loop over seeds; each network still draws its own mini-batch order
-    from ``seeding.child(seed, "batches")``, takes the same momentum-SGD steps as
-    ``MLP.fit`` and records the same ``History`` (training loss and accuracy before
-    training and after every epoch). A network whose numbers become NaN or infinite is
-    marked diverged and keeps the weights it had when that was found, as in ``MLP.fit``.
-    The results equal separate ``fit`` calls up to rounding (tested).
-
-    Returns a list of ``History``, one per model; the models' weights are updated in place.
-    """
-    first = models[0]
-    f, fprime = _FUNCTIONS[first.activation]
-    slope, n_layers = first.slope, first.n_layers
-    W = [np.stack([m.weights[l] for m in models]) for l in range(n_layers)]
-    b = [np.stack([m.biases[l] for m in models])[:, None, :] for l in range(n_layers)]
-    vW = [np.zeros_like(w) for w in W]
-    vb = [np.zeros_like(c) for c in b]
-    rngs = [child(seed, "batches") for seed in seeds]
-    histories = [History() for _ in models]
-    alive = np.ones(len(models), dtype=bool)
-    n = X.shape[0]
-    rows = np.arange(n)
-
-    def forward(inputs):
-        pre, post, a = [], [], inputs
-        for layer in range(n_layers):
-            z = a @ W[layer] + b[layer]
-            a = f(z, slope) if layer < n_layers - 1 else np.exp(_log_softmax(z))
-            pre.append(z)
-            post.append(a)
-        return pre, post
-
-    def record(epoch):
-        pre, post = forward(X[None])
-        log_p = _log_softmax(pre[-1])[:, rows, y]
-        losses = -np.mean(log_p, axis=1)
-        hits = np.mean(post[-1].argmax(axis=-1) == y, axis=1)
-        for k in np.flatnonzero(alive):
-            if not math.isfinite(losses[k]):
-                histories[k].diverged = True
-                _stop(k)
-                continue
-            histories[k].epoch.append(epoch)
-            histories[k].loss.append(float(losses[k]))
-            histories[k].accuracy.append(float(hits[k]))
-
-    def _stop(k):
-        alive[k] = False
-        for layer in range(n_layers):
-            models[k].weights[layer] = W[layer][k].copy()
-            models[k].biases[layer] = b[layer][k, 0].copy()
-
-    with np.errstate(all="ignore"):
-        record(0)
-        for epoch in range(1, int(epochs) + 1):
-            if not alive.any():
-                break
-            orders = np.stack([rng.permutation(n) for rng in rngs])
-            for start in range(0, n, batch_size):
-                batch = orders[:, start : start + batch_size]
-                Xb, yb = X[batch], y[batch]
-                m = batch.shape[1]
-                pre, post = forward(Xb)
-                delta = post[-1].copy()
-                np.put_along_axis(delta, yb[..., None], np.take_along_axis(delta, yb[..., None], -1) - 1.0, -1)
-                delta /= m
-                for layer in range(n_layers - 1, -1, -1):
-                    a_below = Xb if layer == 0 else post[layer - 1]
-                    dW = np.swapaxes(a_below, 1, 2) @ delta
-                    db = delta.sum(axis=1, keepdims=True)
-                    if layer > 0:
-                        delta = (delta @ np.swapaxes(W[layer], 1, 2)) * fprime(pre[layer - 1], post[layer - 1], slope)
-                    vW[layer] *= momentum
-                    vW[layer] -= lr * dW
-                    vb[layer] *= momentum
-                    vb[layer] -= lr * db
-                    W[layer] += vW[layer]
-                    b[layer] += vb[layer]
-            for k in np.flatnonzero(alive):
-                finite = all(np.isfinite(W[l][k]).all() and np.isfinite(b[l][k]).all() for l in range(n_layers))
-                if not finite:
-                    histories[k].diverged = True
-                    _stop(k)
-            record(epoch)
-    for k in np.flatnonzero(alive):
-        _stop(k)
-    return histories
-
-
 def run_cell(init, activation, seeds, **settings):
     """Train one cell of the grid (one start, one activation) for every seed, the seeds'
-    networks side by side (``fit_together``); return a list of ``Run`` in seed order.
+    networks side by side (``lessonlib.nn.MLPStack``); return a list of ``Run`` in seed order.
 
     Equal to ``[run_one(init, activation, s, **settings) for s in seeds]`` up to rounding.
     """
@@ -364,10 +261,12 @@ def run_cell(init, activation, seeds, **settings):
         except Diverged:  # the RBMs' pre-training blew up: n/c
             runs[i] = Run(init, seed, History(diverged=True), float("nan"), activation=activation)
     if models:
-        histories = fit_together(models, [seeds[i] for i in kept], X_train, y_train, options["epochs"],
-                                 options["lr"], options["batch_size"], options["momentum"])
-        for i, model, history in zip(kept, models, histories):
-            accuracy = float("nan") if history.diverged else float(model.score(X_test, y_test))
+        stack = MLPStack.from_models(models, [seeds[i] for i in kept])
+        histories = stack.fit(X_train, y_train, epochs=options["epochs"], lr=options["lr"],
+                              batch_size=options["batch_size"], momentum=options["momentum"])
+        scores = stack.score(X_test, y_test)
+        for i, history, accuracy in zip(kept, histories, scores):
+            accuracy = float("nan") if history.diverged else accuracy
             runs[i] = Run(init, seeds[i], history, accuracy, activation=activation)
     seconds = (time.perf_counter() - start) / max(len(seeds), 1)
     for run in runs:
@@ -398,13 +297,12 @@ def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), db
     """
     inits = [check_start(name) for name in inits]
     activations = [_validate.choice(a, "activation", ACTIVATIONS) for a in activations]
-    seeds = [_validate.integer(s, "seeds", low=0) for s in seeds]
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0, min_length=0)
     for a in dbn_activations:
         _validate.choice(a, "dbn_activations", ACTIVATIONS)
     if not inits or not activations or not seeds:
         raise ValueError("give at least one start, one activation and one seed")
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be callable, got {progress!r}")
+    progress = _validate.function(progress, "progress", optional=True)
     _settings(settings)
     grid = Grid(inits=inits, activations=activations, seeds=seeds)
     jobs = []
@@ -430,11 +328,15 @@ class ProgressBar:
     def __init__(self, description="training"):
         import ipywidgets as widgets
 
+        _validate.text(description, "description")
         self.bar = widgets.IntProgress(value=0, min=0, max=1, description=description)
         self.text = widgets.Label(value="")
         self.widget = widgets.HBox([self.bar, self.text])
 
     def __call__(self, done, total, run=None):
+        total = _validate.positive_int(total, "total")
+        done = _validate.integer(done, "done", low=0, high=total)
+        run = None if run is None else _validate.instance(run, "run", Run)
         self.bar.max = max(int(total), 1)
         self.bar.value = int(done)
         self.text.value = f"{done}/{total} runs" + (f" (last: {label(run.start)}, {run.activation})" if run else "")
@@ -453,10 +355,13 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
     """
     width = _settings(settings)["hidden"][0]
     settings = {k: v for k, v in settings.items() if k != "hidden"}
+    depths = _validate.sequence_of_ints(depths, "depths")
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
+    check_start(init)
+    _validate.choice(activation, "activation", ACTIVATIONS)
     rows = []
     for depth in depths:
-        if isinstance(depth, bool) or not isinstance(depth, numbers.Integral) or depth < 1:
-            raise ValueError(f"depths must be positive integers, got {depth!r}")
+        depth = _validate.integer(depth, "depths", low=1)
         runs = run_cell(init, activation, seeds, hidden=(width,) * int(depth), **settings)
         rows.append({
             "depth": int(depth),
@@ -485,7 +390,8 @@ def pre_activation_variances(name, activation, seed=0, **settings):
 
 
 def format_accuracy(value):
-    """ "0.953", or "n/c" for NaN: for printing a run's accuracy."""
+    """ "0.953", or "n/c" for NaN: for printing a run's accuracy (a number, or NaN)."""
+    value = _validate.real(value, "value", finite=False)
     return "n/c" if not math.isfinite(value) else f"{value:.3f}"
 
 
@@ -540,7 +446,9 @@ def grid_heatmap(ax, grid, title=None):
     seeds (a diverged run counts as 0.1), ± its sample std, and "k/n n/c" under it where
     some seeds did not converge; grey "n/c" where no seed converged; "–" where not run.
     Returns a ScalarMappable for a colour bar."""
-    mean, std, n_nc, n = grid.matrix()
+    _validate.axes(ax)
+    mean, std, n_nc, n = _validate.instance(grid, "grid", Grid, "the Grid run_grid returns").matrix()
+    title = None if title is None else _validate.text(title, "title")
     texts, values = [], mean.copy()
     for i in range(len(grid.inits)):
         row = []
@@ -563,8 +471,13 @@ def grid_heatmap(ax, grid, title=None):
 
 def paper_table(ax, table=None):
     """Mishkin & Matas (2015), Table 3 as quoted in ``PAPER_TABLE``: CIFAR-10
-    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey."""
-    table = table or PAPER_TABLE
+    accuracy (integer parts, as a fraction for the colour scale), "n/c" in grey.
+    ``table`` (default ``PAPER_TABLE``) is a dict with "columns" and "rows" like it."""
+    _validate.axes(ax)
+    table = PAPER_TABLE if table is None else _validate.instance(table, "table", dict, "a dict like PAPER_TABLE")
+    missing = [key for key in ("columns", "rows") if key not in table]
+    if missing:
+        raise ValueError(f"table must have the keys 'columns' and 'rows', like PAPER_TABLE; missing {missing}")
     names = list(table["rows"])
     values = np.array([[np.nan if v is None else v / 100 for v in table["rows"][r]] for r in names])
     texts = [["n/c" if v is None else f"{v}" for v in table["rows"][r]] for r in names]

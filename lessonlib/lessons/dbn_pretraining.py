@@ -27,7 +27,7 @@ from lessonlib import _validate, data, plots
 from lessonlib.dbn import DBN
 from lessonlib.seeding import child
 from lessonlib.starts import build_model
-from lessonlib.training import Run
+from lessonlib.training import History, Run
 
 #: The DBN: visible layer and three hidden layers (the network adds 10 outputs).
 LAYERS = (64, 100, 100, 100)
@@ -64,12 +64,16 @@ def digits():
 _PRETRAIN_SECONDS = {}
 
 
-@lru_cache(maxsize=8)
 def pretrained_dbn(seed=0):
     """The DBN 64-100-100-100 pre-trained on the training images (no labels); cached.
 
     Treat it as read-only: fine-tuning works on the copies ``to_mlp`` makes.
     """
+    return _pretrained_dbn(_validate.integer(seed, "seed", low=0))
+
+
+@lru_cache(maxsize=8)
+def _pretrained_dbn(seed):
     X_train = digits()[0]
     dbn = DBN(LAYERS, seed=seed)
     start = time.perf_counter()
@@ -81,7 +85,7 @@ def pretrained_dbn(seed=0):
 def pretrain_seconds(seed=0):
     """How long ``pretrained_dbn(seed)`` took (wall clock; varies by machine)."""
     pretrained_dbn(seed)
-    return _PRETRAIN_SECONDS[seed]
+    return _PRETRAIN_SECONDS[int(seed)]
 
 
 #: Each start of this notebook as a name of ``lessonlib.starts``.
@@ -99,6 +103,7 @@ def make_network(start, seed=0):
     ``lessonlib.starts.build_model``.
     """
     start = _validate.choice(start, "start", STARTS)
+    seed = _validate.integer(seed, "seed", low=0)
     pretrained = pretrained_dbn(seed) if start == "dbn" else None
     return build_model(START_NAMES[start], [*LAYERS, 10], "sigmoid", seed=seed, pretrained=pretrained)
 
@@ -109,10 +114,9 @@ def label_subset(n_labels, seed=0):
     ``None`` (or a number at least the training set's size) means every training image.
     """
     y_train = digits()[2]
+    n_labels = _budget(n_labels, "n_labels")
     if n_labels is None or n_labels >= len(y_train):
         return np.arange(len(y_train))
-    if isinstance(n_labels, bool) or not isinstance(n_labels, (int, np.integer)) or n_labels < 10:
-        raise ValueError(f"n_labels must be an integer of at least 10 (one per digit) or None, got {n_labels!r}")
     rng = child(seed, "labels")
     per_class = [rng.permutation(np.flatnonzero(y_train == k)) for k in range(10)]
     counts = np.full(10, n_labels // 10)
@@ -131,6 +135,10 @@ def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
     ``track_test`` records the test accuracy after every epoch (costly for thousands
     of tiny epochs; otherwise it is measured once at the end).
     """
+    start = _validate.choice(start, "start", STARTS)
+    seed = _validate.integer(seed, "seed", low=0)
+    epochs = None if epochs is None else _validate.integer(epochs, "epochs", low=0)
+    track_test = _validate.flag(track_test, "track_test")
     X_train, X_test, y_train, y_test = digits()
     idx = label_subset(n_labels, seed)
     settings = dict(FINE_TUNE)
@@ -160,7 +168,8 @@ def compare_starts(seeds=SEEDS, stuck_seeds=STUCK_SEEDS):
     N(0, 0.01**2)) once per seed of ``stuck_seeds`` and for ``STUCK_EPOCHS`` epochs only.
     Cached: asking again with the same seeds (in any spelling) does not train again.
     """
-    return _compare_starts(tuple(int(s) for s in seeds), tuple(int(s) for s in stuck_seeds))
+    return _compare_starts(tuple(_validate.sequence_of_ints(seeds, "seeds", low=0)),
+                           tuple(_validate.sequence_of_ints(stuck_seeds, "stuck_seeds", low=0)))
 
 
 @lru_cache(maxsize=4)
@@ -169,8 +178,27 @@ def _compare_starts(seeds, stuck_seeds):
             else [fine_tune(start, s) for s in seeds] for start in STARTS}
 
 
+def _budget(n_labels, name):
+    """A label budget: None (every label) or at least one label per digit."""
+    return None if n_labels is None else _validate.integer(n_labels, name, low=10)
+
+
+def _check_runs(runs):
+    """``runs`` as ``compare_starts`` returns it: {start of STARTS: [Run, ...]}."""
+    _validate.instance(runs, "runs", dict, "a dict {start: [Run, ...]} as compare_starts returns")
+    for start, group in runs.items():
+        _validate.choice(start, "runs' start", STARTS)
+        if not isinstance(group, (list, tuple)) or not group:
+            raise ValueError(f"runs[{start!r}] must be a non-empty list of Run, got {group!r}")
+        for run in group:
+            _validate.instance(run, f"runs[{start!r}]", Run, "a list of lessonlib.training.Run")
+    return runs
+
+
 def epochs_to_reach(history, target):
     """The first epoch after which the test accuracy is at least ``target`` (None: never)."""
+    _validate.instance(history, "history", History, "a lessonlib.training.History")
+    target = _validate.real(target, "target", low=0.0, high=1.0)
     for epoch, accuracy in zip(history.epoch, history.val_accuracy):
         if accuracy >= target:
             return epoch
@@ -184,6 +212,8 @@ def summary_table(runs, target=0.9):
     ``label``, ``mean``, ``low``, ``high``, ``epochs_to_target`` (a list, None where a
     run did not get there) and ``epochs`` (how many epochs were run).
     """
+    _check_runs(runs)
+    target = _validate.real(target, "target", low=0.0, high=1.0)
     rows = []
     for start, group in runs.items():
         accs = np.array([r.test_accuracy for r in group])
@@ -206,14 +236,21 @@ BUDGETS = (50, None)
 BUDGET_STARTS = ("dbn", "xavier")
 
 
-@lru_cache(maxsize=4)
 def label_budget_study(budgets=BUDGETS, starts=BUDGET_STARTS, seeds=SEEDS):
     """Final test accuracy per (start, budget), one number per seed.
 
     Returns {"budgets": [n, ...], start: {n: [accuracy per seed]}}. Pre-training always
     uses every training image (without labels); only fine-tuning is limited to the budget.
-    The full budget reuses ``compare_starts``.
+    The full budget reuses ``compare_starts``. Cached.
     """
+    budgets = tuple(_validate.sequence(budgets, "budgets", _budget, min_length=1, what="label counts (or None)"))
+    starts = tuple(_validate.sequence(starts, "starts", lambda s, name: _validate.choice(s, name, STARTS),
+                                      min_length=1, what="start names"))
+    return _label_budget_study(budgets, starts, tuple(_validate.sequence_of_ints(seeds, "seeds", low=0)))
+
+
+@lru_cache(maxsize=4)
+def _label_budget_study(budgets, starts, seeds):
     n_all = len(digits()[2])
     full = compare_starts(tuple(seeds))
     result = {"budgets": [n_all if b is None else int(b) for b in budgets]}
@@ -236,9 +273,15 @@ def draw_tower(ax, layer_sizes, training, names=None):
 
     ``training`` is the index (0-based) of the RBM being trained at this step: its
     connections are red; those below are grey (trained, frozen, used only to compute the
-    features fed upward); those above are not drawn yet.
+    features fed upward); those above are not drawn yet. ``names`` labels the layers
+    (default x, h1, h2, ...).
     """
+    _validate.axes(ax)
+    layer_sizes = _validate.sequence_of_ints(layer_sizes, "layer_sizes", min_length=2)
     n = len(layer_sizes)
+    training = _validate.integer(training, "training", low=0, high=n - 2)
+    if names is not None and (isinstance(names, str) or len(names) != n):
+        raise ValueError(f"names must list one name per layer ({n}), got {names!r}")
     names = names or ["x"] + [f"h{l}" for l in range(1, n)]
     for l, size in enumerate(layer_sizes):
         active = l <= training + 1
@@ -269,8 +312,13 @@ def unit_pictures(dbn, layer, units):
 
     Layer 1: each unit's weight vector (an 8x8 filter). Higher layers: the weighted
     combination of the layer-1 filters, W1 @ W2 @ ... @ W_layer[:, j], a linear picture
-    that ignores the sigmoids in between (a rough but common view).
+    that ignores the sigmoids in between (a rough but common view). ``units`` lists
+    unit indices of that layer (from 0).
     """
+    _validate.instance(dbn, "dbn", DBN)
+    layer = _validate.integer(layer, "layer", low=1, high=dbn.n_rbms)
+    units = _validate.sequence_of_ints(units, "units", low=0)
+    _validate.integer(max(units), "units", high=dbn.layer_sizes[layer] - 1)
     M = dbn.rbms[0].W
     for rbm in dbn.rbms[1:layer]:
         M = M @ rbm.W
@@ -279,7 +327,9 @@ def unit_pictures(dbn, layer, units):
 
 def top_activating(dbn, X, layer, unit, n=8):
     """Indices of the ``n`` rows of X that switch ``unit`` of ``layer`` on most strongly."""
-    H = dbn.transform(X, layer)
+    H = _validate.instance(dbn, "dbn", DBN).transform(X, layer)
+    unit = _validate.integer(unit, "unit", low=0, high=H.shape[1] - 1)
+    n = _validate.integer(n, "n", low=1, high=H.shape[0])
     return np.argsort(-H[:, unit], kind="stable")[:n]
 
 
@@ -293,7 +343,9 @@ def stacking_figure(dbn, x):
     """
     import matplotlib.pyplot as plt
 
-    inputs = dbn.layer_inputs(np.asarray(x, dtype=np.float64)[None, :])
+    dbn = _validate.instance(dbn, "dbn", DBN)
+    x = _validate.array(x, "x", shape=(dbn.layer_sizes[0],), low=0.0, high=1.0, what="one image")
+    inputs = dbn.layer_inputs(x[None, :])
     fig = plt.figure(figsize=(10, 4.6))
     grid = fig.add_gridspec(2, 9, height_ratios=[1.5, 1], hspace=0.35, wspace=0.25,
                             left=0.02, right=0.98, top=0.9, bottom=0.03)
@@ -321,6 +373,8 @@ def filters_figure(dbn, n_units=24):
     """
     import matplotlib.pyplot as plt
 
+    dbn = _validate.instance(dbn, "dbn", DBN)
+    n_units = _validate.integer(n_units, "n_units", low=1, high=min(dbn.layer_sizes[1:]))
     fig, axes = plt.subplots(1, dbn.n_rbms, figsize=(10, 3.3))
     for l, ax in enumerate(axes, start=1):
         pictures = unit_pictures(dbn, l, range(n_units))
@@ -340,6 +394,8 @@ def comparison_figure(runs, target=0.9):
     """
     import matplotlib.pyplot as plt
 
+    _check_runs(runs)
+    target = _validate.real(target, "target", low=0.0, high=1.0)
     fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
     for start, group in runs.items():
         label = STARTS[start] + (" (1 seed, 10 epochs)" if start in STUCK_STARTS else "")

@@ -13,9 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.plots import image_grid, tile
 from lessonlib.rbm import RBM
+from lessonlib.training import History
 from lessonlib.widgets import FigureExplorer, slider
+
+#: The most units per layer ``draw_bipartite`` draws (each one a circle, every pair an edge).
+MAX_DRAWN = 40
 
 
 def draw_bipartite(ax, n_visible=6, n_hidden=4, W=None):
@@ -24,6 +29,11 @@ def draw_bipartite(ax, n_visible=6, n_hidden=4, W=None):
     With ``W`` (n_visible x n_hidden) the edges are coloured by sign (red +, blue -)
     and thickened by size. Nothing joins two units of the same layer: "restricted".
     """
+    _validate.axes(ax)
+    n_visible = _validate.integer(n_visible, "n_visible", low=1, high=MAX_DRAWN)
+    n_hidden = _validate.integer(n_hidden, "n_hidden", low=1, high=MAX_DRAWN)
+    if W is not None:
+        W = _validate.array(W, "W", shape=(n_visible, n_hidden), what="n_visible, n_hidden")
     xv = np.linspace(0.0, 1.0, n_visible)
     xh = np.linspace(0.12, 0.88, n_hidden)
     scale = 1.0 if W is None else max(float(np.abs(W).max()), 1e-12)
@@ -54,12 +64,23 @@ def draw_passes(axes, rbm, x, seed=0, shape=(8, 8), hidden_shape=None):
     """One image through the RBM on four axes: x, p(h|x), a sample h, x_hat = p(v|h).
 
     Returns a dict with the arrays drawn (``p_h``, ``h``, ``x_hat``) so a notebook can
-    print numbers beside the picture.
+    print numbers beside the picture. ``x`` is one image of ``rbm.n_visible`` values in
+    [0, 1] and ``shape`` its (height, width); ``hidden_shape`` a (rows, columns) with room
+    for every hidden unit (default: about square).
     """
-    x = np.asarray(x, dtype=np.float64).reshape(1, -1)
+    axes = _validate.sequence(axes, "axes", _validate.axes, length=4, what="matplotlib Axes")
+    rbm = _validate.instance(rbm, "rbm", RBM, "a lessonlib.rbm.RBM")
+    x = _validate.array(x, "x", low=0.0, high=1.0, what="one image").reshape(1, -1)  # (n,), (1, n) or (h, w)
+    x = _validate.array(x, "x", shape=(1, rbm.n_visible), what=f"one image of {rbm.n_visible} pixels")
+    shape = _validate.sequence_of_ints(shape, "shape", length=2)
+    if shape[0] * shape[1] != rbm.n_visible:
+        raise ValueError(f"shape must multiply to the {rbm.n_visible} visible units, got {shape}")
     if hidden_shape is None:
         side = int(np.ceil(np.sqrt(rbm.n_hidden)))
         hidden_shape = (int(np.ceil(rbm.n_hidden / side)), side)
+    hidden_shape = _validate.sequence_of_ints(hidden_shape, "hidden_shape", length=2)
+    if hidden_shape[0] * hidden_shape[1] < rbm.n_hidden:
+        raise ValueError(f"hidden_shape must have room for the {rbm.n_hidden} hidden units, got {hidden_shape}")
     pad = hidden_shape[0] * hidden_shape[1] - rbm.n_hidden
 
     def as_hidden(a):
@@ -87,6 +108,12 @@ def draw_training_curves(ax_ll, ax_kl, runs, best_log_likelihood=None):
 
     ``runs`` maps a label to a ``History`` recorded with ``track_likelihood``.
     """
+    _validate.axes(ax_ll, "ax_ll")
+    _validate.axes(ax_kl, "ax_kl")
+    for history in _validate.instance(runs, "runs", dict, "a dict {label: History}").values():
+        _likelihood_history(history, "runs")
+    if best_log_likelihood is not None:
+        best_log_likelihood = _validate.real(best_log_likelihood, "best_log_likelihood")
     for k, (label, history) in enumerate(runs.items()):
         epochs = history.likelihood_epoch
         ax_ll.plot(epochs, history.log_likelihood, color=f"C{k}", label=label)
@@ -111,6 +138,8 @@ def draw_recon_vs_likelihood(ax, history, X=None):
     snapshot epochs is drawn over it, bold, and the recorded one faint. Marks the epoch
     where the likelihood peaked; returns that epoch.
     """
+    _validate.axes(ax)
+    _likelihood_history(history)
     epochs = sorted(history.snapshots) if X is not None else []
     if epochs:
         from lessonlib.rbm import RBM
@@ -138,6 +167,22 @@ def draw_recon_vs_likelihood(ax, history, X=None):
     return best_epoch
 
 
+def _likelihood_history(history, name="history"):
+    """A ``History`` with the exact log-likelihood recorded (``fit(track_likelihood=True)``)."""
+    _validate.instance(history, name, History, "a lessonlib.training.History")
+    if not history.log_likelihood:
+        raise ValueError(f"{name} holds no log-likelihood: fit with track_likelihood=True")
+    return history
+
+
+def _snapshot_history(history):
+    """A ``History`` with parameter snapshots (``fit(snapshot_epochs=...)``)."""
+    _validate.instance(history, "history", History, "a lessonlib.training.History")
+    if not history.snapshots:
+        raise ValueError("history has no snapshots: fit with snapshot_epochs=...")
+    return history
+
+
 class EpochPanels:
     """Filters, reconstructions and the error curve at one epoch, drawn into ``figure``.
 
@@ -149,15 +194,21 @@ class EpochPanels:
     figure : matplotlib Figure
     history : History from ``RBM.fit`` with snapshots (and ``recon_error`` per epoch)
     X_show : (n, 64) images to reconstruct (a handful of test digits)
-    n_filters : how many hidden units' weight images to show
+    n_filters : how many hidden units' weight images to show (all of them when the RBM
+        has fewer hidden units)
     """
 
     def __init__(self, figure, history, X_show, n_filters=36, shape=(8, 8)):
-        if not history.snapshots:
-            raise ValueError("history has no snapshots: fit with snapshot_epochs=...")
-        self.history = history
+        from matplotlib.figure import Figure
+
+        _validate.instance(figure, "figure", Figure, "a matplotlib Figure")
+        self.history = _snapshot_history(history)
         self.epochs = sorted(history.snapshots)
-        X_show = np.asarray(X_show, dtype=np.float64)
+        n_visible = history.snapshots[self.epochs[0]][0].shape[0]
+        X_show = _validate.array(X_show, "X_show", shape=(None, n_visible), low=0.0, high=1.0,
+                                 what=f"one image of {n_visible} pixels per row, values in [0, 1]")
+        n_filters = _validate.positive_int(n_filters, "n_filters")
+        shape = _validate.sequence_of_ints(shape, "shape", length=2)
         self.filters, self.recons, self.limits = {}, {}, {}
         for epoch in self.epochs:
             model = RBM.from_parameters(*history.snapshots[epoch])
@@ -183,12 +234,13 @@ class EpochPanels:
 
     def nearest(self, epoch):
         """The latest snapshot epoch at or before ``epoch``."""
+        epoch = _validate.integer(epoch, "epoch", low=0)
         earlier = [e for e in self.epochs if e <= epoch]
         return earlier[-1] if earlier else self.epochs[0]
 
     def update(self, epoch):
         """Show the snapshot at ``epoch``; return a one-line status text."""
-        epoch = self.nearest(int(epoch))
+        epoch = self.nearest(epoch)
         limit = self.limits[epoch]
         self.filter_image.set_data(self.filters[epoch])
         self.filter_image.set_clim(-limit, limit)
@@ -207,7 +259,7 @@ class EpochExplorer(FigureExplorer):
     """
 
     def __init__(self, history, X_show, epoch=0, n_filters=36, dpi=72):
-        controls = {"epoch": slider("epoch", 0, int(max(history.snapshots)), int(epoch), live=True)}
+        controls = {"epoch": slider("epoch", 0, int(max(_snapshot_history(history).snapshots)), epoch, live=True)}
         super().__init__(controls, figsize=(10.0, 3.4), dpi=dpi)
         self.panels = p = EpochPanels(self.figure, history, X_show, n_filters=n_filters)
         p.ax_f.set_title(" ", fontsize=10)
@@ -223,7 +275,11 @@ class EpochExplorer(FigureExplorer):
 def gibbs_grid(ax, rbm, start, steps, seed=0, ncols=None):
     """Gibbs samples: row r of the grid is the chain of start image r after each of
     ``steps`` (a sorted list of step counts), shown as probabilities p(v|h)."""
-    start = np.asarray(start, dtype=np.float64)
+    _validate.axes(ax)
+    rbm = _validate.instance(rbm, "rbm", RBM, "a lessonlib.rbm.RBM")
+    start = _validate.array(start, "start", shape=(None, rbm.n_visible), low=0.0, high=1.0,
+                            what=f"one image of {rbm.n_visible} pixels per row, values in [0, 1]")
+    steps = _validate.sequence_of_ints(steps, "steps")
     frames = [start]
     for n in steps:
         frames.append(rbm.gibbs(start, steps=n, seed=seed, return_probabilities=True))

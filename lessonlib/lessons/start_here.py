@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lessonlib import _validate
 from lessonlib.widgets import FigureExplorer, slider
 
 # --- notebook 00: the story on a time line --------------------------------------------------
@@ -65,6 +66,7 @@ def milestones(ax=None, height=0.55):
     if ax is None:
         fig, ax = plt.subplots(figsize=(10, 3.4))
         fig.subplots_adjust(left=0.02, right=0.98, bottom=0.14, top=0.98)
+    _validate.axes(ax)
     fig = ax.figure
     low, high = 1983.5, 2019.0
     ax.set_xlim(low, high)

@@ -19,6 +19,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from lessonlib import data
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
+from lessonlib.training import decide
 from lessonlib.widgets import FigureExplorer, dropdown, selection_slider
 
 #: Okabe & Ito (2008), the colour-blind safe palette, and one marker per colour.
@@ -375,21 +376,19 @@ def bn_run(case, batch_norm, seed):
 
 
 def compare_over_seeds(a, b, name_a, name_b, higher_is_better=True):
-    """The series' verdict: mean ± sample std of each, and on how many seeds a beats b.
+    """The series' verdict (``lessonlib.training.decide``) as one line: mean ± sample std of each,
+    and on how many seeds a beats b.
 
     A winner is named only when it wins on at least 4 of 5 seeds (or the same share) and
     the intervals mean ± std do not overlap; otherwise "no clear winner".
     """
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    sign = 1.0 if higher_is_better else -1.0
-    k = int(np.sum(sign * (a - b) > 0))
-    n = len(a)
-    ma, sa, mb, sb = a.mean(), a.std(ddof=1), b.mean(), b.std(ddof=1)
-    apart = (ma - sa > mb + sb) or (mb - sb > ma + sa)
-    if k >= math.ceil(0.8 * n) and apart:
+    d = decide(a, b, higher_is_better=higher_is_better)
+    (ma, mb), (sa, sb), n = d["mean"], d["sd"], d["n"]
+    k = d["wins"][0]
+    if d["winner"] == 0:
         verdict = f"{name_a} wins: holds on {k} of {n} seeds"
-    elif n - k >= math.ceil(0.8 * n) and apart:
-        verdict = f"{name_b} wins: holds on {n - k} of {n} seeds"
+    elif d["winner"] == 1:
+        verdict = f"{name_b} wins: holds on {d['wins'][1]} of {n} seeds"
     else:
         verdict = f"no clear winner ({name_a} ahead on {k} of {n} seeds)"
     return f"{name_a} {ma:.3f} ± {sa:.3f}, {name_b} {mb:.3f} ± {sb:.3f}: {verdict}"

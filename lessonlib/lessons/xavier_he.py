@@ -15,10 +15,18 @@ import ipywidgets
 import numpy as np
 from matplotlib.colors import PowerNorm
 
-from lessonlib import data, widgets
+from lessonlib import _validate, data, widgets
 from lessonlib import init as _init
 from lessonlib.nn import MLP
-from lessonlib.propagation import ACTIVATIONS, _percent, _short, propagate
+from lessonlib.propagation import (
+    ACTIVATIONS,
+    MAX_DEPTH,
+    MAX_WIDTH,
+    Propagation,
+    format_percent,
+    format_std,
+    propagate,
+)
 
 #: The four classic starting points compared in notebook 04: (label, initializer, options).
 STANDARD_CASES = (
@@ -32,17 +40,8 @@ STANDARD_CASES = (
 # --- the 30-layer experiment (He et al. 2015, figure 3) ------------------------------------
 
 
-def deep_relu_runs(
-    inits=("lecun_normal", "he_normal"),
-    seeds=(0, 1, 2),
-    depth=30,
-    width=32,
-    epochs=20,
-    lr=0.005,
-    momentum=0.9,
-    batch_size=32,
-    per_class=25,
-):
+def deep_relu_runs(inits=("lecun_normal", "he_normal"), seeds=(0, 1, 2), depth=30, width=32, epochs=20,
+                   lr=0.005, momentum=0.9, batch_size=32, per_class=25):
     """Train a ``depth``-layer ReLU MLP on the digits from each initializer and seed.
 
     The network is 64 -> width x (depth - 1) -> 10: ``depth`` weight layers. It trains
@@ -56,6 +55,11 @@ def deep_relu_runs(
     splits larger products over threads, which for matrices this size costs more than
     it saves).
     """
+    inits = _validate.sequence(inits, "inits", lambda name, _: _init.resolve(name) and name, min_length=1,
+                               what="initializer names")
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
+    depth = _validate.positive_int(depth, "depth")
+    width = _validate.positive_int(width, "width")
     X_train, X_test, y_train, y_test = data.balanced_digits(per_class)
     runs = {}
     for name in inits:
@@ -85,6 +89,13 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
     """
     import matplotlib as mpl
 
+    _validate.axes(ax)
+    result = _validate.instance(result, "result", Propagation, "a lessonlib.propagation.Propagation")
+    kind = _validate.choice(kind, "kind", ("act", "grad"))
+    if layers is not None:
+        layers = _validate.sequence_of_ints(layers, "layers")
+        _validate.integer(max(layers), "layers", high=result.depth)
+    legend = _validate.flag(legend, "legend")
     hist = result.act_hist if kind == "act" else result.grad_hist
     edges = result.act_edges if kind == "act" else result.grad_edges
     centers = 0.5 * (edges[:-1] + edges[1:])
@@ -128,6 +139,8 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
     """
     import matplotlib.pyplot as plt
 
+    kind = _validate.choice(kind, "kind", ("act", "grad"))
+    cases = _validate.sequence(cases, "cases", _case, min_length=1, what="(label, initializer, options) cases")
     fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.9), layout="constrained")
     results = []
     lines = []
@@ -145,21 +158,32 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
     return fig, results
 
 
+def _case(case, name):
+    """One (label, initializer name, options dict) of ``STANDARD_CASES``."""
+    if not isinstance(case, (tuple, list)) or len(case) != 3:
+        raise _validate.InputTypeError(f"{name} must be a (label, initializer, options) triple, got {case!r}")
+    label, init, options = case
+    return _validate.text(label, f"{name} label"), _init.resolve(init) and init, _init.check_options(init, options)
+
+
 def describe(label, r, kind="act"):
     """One printable line about a ``Propagation``: first and last layer, and the forward
     ("act") or backward ("grad") verdict, so the line matches the histograms it is
     printed under."""
+    label = _validate.text(label, "label")
+    r = _validate.instance(r, "r", Propagation, "a lessonlib.propagation.Propagation")
+    kind = _validate.choice(kind, "kind", ("act", "grad"))
     depth = r.depth
     if kind == "act":
         extra = r.dead if r.settings["activation"] in ("relu", "leaky_relu") else r.saturated
         word = "dead" if r.settings["activation"] in ("relu", "leaky_relu") else "saturated"
         return (
-            f"{label:30s} activation std {_short(r.act_std[0]):>8} -> {_short(r.act_std[-1]):>8} "
-            f"(layer 1 -> {depth}), {word} in layer {depth}: {_percent(extra[-1]):>3} %  [forward: {r.forward_state}]"
+            f"{label:30s} activation std {format_std(r.act_std[0]):>8} -> {format_std(r.act_std[-1]):>8} "
+            f"(layer 1 -> {depth}), {word} in layer {depth}: {format_percent(extra[-1]):>3} %  [forward: {r.forward_state}]"
         )
     return (
-        f"{label:30s} gradient std {_short(r.grad_std[-1]):>8} -> {_short(r.grad_std[0]):>8}, "
-        f"|dL/dW| {_short(r.grad_norm[-1]):>8} -> {_short(r.grad_norm[0]):>8} (layer {depth} -> 1)  "
+        f"{label:30s} gradient std {format_std(r.grad_std[-1]):>8} -> {format_std(r.grad_std[0]):>8}, "
+        f"|dL/dW| {format_std(r.grad_norm[-1]):>8} -> {format_std(r.grad_norm[0]):>8} (layer {depth} -> 1)  "
         f"[backward: {r.backward_state}]"
     )
 
@@ -173,11 +197,11 @@ def describe_table(runs, kind="act"):
         if kind == "act":
             relu = r.settings["activation"] in ("relu", "leaky_relu")
             extra = r.dead if relu else r.saturated
-            rows.append([label, _short(r.act_std[0]), _short(r.act_std[-1]), f"{_percent(extra[-1])} %",
+            rows.append([label, format_std(r.act_std[0]), format_std(r.act_std[-1]), f"{format_percent(extra[-1])} %",
                          r.forward_state])
         else:
-            rows.append([label, _short(r.grad_std[-1]), _short(r.grad_std[0]),
-                         _short(r.grad_norm[-1]), _short(r.grad_norm[0]), r.backward_state])
+            rows.append([label, format_std(r.grad_std[-1]), format_std(r.grad_std[0]),
+                         format_std(r.grad_norm[-1]), format_std(r.grad_norm[0]), r.backward_state])
     depth = runs[0][1].depth if runs else 0
     if kind == "act":
         relu = bool(runs) and runs[0][1].settings["activation"] in ("relu", "leaky_relu")
@@ -207,7 +231,7 @@ class WeightCache(OrderedDict):
 
     def __init__(self, max_bytes=64 * 2**20):
         super().__init__()
-        self.max_bytes = int(max_bytes)
+        self.max_bytes = _validate.positive_int(max_bytes, "max_bytes")
 
     def get(self, key, default=None):
         if key in self:
@@ -235,6 +259,10 @@ class PropagationExplorer(widgets.FigureExplorer):
 
     def __init__(self, width=100, depth=10, activation="tanh", init="glorot_uniform",
                  scale=1.0, seed=0, max_width=256, max_depth=50, batch=50, bins=50, dpi=72):
+        max_width = _validate.integer(max_width, "max_width", low=1, high=MAX_WIDTH)
+        max_depth = _validate.integer(max_depth, "max_depth", low=1, high=MAX_DEPTH)
+        batch = _validate.integer(batch, "batch", low=1, high=100_000)
+        bins = _validate.integer(bins, "bins", low=2, high=10_000)
         controls = {
             # live: a redraw at the default size is a few hundredths of a second
             "width": widgets.slider("fan-in (width)", 1, max_width, width, live=True),

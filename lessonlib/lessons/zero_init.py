@@ -7,15 +7,14 @@ the tests check; ``SeedExplorer`` puts the seed study on sliders.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from lessonlib import data, plots
-from lessonlib.nn import MLP
-from lessonlib.training import Run
+from lessonlib import _validate, data, plots
+from lessonlib.nn import ACTIVATIONS, MLP
+from lessonlib.training import Run, decide
 from lessonlib.widgets import FigureExplorer, selection_slider, slider
 
 #: The small problem of notebook 01: 500 training digits, the standard 450 test digits.
@@ -39,7 +38,7 @@ def gradient_report(model, X, y):
     between two units' incoming weight gradients: 0 means every unit receives exactly the
     same update).
     """
-    _, grads = model.loss_and_grads(X, y)
+    _, grads = _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP").loss_and_grads(X, y)
     rows = []
     for layer, (dW, _) in enumerate(grads):
         rows.append(
@@ -71,6 +70,7 @@ def train_start(
     (``run.history.val_accuracy``, for curves); without it only at the end, which saves
     about half of the evaluation work and changes no trained weight.
     """
+    label = _validate.text(label, "label")
     X_train, X_test, y_train, y_test = small_digits()
     model = MLP(layer_sizes, activation=activation, init=init, seed=seed, init_options=init_options)
     history = model.fit(
@@ -277,28 +277,12 @@ def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, mi
     SeedVerdict
         Means ± sample standard deviations (ddof=1), wins per side, and the winner or None.
     """
-    a = np.asarray(scores_a, dtype=np.float64)
-    b = np.asarray(scores_b, dtype=np.float64)
-    if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"scores_a and scores_b must be 1-D and of equal length, got {a.shape} and {b.shape}")
-    if len(a) < 2:
-        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(a)}")
-    if not 0.5 < min_share <= 1.0:
-        raise ValueError(f"min_share must be in (0.5, 1], got {min_share!r}")
-    sign = 1.0 if higher_is_better else -1.0
-    sa = np.where(np.isfinite(a), sign * a, -np.inf)
-    sb = np.where(np.isfinite(b), sign * b, -np.inf)
-    wins_a, wins_b = int(np.sum(sa > sb)), int(np.sum(sb > sa))
-    (mean_a, std_a), (mean_b, std_b) = _mean_std(a), _mean_std(b)
-    needed = math.ceil(min_share * len(a) - 1e-9)
-    winner = None
-    if all(math.isfinite(v) for v in (mean_a, std_a, mean_b, std_b)):
-        low_a, high_a = sign * mean_a - std_a, sign * mean_a + std_a
-        low_b, high_b = sign * mean_b - std_b, sign * mean_b + std_b
-        if wins_a >= needed and low_a > high_b:
-            winner = label_a
-        elif wins_b >= needed and low_b > high_a:
-            winner = label_b
+    if np.ndim(scores_a) == 1 and len(scores_a) < 2:
+        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(scores_a)}")
+    d = decide(scores_a, scores_b, higher_is_better=higher_is_better, win_fraction=min_share)
+    (mean_a, mean_b), (std_a, std_b), (wins_a, wins_b) = d["mean"], d["sd"], d["wins"]
+    winner = None if d["winner"] is None else (label_a, label_b)[d["winner"]]
+    a = np.asarray(scores_a)
     return SeedVerdict(label_a, label_b, mean_a, std_a, mean_b, std_b, wins_a, wins_b, len(a), winner, measure)
 
 
@@ -330,9 +314,9 @@ def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
     the arguments are spelled (``seed_run(0.1, 3)`` and ``seed_run(0.1, 3, "relu", 15)``
     are the same run).
     """
-    if std < 0:
-        raise ValueError(f"std must be >= 0, got {std}")
-    return _seed_run(float(std), int(seed), str(activation), int(epochs))
+    std = _validate.real(std, "std", low=0.0, high=_validate.MAX_SCALE)
+    return _seed_run(std, _validate.integer(seed, "seed", low=0), _validate.choice(activation, "activation", ACTIVATIONS),
+                     _validate.positive_int(epochs, "epochs"))
 
 
 @lru_cache(maxsize=256)
@@ -362,6 +346,7 @@ def seed_study(std, seeds=range(10), activation="relu", epochs=SEED_EPOCHS):
     Returns a dict with ``seeds``, ``loss_curves`` (one training-loss curve per seed,
     epoch 0 first), ``test_accuracy`` (one number per seed) and ``diverged`` flags.
     """
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
     runs = [seed_run(std, s, activation, epochs) for s in seeds]
     return {
         "std": std,
@@ -394,7 +379,7 @@ def label_entropy(y):
     This is where a network whose hidden layers are stuck ends up: only the output biases
     learn, and they learn the label frequencies (sum_k -p_k ln p_k).
     """
-    counts = np.bincount(np.asarray(y))
+    counts = np.bincount(_validate.labels(y, "y", None, None))
     p = counts[counts > 0] / counts.sum()
     return float(-(p * np.log(p)).sum())
 
@@ -415,6 +400,7 @@ class SeedExplorer(FigureExplorer):
     BAND_SEEDS = tuple(range(10))
 
     def __init__(self, seed=0, std=0.1, dpi=72):
+        std = _validate.choice(std, "std", self.STDS)
         self._visited = set()  # (std, seed) this explorer has shown
         controls = {
             "seed": slider("seed", 0, 49, seed),

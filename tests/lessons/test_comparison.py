@@ -35,7 +35,7 @@ def test_bad_names_list_the_valid_ones():
         ex.run_one("xavierr", "relu", 0, **TINY)
     with pytest.raises(ValueError, match="expected one of: .*leaky_relu"):
         ex.run_one("zeros", "softplus", 0, **TINY)
-    with pytest.raises(ValueError, match="expected some of: hidden"):
+    with pytest.raises(ValueError, match="unknown option\\(s\\) 'epoch'; it takes 'hidden'"):
         ex.run_one("zeros", "relu", 0, epoch=3)
     with pytest.raises(ValueError, match="expected one of"):
         ex.run_grid(inits=["zeros", "lsuw"], **TINY)

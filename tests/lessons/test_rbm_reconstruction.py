@@ -74,6 +74,8 @@ def test_static_pictures_draw_without_warnings(trained):
     fig, axes = plt.subplots(2, 4)
     drawn = rbm_explorer.draw_passes(axes[0], model, X_show[0], seed=0)
     assert drawn["p_h"].shape == (25,) and drawn["x_hat"].shape == (64,)
+    again = rbm_explorer.draw_passes(axes[0], model, X_show[:1], seed=0)  # one image as a (1, 64) row
+    assert np.array_equal(again["x_hat"], drawn["x_hat"])
     rbm_explorer.draw_bipartite(axes[1, 0], 4, 3, W=model.W[:4, :3])
     rbm_explorer.draw_bipartite(axes[1, 1])
     rbm_explorer.gibbs_grid(axes[1, 2], model, X_show[:2], [1, 5], seed=0)

@@ -142,11 +142,11 @@ def test_seed_verdict_names_a_winner_only_with_evidence():
 
 
 def test_seed_verdict_validates():
-    with pytest.raises(ValueError, match="equal length"):
+    with pytest.raises(ValueError, match="pair seed by seed"):
         symmetry.seed_verdict([1, 2], [1], "a", "b")
     with pytest.raises(ValueError, match="at least 2 seeds"):
         symmetry.seed_verdict([1], [1], "a", "b")
-    with pytest.raises(ValueError, match="min_share"):
+    with pytest.raises(ValueError, match="win_fraction"):
         symmetry.seed_verdict([1, 2], [1, 2], "a", "b", min_share=0.3)
 
 
