@@ -431,8 +431,9 @@ class SeedExplorer(FigureExplorer):
 
     def run(self, std, seed):
         """The (cached) ``seed_run`` for (std, seed)."""
+        run = seed_run(float(std), int(seed))
         self._visited.add((float(std), int(seed)))
-        return seed_run(float(std), int(seed))
+        return run
 
     def draw(self, seed, std):
         missing = [s for s in self.BAND_SEEDS if (float(std), s) not in self._visited]
