@@ -141,17 +141,16 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
 
     kind = _validate.choice(kind, "kind", ("act", "grad"))
     cases = _validate.sequence(cases, "cases", _case, min_length=1, what="(label, initializer, options) cases")
+    results = [(label, propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options))
+               for label, name, options in cases]
     fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.9), layout="constrained")
-    results = []
     lines = []
-    for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
-        r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
+    for ax, (label, r) in zip(np.atleast_1d(axes), results):
         lines = plot_layer_histograms(ax, r, kind)
         ax.set_title(label, fontsize=9)
         ax.set_xlabel(f"{activation}(z)" if kind == "act" else "dL/dz", fontsize=8)
         ax.set_ylabel("fraction of values", fontsize=8)
         ax.tick_params(labelsize=7)
-        results.append((label, r))
     fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize=7, frameon=False)
     what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
     fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
