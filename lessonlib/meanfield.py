@@ -541,6 +541,7 @@ def critical_sigma_w2(sigma_b2=0.0, activation="tanh", slope=0.01, n_points=101,
 def phase(chi_1, tol=1e-6):
     """"ordered" (chi_1 < 1), "critical" (|chi_1 - 1| <= tol) or "chaotic" (chi_1 > 1)."""
     chi_1 = _validate.real(chi_1, "chi_1", low=0.0)
+    tol = _validate.real(tol, "tol", low=0.0, low_open=True)
     if abs(chi_1 - 1.0) <= tol:
         return "critical"
     return "ordered" if chi_1 < 1.0 else "chaotic"
@@ -575,6 +576,8 @@ def named_initializers(fan_in=100):
 
 def initializer_phases(activation="tanh", fan_in=100, slope=0.01):
     """``named_initializers`` with chi_1 and the phase of each, for one activation."""
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    slope = _check_slope(slope)
     rows = []
     for row in named_initializers(fan_in):
         value = chi1(activation, row["sigma_w2"], row["sigma_b2"], slope)

@@ -523,6 +523,38 @@ ROWS = [
     ("lessons.dbn_pretraining:filters_figure", {"dbn": Fx("dbn")}, "n_units", [0, 3, 2.7]),
     ("lessons.dbn_pretraining:comparison_figure", {"runs": {"zeros": [Fx("run")]}}, "runs", [None, {"zeros": [3]}]),
     ("lessons.dbn_pretraining:comparison_figure", {"runs": {"zeros": [Fx("run")]}}, "target", [NAN]),
+    # meanfield
+    *[(f"meanfield:{f}", {"q0": 1.0, "depth": 3}, *spec)
+      for f in ("length_map", "predicted_act_std", "gradient_variance_ratio") for spec in (
+        ("q0", [*REAL, -1.0]), ("depth", [*SIZE, 10**6]), ("activation", NAME), ("sigma_w2", [*POSITIVE]),
+        ("sigma_b2", [*REAL, -0.1]), ("slope", [*REAL, -0.1, 1.5]), ("n_points", [1, 371, 2.7, "101"]))],
+    *[(f"meanfield:{f}", {"q": 1.0}, *spec) for f in ("act_std", "chi") for spec in (
+        ("q", ["x", None, True, -1.0, [1.0, NAN], [[1.0], [1.0, 2.0]]]), ("activation", NAME),
+        ("slope", [NAN, -0.1]), ("n_points", [1, 2.7]))],
+    ("meanfield:chi", {"q": 1.0}, "sigma_w2", POSITIVE),
+    *[("meanfield:chi1", {}, *spec) for spec in (
+        ("activation", NAME), ("sigma_w2", POSITIVE), ("sigma_b2", [*REAL, -0.1]), ("slope", [NAN, 1.5]),
+        ("q0", [*REAL, -1.0]), ("n_points", [1, 2.7]))],
+    *[("meanfield:fixed_point", {}, *spec) for spec in (
+        ("activation", NAME), ("sigma_w2", POSITIVE), ("sigma_b2", [*REAL, -0.1]), ("q0", [*REAL, -1.0]),
+        ("slope", [NAN, 1.5]), ("tol", POSITIVE), ("max_iter", SIZE), ("n_points", [1, 2.7]))],
+    ("meanfield:gauss_expectation", {"g": np.square}, "g", FUNCTION),
+    ("meanfield:gauss_expectation", {"g": np.square}, "n_points", [*SIZE, 1, 371]),
+    *[("meanfield:phase_diagram", {"sigma_w2_grid": [1.0], "sigma_b2_grid": [0.0]}, *spec) for spec in (
+        ("sigma_w2_grid", ["a", None, [], [1.0, -1.0], [0.0], [NAN], [[1.0]]]),
+        ("sigma_b2_grid", ["a", None, [], [-0.1], [INF], [[0.0]]]), ("activation", NAME), ("slope", [NAN, -1.0]),
+        ("n_points", [1, 2.7]))],
+    *[("meanfield:critical_sigma_w2", {}, *spec) for spec in (
+        ("sigma_b2", [*REAL, -1.0]), ("activation", NAME), ("slope", [NAN, -1.0]), ("n_points", [1, 2.7]),
+        ("tol", POSITIVE))],
+    ("meanfield:phase", {"chi_1": 1.0}, "chi_1", [*REAL, -1.0]),
+    ("meanfield:phase", {"chi_1": 1.0}, "tol", POSITIVE),
+    ("meanfield:named_initializers", {}, "fan_in", SIZE),
+    ("meanfield:initializer_phases", {}, "activation", NAME),
+    ("meanfield:initializer_phases", {}, "fan_in", SIZE),
+    ("meanfield:initializer_phases", {}, "slope", [NAN, -1.0]),
+    *[(f"meanfield:{f}", {"depths": (1, 2)}, *spec) for f in ("tanh_story", "tanh_story_text") for spec in (
+        ("depths", [(), (0,), (2.7,), "1", 3, None]), ("q0", [*REAL, -1.0]))],
     # lessons/xavier_he
     *[("lessons.xavier_he:deep_relu_runs", {"inits": ["he_normal"], "seeds": [0], "depth": 2, "width": 4,
                                            "epochs": 0, "per_class": 1}, *spec) for spec in (
