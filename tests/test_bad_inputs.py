@@ -394,6 +394,36 @@ ROWS = [
      ["dbn", Fx("rbm"), Fx("dbn")], "pretrained"),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "model", [None, "m", Fx("rbm")]),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "X", arrays()),
+    ("training:mean_sd", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [0.5], [0.5, NAN], [[0.5, 0.6]]]),
+    *[(f"training:{f}", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, *spec) for f in ("decide", "compare")
+      for spec in (("a_scores", ["abc", None, [[0.5, 0.6]]]), ("b_scores", ["abc", None, [0.5]]))],
+    ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "win_fraction", [*REAL, 0.5, 1.5]),
+    ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "higher_is_better", FLAG),
+    ("training:compare", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "names", ["ab", ["a"], ["a", 3], None]),
+    ("training:compare", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "digits", COUNT),
+    ("training:compare", {"a_scores": [0.5, NAN], "b_scores": [0.4, 0.5]}, "a_scores", [[0.5, NAN]]),
+    # monitor
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "a", ["abc", None]),
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "activation", NAME),
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "threshold", [*REAL, 0.0, 1.5]),
+    ("monitor:dead_fraction", {"z": X, "activation": "relu"}, "z", ["abc", None, np.zeros(3)]),
+    ("monitor:dead_fraction", {"z": X, "activation": "relu"}, "activation", NAME),
+    ("monitor:update_ratio", {"update": X, "W": X}, "update", ["abc", None, np.zeros((2, 2))]),
+    ("monitor:update_ratio", {"update": X, "W": X}, "W", ["abc", None]),
+    ("monitor:Recorder", {}, "every", SIZE),
+    ("monitor:Recorder", {}, "bins", SIZE),
+    ("monitor:Recorder", {}, "hist_range", ["ab", (1.0,), (1.0, 0.0), (NAN, 1.0), 3]),
+    # rbm
+    ("rbm:sigmoid", {"z": np.zeros(2)}, "z", ["abc", None, [[1.0], [1.0, 2.0]]]),
+    ("rbm:sigmoid", {"z": np.zeros(2)}, "out", ["o", np.zeros(3), [0.0, 0.0]]),
+    ("rbm:@rbm.reconstruction_error", {"X": X}, "X", arrays(low=0.0, high=1.0)),
+    # lsuv
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "W", ["abc", None, np.full((4, 3), NAN), np.zeros(4)]),
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "A", ["abc", None, np.zeros((6, 3))]),
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "b", ["abc", np.zeros(4)]),
+    # plots
+    ("plots:style_for", {"name": "zeros"}, "name", [3, None, ["zeros"]]),
+    ("plots:legend_outside", {"ax": AX}, "ax", [None, "ax"]),
     # plots
     ("plots:color_for", {"name": "zeros"}, "name", [3, None, ["zeros"]]),
     ("plots:tile", {"images": np.zeros((2, 4))}, "images", arrays(64), "images"),
@@ -637,13 +667,22 @@ EXEMPT = {
     "_validate:InputTypeError": "an exception class",
     "lsuv:LSUVReport": "a record, built by lsuv",
     "checks:Verdict": "the record a check returns",
+    "training:Verdict": "a record, built by compare from checked scores",
+    "lessons.zero_init:SeedVerdict": "a record, built by seed_verdict",
+    "frameworks:Default": "a record of one framework's documented default, a constant table row",
+    "lessons.training_dynamics:Frames": "a record of recorded frames, built by FrameRecorder",
+    "monitor:Recorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
+    "lessons.training_dynamics:FrameRecorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
+    "lessons.training_dynamics:BoundaryExplorer.draw": "called by refresh() with the control values set() checked",
     # the exercise checks: learner answers are driven in test_checks_never_raise
     **{f"checks:{name}": "driven with bad learner answers in test_checks_never_raise"
        for name in ("check_small_random_init", "check_hidden_probabilities", "check_unroll", "check_xavier_init",
-                    "check_he_init", "check_lsuv_rescale")},
+                    "check_he_init", "check_lsuv_rescale", "check_broken_layer", "check_initial_loss",
+                    "check_relu_backward_std", "check_relu_forward_std", "check_repaired_network")},
     # reference answers: they are the learner's side of an exercise, checked by the checks
     **{f"solutions:{name}": "a reference answer written as a learner would (numpy only, no checks)"
-       for name in ("small_random_init", "hidden_probabilities", "unroll", "xavier_init", "he_init", "lsuv_rescale")},
+       for name in ("small_random_init", "hidden_probabilities", "unroll", "xavier_init", "he_init", "lsuv_rescale",
+                    "initial_loss", "relu_backward_std", "relu_forward_std", "repair_network")},
     # an explorer's draw(): called by refresh() with its controls' values, which set() checks
     "widgets:FigureExplorer.draw": "abstract; subclasses' draw gets values set() has checked",
     "lessons.start_here:WaveDemo.draw": "called by refresh() with the control values set() checked",
