@@ -85,6 +85,8 @@ def fixture(name):
         return Figure()
     if name == "mlp":
         return nn.MLP([4, 5, 3], seed=0)
+    if name == "stack":
+        return nn.MLPStack([4, 5, 3], seeds=[0, 1])
     if name == "rbm":
         return rbm.RBM(4, 3, seed=0)
     if name == "rbm64":
@@ -285,6 +287,25 @@ ROWS = [
     ("nn:@mlp.fit", {"X": X, "y": Y, "y_val": Y}, "X_val", arrays()),
     ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X}, "y_val", LABELS[:5]),
     ("nn:@mlp.hidden_unit_spread", {}, "layer", [-1, 2, 2.7, "0", None]),
+    *[("nn:MLPStack", {"layer_sizes": [4, 3]}, *spec) for spec in (
+        ("layer_sizes", [*SEQ_INTS, [4]]), ("activation", NAME), ("init", NAME, "init"),
+        ("seeds", [[], [2.7], [-1], "0", None, [True]]), ("slope", FRACTION), ("init_options", ["std"], "init_options"))],
+    ("nn:MLPStack.from_models", {"models": [Fx("mlp")], "seeds": [0]}, "models", [[], None, [Fx("rbm")], "m"]),
+    ("nn:MLPStack.from_models", {"models": [Fx("mlp")], "seeds": [0]}, "seeds", [[], [0, 1], [2.7], [-1], "0", None]),
+    ("nn:@stack.model", {"i": 0}, "i", [-1, 2, 2.7, "0", None]),
+    ("nn:@stack.score", {"X": X, "y": Y}, "X", arrays()),
+    ("nn:@stack.score", {"X": X, "y": Y}, "y", LABELS),
+    *[("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, *spec) for spec in (
+        ("X", arrays()), ("y", LABELS), ("epochs", COUNT), ("lr", POSITIVE), ("batch_size", SIZE),
+        ("momentum", FRACTION), ("seeds", [[0], [0, 2.7], "01", 3]), ("X_val", [np.zeros((2, 5))]))],
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0, "y_val": Y}, "X_val", arrays()),
+    *[("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4)}, *spec) for spec in (
+        ("z", [v for k, v in enumerate(arrays()) if k != 6]), ("gamma", ["g", None, np.ones(3), np.full(4, NAN)]), ("beta", ["b", None, np.ones(5)]),
+        ("mean", ["m", np.zeros(3), np.full(4, NAN)]), ("eps", POSITIVE))],
+    ("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4), "mean": np.zeros(4)}, "var",
+     [None, "v", np.zeros(3), -np.ones(4)]),
+    *[("nn:batch_norm_backward", {"du": X, "gamma": np.ones(4), "cache": (X, np.ones(4), np.zeros(4), np.ones(4), True)},
+       *spec) for spec in (("du", arrays()), ("gamma", ["g", None, np.ones(3)]), ("cache", [None, (1, 2), "c", (X,) * 4]))],
     # training
     ("training:all_finite", {}, "*arrays", [("abc",), (None,), ([[1.0], [1.0, 2.0]],)], "arrays"),
     # rbm
@@ -649,7 +670,7 @@ ROWS = [
 
 #: A row whose path names a fixture's method covers this public name.
 COVERS = {
-    "nn:@mlp": "nn:MLP", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
+    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
     "propagation:@propagation": "propagation:Propagation", "lessons.start_here:@wave": "widgets:FigureExplorer",
     "lessons.rbm_reconstruction:@panels": "lessons.rbm_reconstruction:EpochPanels",
     "lessons.rbm_reconstruction:@epoch_explorer": "lessons.rbm_reconstruction:EpochExplorer",
