@@ -306,6 +306,15 @@ ROWS = [
      [None, "v", np.zeros(3), -np.ones(4)]),
     *[("nn:batch_norm_backward", {"du": X, "gamma": np.ones(4), "cache": (X, np.ones(4), np.zeros(4), np.ones(4), True)},
        *spec) for spec in (("du", arrays()), ("gamma", ["g", None, np.ones(3)]), ("cache", [None, (1, 2), "c", (X,) * 4]))],
+    # frameworks
+    *[(f"frameworks:{f}", {"framework": "pytorch", "fan_in": 3, "fan_out": 2}, *spec)
+      for f in ("bounds", "default_variance", "draw_default") for spec in (
+        ("framework", NAME), ("fan_in", SIZE), ("fan_out", SIZE))],
+    ("frameworks:draw_default", {"framework": "pytorch", "fan_in": 3, "fan_out": 2}, "seed", SEED),
+    *[("frameworks:truncated_normal", {"shape": (2, 3), "sigma": 1.0}, *spec) for spec in (
+        ("shape", ["23", (2, 2.5), (-1, 2), None]), ("sigma", [*POSITIVE, *HUGE]), ("rng", SEED, "seed|rng"),
+        ("bound", [*POSITIVE, 0.4, *HUGE]))],
+    ("frameworks:truncated_normal_std", {}, "bound", [*POSITIVE, *HUGE]),
     # training
     ("training:all_finite", {}, "*arrays", [("abc",), (None,), ([[1.0], [1.0, 2.0]],)], "arrays"),
     # rbm
