@@ -501,6 +501,26 @@ ROWS = [
     ("lessons.zero_init:SeedExplorer", {}, "seed", [50, -1, 2.7, NAN, "1"]),
     ("lessons.zero_init:SeedExplorer", {}, "dpi", SIZE),
     ("lessons.zero_init:SeedExplorer.run", {"self": None, "std": 0.1, "seed": 0}, "std", [-0.1, NAN]),
+    ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "std", [*REAL, -0.1]),
+    ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "seed", SEED),
+    *[(f"lessons.zero_init:{f}", {"name": "zeros, relu"}, *spec) for f in ("epochs_below", "hidden_spreads", "scores")
+      for spec in (("name", NAME, "start"), ("seeds", [[], [2.7], [-1], "0", 3]))],
+    ("lessons.zero_init:epochs_below", {"name": "zeros, relu"}, "level", REAL),
+    ("lessons.zero_init:scores", {"name": "zeros, relu"}, "measure", NAME),
+    ("lessons.zero_init:holds_on", {"flags": [True]}, "flags", ["yes", 3, None, [1], ["yes"]]),
+    ("lessons.zero_init:mean_std", {"values": [0.5, 0.6]}, "values", ["abc", None, [[0.5]], [[1.0], [1.0, 2.0]]]),
+    *[("lessons.zero_init:plot_starts", {"names": ["zeros, relu"]}, *spec) for spec in (
+        ("names", [[], ["nope"], "zeros, relu", None], "names|start"), ("seed", SEED), ("figsize", [(10,), (0, 3), "10", (NAN, 3)]))],
+    *[("lessons.zero_init:seed_verdict", {"scores_a": [0.5, 0.6], "scores_b": [0.4, 0.5], "label_a": "a",
+                                         "label_b": "b"}, *spec) for spec in (
+        ("scores_a", ["abc", None, [0.5], [[0.5, 0.6]]]), ("scores_b", ["abc", None, [0.5], [[0.4, 0.5]]]),
+        ("label_a", [3, None]), ("label_b", [3, None]), ("higher_is_better", FLAG),
+        ("min_share", [*REAL, 0.5, 1.5]), ("measure", [3, None]))],
+    ("lessons.zero_init:start_style", {"name": "zeros, relu"}, "name", NAME, "start"),
+    ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "stds", [[], [-0.1], [NAN], "0.1", 0.1]),
+    ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "seeds", [[], [2.7], "0", 3]),
+    ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "activations", [[], ["nope"], "relu", None]),
+    ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "layer_sizes", [*SEQ_INTS, [64]]),
     # lessons/rbm_reconstruction
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "ax", [None, "ax"]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_visible", [*SIZE, 1000]),
