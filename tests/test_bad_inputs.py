@@ -480,6 +480,11 @@ ROWS = [
     # checks: their learner answers are driven in test_checks_never_raise below
     # lessons/start_here
     ("lessons.start_here:milestones", {}, "ax", ["ax", 3]),
+    ("lessons.start_here:milestone_date", {"year": 2015.1}, "year", [*REAL, -1.0]),
+    *[("lessons.start_here:spread_positions", {"wanted": [1.0, 2.0], "widths": [0.5, 0.5], "low": 0.0, "high": 3.0,
+                                              "gap": 0.1}, *spec) for spec in (
+        ("wanted", ["ab", None, [NAN, 1.0], ["a", 1.0]]), ("widths", [[0.5], [-1.0, 0.5], "ab", None]),
+        ("low", [*REAL, 3.0]), ("high", REAL), ("gap", [*REAL, -0.1]))],
     ("lessons.start_here:WaveDemo", {}, "frequency", [0, 11, 2.7, NAN, "2", True], "frequency"),
     ("lessons.start_here:WaveDemo", {}, "dpi", SIZE),
     ("lessons.start_here:@wave.set", {}, "frequency", [0, 11, 2.7, NAN, "2", None], "frequency"),
@@ -522,6 +527,14 @@ ROWS = [
     ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "activations", [[], ["nope"], "relu", None]),
     ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "layer_sizes", [*SEQ_INTS, [64]]),
     # lessons/rbm_reconstruction
+    ("lessons.rbm_reconstruction:model_vs_data", {"model": Fx("rbm"), "patterns": XBIN}, "model", [None, Fx("mlp")]),
+    ("lessons.rbm_reconstruction:model_vs_data", {"model": Fx("rbm"), "patterns": XBIN}, "patterns",
+     [*arrays(low=0.0, high=1.0), *BINARY]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ax",
+     [None, "ax"]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "title", [3]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "patterns",
+     BINARY),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "ax", [None, "ax"]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_visible", [*SIZE, 1000]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_hidden", [*SIZE, 1000]),
@@ -683,6 +696,20 @@ ROWS = [
     ("lessons.comparison:Grid.cell", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "init", NAME,
      "start"),
     ("lessons.comparison:Grid.table", {"self": Fx("grid")}, "width", SIZE),
+    ("lessons.comparison:Grid.scores", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "init", NAME,
+     "start"),
+    ("lessons.comparison:Grid.scores", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "activation", NAME),
+    *[("lessons.comparison:Grid.compare", {"self": Fx("grid"), "init_a": "zeros", "init_b": "zeros",
+                                          "activation": "relu"}, p, NAME, w)
+      for p, w in (("init_a", "start"), ("init_b", "start"), ("activation", "activation"))],
+    ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "activation", NAME),
+    ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "inits", [["nope"], "zeros", 3],
+     "inits|start"),
+    *[("lessons.comparison:run_cell", {"init": "zeros", "activation": "relu", "seeds": [0], "epochs": 0, "n_train": 10,
+                                      "hidden": (2,)}, *spec) for spec in (
+        ("init", NAME, "start"), ("activation", NAME), ("seeds", [[], [2.7], [-1], "0", 3]), ("hidden", ["16", []]),
+        ("n_train", [9, 2.7]), ("epochs", COUNT), ("lr", POSITIVE), ("momentum", FRACTION), ("batch_size", SIZE),
+        ("epoch", [3]))],
     ("lessons.comparison:ProgressBar", {}, "description", [3, None]),
     ("lessons.comparison:@progress.__call__", {"done": 1, "total": 2}, "done", [-1, 3, 2.7, "1"]),
     ("lessons.comparison:@progress.__call__", {"done": 1, "total": 2}, "total", [0, 2.7, "2"]),
