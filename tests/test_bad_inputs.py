@@ -131,6 +131,8 @@ def fixture(name):
         return EpochPanels(Figure(), fixture("snap_history"), np.zeros((2, 64)))
     if name == "progress":
         return comparison.ProgressBar()
+    if name == "tanh_results":
+        return xavier_he.tanh_theory_and_simulation(width=4, depth=3, seeds=(0,), batch=4)
     if name == "cache":
         return xavier_he.WeightCache()
     raise KeyError(name)
@@ -660,6 +662,25 @@ ROWS = [
       for spec in (("activation", NAME), ("kind", NAME), ("width", SIZE), ("depth", SIZE), ("seed", SEED),
                      ("batch", SIZE), ("cases", ["abc", [], [("a", "nope", {})], [("a", "normal", {"sdt": 1})],
                                                  [("a", "normal")]], "cases|initializer|sdt"))],
+    ("lessons.xavier_he:weight_gradient_ratio", {"r": Fx("propagation")}, "r", [None, Fx("mlp"), {}]),
+    *[("lessons.xavier_he:deep_relu_summary", {"runs": {"lecun_normal": [Fx("history")] * 2,
+                                                       "he_normal": [Fx("history")] * 2}}, *spec) for spec in (
+        ("runs", [None, [1], {"lecun_normal": [Fx("history")] * 2}, {"lecun_normal": [3, 3], "he_normal": [3, 3]},
+                  {"lecun_normal": [Fx("history")], "he_normal": [Fx("history")]}], "runs|names"),
+        ("names", [("he_normal",), ("nope", "he_normal"), "ab", None]))],
+    *[("lessons.xavier_he:tanh_theory_and_simulation", {"width": 4, "depth": 3, "seeds": (0,), "batch": 4}, *spec)
+      for spec in (("width", SIZE), ("depth", SIZE), ("batch", SIZE), ("seeds", [[], [2.7], [-1], "0", 3]),
+                     ("cases", [[], "abc", [("a", "b")], [("a", "b", -1.0)], [(3, "b", 1.0)], [("a", "b", NAN)]]))],
+    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "results", [None, [], [{}], [3], "r"]),
+    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "layers", SEQ_INTS),
+    ("lessons.xavier_he:plot_theory_and_simulation", {"results": Fx("tanh_results")}, "results",
+     [None, [], [{}], [3], "r"]),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "fan_in", SIZE),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_w2", ["a", [], [0.0, 1.0], [-1.0], [NAN], [[1.0]]]),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_b2", ["a", [], [-0.1], [INF], [[0.0]]]),
+    ("lessons.xavier_he:framework_table", {}, "fan_in", SIZE),
+    ("lessons.xavier_he:framework_table", {}, "fan_out", SIZE),
+    ("lessons.xavier_he:framework_table", {}, "seed", SEED),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "label", [3, None]),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "r", [None, Fx("mlp")]),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "kind", NAME),
