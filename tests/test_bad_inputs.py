@@ -133,6 +133,10 @@ def fixture(name):
         return comparison.ProgressBar()
     if name == "tanh_results":
         return xavier_he.tanh_theory_and_simulation(width=4, depth=3, seeds=(0,), batch=4)
+    if name == "frame_recorder":
+        from lessonlib.lessons.training_dynamics import FrameRecorder
+
+        return FrameRecorder(np.zeros((3, 2)), [0, 1, 0])
     if name == "cache":
         return xavier_he.WeightCache()
     raise KeyError(name)
@@ -740,6 +744,34 @@ ROWS = [
     ("lessons.comparison:grid_heatmap", {"ax": AX, "grid": Fx("grid")}, "title", [3]),
     ("lessons.comparison:paper_table", {"ax": AX}, "ax", [None]),
     ("lessons.comparison:paper_table", {"ax": AX}, "table", ["t", {"rows": {}}]),
+    # lessons/training_dynamics
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "start", NAME),
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "scale", POSITIVE),
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "seed", SEED),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "X", arrays(2)),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "y", LABELS),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "every", SIZE),
+    ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
+     "step", COUNT),
+    ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
+     "model", [None, Fx("rbm")]),
+    *[(f"lessons.training_dynamics:{f}", {"fig": Fx("figure")}, "fig", [None, AX, "fig"])
+      for f in ("plot_histograms", "plot_statistics", "plot_starts_row")],
+    ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "dataset", NAME),
+    ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "frame", [10**6, -10**6, 2.7, "1", None]),
+    ("lessons.training_dynamics:plot_output_start", {"ax": AX}, "ax", [None, "ax"]),
+    ("lessons.training_dynamics:plot_output_start", {"ax": AX}, "seeds", [[], [2.7], [-1], "0", 3]),
+    *[("lessons.training_dynamics:compare_over_seeds", {"a": [0.5, 0.6], "b": [0.4, 0.5], "name_a": "a",
+                                                       "name_b": "b"}, *spec) for spec in (
+        ("a", ["abc", None, [[0.5]]]), ("b", ["abc", None, [[0.5]]]), ("name_a", [3, None]), ("name_b", [3, None]),
+        ("higher_is_better", FLAG))],
+    ("lessons.training_dynamics:bn_table", {}, "seeds", [[], [2.7], [-1], "0", 3]),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "std", [*POSITIVE, *HUGE]),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "depth", SIZE),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "width", SIZE),
+    *[("lessons.training_dynamics:BoundaryExplorer", {}, *spec) for spec in (
+        ("start", NAME), ("scale", [0.5, NAN, "1", None]), ("dataset", NAME), ("step", [-1, 10**6, 2.7, "0"]),
+        ("dpi", SIZE))],
     # lessons/__init__
     ("lessons:explorer_class", {"dotted": "start_here.WaveDemo"}, "dotted",
      [3, None, "nope", "start_here.Nope", "nope.Wave"]),
