@@ -160,8 +160,10 @@ def _as_number(value):
     if value is None or isinstance(value, (bool, str, bytes)):
         return None
     try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # complex numbers cast to real: not one real number
+            array = np.asarray(value, dtype=np.float64)
+    except Exception:  # a check reports, it does not crash the notebook
         return None
     if array.size != 1:
         return None

@@ -55,6 +55,7 @@ he_normal: variance_scaling with distribution="truncated_normal").
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -150,8 +151,9 @@ def truncated_normal(shape, sigma, rng=0, bound=TRUNCATION):
     -------
     ndarray
     """
-    sigma = _check_positive(sigma, "sigma")
-    bound = _check_positive(bound, "bound")
+    shape = tuple(_validate.sequence_of_ints((shape,) if isinstance(shape, numbers.Integral) else shape, "shape", low=0))
+    sigma = _validate.scale(sigma, "sigma")
+    bound = _validate.scale(bound, "bound")
     if bound < 0.5:
         raise ValueError(f"bound must be at least 0.5 (else resampling is slow), got {bound!r}")
     rng = make_rng(rng)
@@ -165,14 +167,10 @@ def truncated_normal(shape, sigma, rng=0, bound=TRUNCATION):
 
 def truncated_normal_std(bound=TRUNCATION):
     """Std of N(0, 1) truncated to [-bound, bound]: sqrt(1 - 2 bound pdf(bound) / (2 cdf(bound) - 1))."""
-    bound = _check_positive(bound, "bound")
+    bound = _validate.scale(bound, "bound")
     pdf = math.exp(-0.5 * bound**2) / math.sqrt(2 * math.pi)
     mass = math.erf(bound / math.sqrt(2))
     return math.sqrt(1.0 - 2.0 * bound * pdf / mass)
-
-
-def _check_positive(value, name):
-    return _validate.positive(value, name)
 
 
 def default_variance(framework, fan_in, fan_out):

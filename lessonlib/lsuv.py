@@ -83,6 +83,7 @@ def unit_variance_scale(W, A, b=None):
     (s, reason) : (float, None) when a scale exists, (None, str) when it does not (the
     layer's output variance is 0 or not finite, or the biases alone keep it above 1).
     """
+    W, A, b = _layer(W, A, b)
     with np.errstate(all="ignore"):
         z = A @ W
         V = float(np.var(z))

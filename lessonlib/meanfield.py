@@ -35,11 +35,11 @@ Schoenholz, Gilmer, Ganguli, Sohl-Dickstein (2017). Deep information propagation
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
+from lessonlib import _validate
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
 
 #: The activations the theory covers (their functions and derivatives come from lessonlib.nn).
@@ -55,63 +55,24 @@ MAX_DEPTH = 100_000
 _RULES: dict = {}
 
 
-# --- validation at the door ---------------------------------------------------------------
-
-
-def _check_real(value, name, low=None, low_inclusive=True):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} of type {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    if low is not None and (value < low or (value == low and not low_inclusive)):
-        relation = ">=" if low_inclusive else ">"
-        raise ValueError(f"{name} must be {relation} {low}, got {value!r}")
-    return value
-
-
-def _check_int(value, name, low, high):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be an integer in [{low}, {high}], got {value!r}")
-    return int(value)
-
-
-def _check_activation(activation):
-    if not isinstance(activation, str):
-        raise TypeError(f"activation must be a string, got {activation!r}")
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; expected one of: {', '.join(ACTIVATIONS)}")
-    return activation
-
-
-def _check_slope(slope):
-    slope = _check_real(slope, "slope")
-    if not 0.0 <= slope <= 1.0:
-        raise ValueError(f"slope must be in [0, 1], got {slope!r}")
-    return slope
+# --- validation at the door (every check is lessonlib._validate's) ---------------------------
 
 
 def _check_params(activation, sigma_w2, sigma_b2, slope):
     return (
-        _check_activation(activation),
-        _check_real(sigma_w2, "sigma_w2", 0.0, low_inclusive=False),
-        _check_real(sigma_b2, "sigma_b2", 0.0),
+        _validate.choice(activation, "activation", ACTIVATIONS),
+        _validate.real(sigma_w2, "sigma_w2", low=0.0, low_open=True),
+        _validate.real(sigma_b2, "sigma_b2", low=0.0),
         _check_slope(slope),
     )
 
 
-def _check_grid(values, name):
-    try:
-        grid = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a 1-D sequence of numbers, got {values!r}") from None
-    if grid.ndim != 1 or grid.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {grid.shape}")
-    if not np.all(np.isfinite(grid)):
-        raise ValueError(f"{name} must hold finite numbers only")
-    return grid
+def _check_slope(slope):
+    return _validate.real(slope, "slope", low=0.0, high=1.0)
+
+
+def _check_n_points(n_points):
+    return _validate.integer(n_points, "n_points", 2, 370)
 
 
 # --- the quadrature -----------------------------------------------------------------------
@@ -172,9 +133,11 @@ def gauss_expectation(g, n_points=101):
     ----------
     Abramowitz, Stegun (1964). Handbook of mathematical functions, 25.4.46 (Gauss-Hermite).
     """
-    if not callable(g):
-        raise TypeError(f"g must be callable, got {g!r}")
-    n_points = _check_int(n_points, "n_points", 2, 370)
+    return _expect(_validate.function(g, "g"), _check_n_points(n_points))
+
+
+def _expect(g, n_points):
+    """``gauss_expectation`` without the checks: the loops below call it many times."""
     nodes, weights = _rule(n_points)
     with np.errstate(all="ignore"):
         values = np.array(g(nodes), dtype=np.float64)
@@ -205,8 +168,8 @@ def _moments(q, activation, slope, n_points):
     q = np.asarray(q, dtype=np.float64)
     root = np.sqrt(q)[..., None]
     phi = _phi(activation, slope)
-    mean = gauss_expectation(lambda z: phi(root * z), n_points)
-    second = gauss_expectation(lambda z: phi(root * z) ** 2, n_points)
+    mean = _expect(lambda z: phi(root * z), n_points)
+    second = _expect(lambda z: phi(root * z) ** 2, n_points)
     return mean, second
 
 
@@ -247,10 +210,10 @@ def length_map(q0, depth, activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0
     ValueError
         On bad parameters, or if q overflows float64 (an exploding ReLU or identity net).
     """
-    q = _check_real(q0, "q0", 0.0)
-    depth = _check_int(depth, "depth", 1, MAX_DEPTH)
+    q = _validate.real(q0, "q0", low=0.0)
+    depth = _validate.integer(depth, "depth", 1, MAX_DEPTH)
     activation, sigma_w2, sigma_b2, slope = _check_params(activation, sigma_w2, sigma_b2, slope)
-    n_points = _check_int(n_points, "n_points", 2, 370)
+    n_points = _check_n_points(n_points)
     qs = np.empty(depth)
     q = sigma_w2 * q + sigma_b2
     for l in range(depth):
@@ -276,7 +239,7 @@ def _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points):
     phi = _phi(activation, slope)
     root = math.sqrt(q)
     try:
-        second = gauss_expectation(lambda z: phi(root * z) ** 2, n_points)
+        second = _expect(lambda z: phi(root * z) ** 2, n_points)
     except ValueError:  # phi(sqrt(q) z)**2 overflowed at the outer nodes
         return None
     new = sigma_w2 * second + sigma_b2
@@ -305,9 +268,9 @@ def act_std(q, activation="tanh", slope=0.01, n_points=101):
     float or ndarray
         One standard deviation per q.
     """
-    activation = _check_activation(activation)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
     slope = _check_slope(slope)
-    n_points = _check_int(n_points, "n_points", 2, 370)
+    n_points = _check_n_points(n_points)
     values = _check_variances(q, "q")
     mean, second = _moments(values, activation, slope, n_points)
     std = np.sqrt(np.maximum(second - mean**2, 0.0))
@@ -315,15 +278,9 @@ def act_std(q, activation="tanh", slope=0.01, n_points=101):
 
 
 def _check_variances(q, name):
-    if isinstance(q, bool):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {q!r}")
-    try:
-        values = np.asarray(q, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a number or an array of numbers, got {q!r}") from None
-    if not np.all(np.isfinite(values)) or np.any(values < 0):
-        raise ValueError(f"{name} must be finite and non-negative")
-    return values
+    if np.isscalar(q) or q is None:
+        return np.asarray(_validate.real(q, name, low=0.0))
+    return _validate.array(q, name, low=0.0, allow_empty=True)
 
 
 def predicted_act_std(q0, depth, activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0.01, n_points=101):
@@ -385,10 +342,14 @@ def fixed_point(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, q0=1.0, slope=0.0
         steps (e.g. a ReLU net with sigma_w2 > 2: q grows without bound).
     """
     activation, sigma_w2, sigma_b2, slope = _check_params(activation, sigma_w2, sigma_b2, slope)
-    q = _check_real(q0, "q0", 0.0)
-    tol = _check_real(tol, "tol", 0.0, low_inclusive=False)
-    max_iter = _check_int(max_iter, "max_iter", 1, 10_000_000)
-    n_points = _check_int(n_points, "n_points", 2, 370)
+    q = _validate.real(q0, "q0", low=0.0)
+    tol = _validate.real(tol, "tol", low=0.0, low_open=True)
+    max_iter = _validate.integer(max_iter, "max_iter", 1, 10_000_000)
+    return _fixed_point(activation, sigma_w2, sigma_b2, q, slope, tol, max_iter, _check_n_points(n_points))
+
+
+def _fixed_point(activation, sigma_w2, sigma_b2, q, slope, tol, max_iter, n_points):
+    """``fixed_point`` of checked arguments."""
     if activation in _HOMOGENEOUS:
         # E[phi(sqrt(q) z)**2] = q E[phi(z)**2] exactly: the map is the line
         # q -> gain q + sigma_b2, solved in closed form
@@ -443,14 +404,18 @@ def chi(q, activation="tanh", sigma_w2=1.0, slope=0.01, n_points=101):
 
     Returns a float, or an array with one value per q.
     """
-    activation = _check_activation(activation)
-    sigma_w2 = _check_real(sigma_w2, "sigma_w2", 0.0, low_inclusive=False)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    sigma_w2 = _validate.real(sigma_w2, "sigma_w2", low=0.0, low_open=True)
     slope = _check_slope(slope)
-    n_points = _check_int(n_points, "n_points", 2, 370)
-    values = _check_variances(q, "q")
+    n_points = _check_n_points(n_points)
+    return _chi(_check_variances(q, "q"), activation, sigma_w2, slope, n_points)
+
+
+def _chi(values, activation, sigma_w2, slope, n_points):
+    """``chi`` of checked arguments."""
     root = np.sqrt(values)[..., None]
     phi_prime = _phi_prime(activation, slope)
-    result = sigma_w2 * gauss_expectation(lambda z: phi_prime(root * z) ** 2, n_points)
+    result = sigma_w2 * _expect(lambda z: phi_prime(root * z) ** 2, n_points)
     return float(result) if np.ndim(result) == 0 else result
 
 
@@ -464,10 +429,16 @@ def chi1(activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0.01, q0=1.0, n_po
     tanh, sigma_b2 = 0: 1 at sigma_w2 = 1, 1.106 at sigma_w2 = 2, 1.210 at sigma_w2 = 25/9.
     """
     activation, sigma_w2, sigma_b2, slope = _check_params(activation, sigma_w2, sigma_b2, slope)
+    q0 = _validate.real(q0, "q0", low=0.0)
+    return _chi1(activation, sigma_w2, sigma_b2, slope, q0, _check_n_points(n_points))
+
+
+def _chi1(activation, sigma_w2, sigma_b2, slope, q0, n_points):
+    """``chi1`` of checked arguments (the phase diagram and the bisection call it often)."""
     if activation in _HOMOGENEOUS:
-        return chi(1.0, activation, sigma_w2, slope, n_points)
-    q_star = fixed_point(activation, sigma_w2, sigma_b2, q0=q0, slope=slope, n_points=n_points)
-    return chi(q_star, activation, sigma_w2, slope, n_points)
+        return _chi(1.0, activation, sigma_w2, slope, n_points)
+    q_star = _fixed_point(activation, sigma_w2, sigma_b2, q0, slope, 1e-12, 100_000, n_points)
+    return _chi(q_star, activation, sigma_w2, slope, n_points)
 
 
 def gradient_variance_ratio(q0, depth, activation="tanh", sigma_w2=1.0, sigma_b2=0.0, slope=0.01, n_points=101):
@@ -514,20 +485,17 @@ def phase_diagram(sigma_w2_grid, sigma_b2_grid, activation="tanh", slope=0.01, n
         sigma_b2_grid, chi_1, levels=[1])`` draws the order/chaos boundary). NaN where
         the length map has no finite fixed point (a ReLU net with sigma_w2 > 2).
     """
-    w_grid = _check_grid(sigma_w2_grid, "sigma_w2_grid")
-    b_grid = _check_grid(sigma_b2_grid, "sigma_b2_grid")
-    if np.any(w_grid <= 0):
-        raise ValueError("sigma_w2_grid must hold positive values")
-    if np.any(b_grid < 0):
-        raise ValueError("sigma_b2_grid must hold non-negative values")
-    activation = _check_activation(activation)
+    w_grid = _validate.array(sigma_w2_grid, "sigma_w2_grid", ndim=1)
+    b_grid = _validate.array(sigma_b2_grid, "sigma_b2_grid", ndim=1, low=0.0)
+    _validate.sequence(w_grid, "sigma_w2_grid", _validate.positive)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
     slope = _check_slope(slope)
-    n_points = _check_int(n_points, "n_points", 2, 370)
+    n_points = _check_n_points(n_points)
     out = np.empty((b_grid.size, w_grid.size))
     for i, sigma_b2 in enumerate(b_grid):
         for j, sigma_w2 in enumerate(w_grid):
             try:
-                out[i, j] = chi1(activation, float(sigma_w2), float(sigma_b2), slope, n_points=n_points)
+                out[i, j] = _chi1(activation, float(sigma_w2), float(sigma_b2), slope, 1.0, n_points)
             except ValueError:
                 out[i, j] = np.nan
     return out
@@ -545,13 +513,14 @@ def critical_sigma_w2(sigma_b2=0.0, activation="tanh", slope=0.01, n_points=101,
     ValueError
         On bad parameters, or if chi_1 stays below 1 up to sigma_w2 = 1e6.
     """
-    activation = _check_activation(activation)
-    sigma_b2 = _check_real(sigma_b2, "sigma_b2", 0.0)
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    sigma_b2 = _validate.real(sigma_b2, "sigma_b2", low=0.0)
     slope = _check_slope(slope)
-    tol = _check_real(tol, "tol", 0.0, low_inclusive=False)
+    tol = _validate.real(tol, "tol", low=0.0, low_open=True)
+    n_points = _check_n_points(n_points)
 
     def excess(sigma_w2):
-        return chi1(activation, sigma_w2, sigma_b2, slope, n_points=n_points) - 1.0
+        return _chi1(activation, sigma_w2, sigma_b2, slope, 1.0, n_points) - 1.0
 
     low, high = 1e-3, 1.0
     while excess(high) <= 0.0:
@@ -571,7 +540,8 @@ def critical_sigma_w2(sigma_b2=0.0, activation="tanh", slope=0.01, n_points=101,
 
 def phase(chi_1, tol=1e-6):
     """"ordered" (chi_1 < 1), "critical" (|chi_1 - 1| <= tol) or "chaotic" (chi_1 > 1)."""
-    chi_1 = _check_real(chi_1, "chi_1", 0.0)
+    chi_1 = _validate.real(chi_1, "chi_1", low=0.0)
+    tol = _validate.real(tol, "tol", low=0.0, low_open=True)
     if abs(chi_1 - 1.0) <= tol:
         return "critical"
     return "ordered" if chi_1 < 1.0 else "chaotic"
@@ -592,7 +562,7 @@ def named_initializers(fan_in=100):
     list of dict
         Keys "label", "sigma_w2", "sigma_b2".
     """
-    fan_in = _check_int(fan_in, "fan_in", 1, 10**9)
+    fan_in = _validate.integer(fan_in, "fan_in", 1, 10**9)
     return [
         {"label": "LeCun N(0, 1/fan_in)", "sigma_w2": 1.0, "sigma_b2": 0.0},
         {"label": "Glorot, square layer", "sigma_w2": 1.0, "sigma_b2": 0.0},
@@ -606,6 +576,8 @@ def named_initializers(fan_in=100):
 
 def initializer_phases(activation="tanh", fan_in=100, slope=0.01):
     """``named_initializers`` with chi_1 and the phase of each, for one activation."""
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    slope = _check_slope(slope)
     rows = []
     for row in named_initializers(fan_in):
         value = chi1(activation, row["sigma_w2"], row["sigma_b2"], slope)
@@ -628,9 +600,9 @@ def tanh_story(depths=(1, 10, 50), q0=1.0):
     how much the gradient's variance grows on its way down), "per_10_layers"
     (chi_1**10, the growth per 10 layers once q = q*).
     """
-    if not isinstance(depths, (tuple, list)) or not depths:
-        raise TypeError(f"depths must be a non-empty tuple or list of integers, got {depths!r}")
-    depths = [_check_int(d, "depths", 1, MAX_DEPTH) for d in depths]
+    depths = _validate.sequence(depths, "depths", lambda d, name: _validate.integer(d, name, 1, MAX_DEPTH),
+                                min_length=1, what="depths")
+    q0 = _validate.real(q0, "q0", low=0.0)
     deepest = max(depths)
     rows = []
     for label, sigma_w2 in TANH_STARTS:

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from lessonlib import _validate
+
 #: Karpathy's saturation threshold for tanh (makemore part 3).
 SATURATION = 0.97
 
@@ -33,7 +35,14 @@ HIST_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, 3.0), "l
 
 def saturated_fraction(a, activation, threshold=SATURATION):
     """Fraction of the entries of ``a`` that are saturated (0 for non-saturating units)."""
-    a = np.asarray(a, dtype=np.float64)
+    a = _validate.array(a, "a", finite=False)
+    activation = _validate.choice(activation, "activation", tuple(HIST_RANGE))
+    threshold = _validate.real(threshold, "threshold", low=0.0, high=1.0, low_open=True)
+    return _saturated_fraction(a, activation, threshold)
+
+
+def _saturated_fraction(a, activation, threshold=SATURATION):
+    """``saturated_fraction`` of checked arguments (``Recorder.on_step`` calls it every step)."""
     if activation == "tanh":
         return float(np.mean(np.abs(a) > threshold))
     if activation == "sigmoid":
@@ -47,6 +56,12 @@ def dead_fraction(z, activation):
     Only ReLU units die this way (their gradient is exactly 0 on the whole batch);
     leaky ReLU keeps a small slope, so it counts as 0.
     """
+    z = _validate.array(z, "z", ndim=2, finite=False)
+    return _dead_fraction(z, _validate.choice(activation, "activation", tuple(HIST_RANGE)))
+
+
+def _dead_fraction(z, activation):
+    """``dead_fraction`` of checked arguments."""
     if activation != "relu":
         return 0.0
     return float(np.mean(np.all(np.asarray(z) <= 0, axis=0)))
@@ -54,6 +69,12 @@ def dead_fraction(z, activation):
 
 def update_ratio(update, W):
     """log10(std(update) / std(W)); NaN where it is not a finite number (e.g. W = 0)."""
+    W = _validate.array(W, "W", finite=False)
+    return _update_ratio(_validate.array(update, "update", shape=W.shape, finite=False, what="the shape of W"), W)
+
+
+def _update_ratio(update, W):
+    """``update_ratio`` of checked arguments."""
     with np.errstate(all="ignore"):
         value = float(np.log10(np.std(update) / np.std(W)))
     return value if np.isfinite(value) else float("nan")
@@ -81,10 +102,13 @@ class Recorder:
     """
 
     def __init__(self, every=1, bins=40, hist_range=None):
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"every must be a positive integer, got {every!r}")
-        if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
-            raise ValueError(f"bins must be a positive integer, got {bins!r}")
+        every = _validate.positive_int(every, "every")
+        bins = _validate.positive_int(bins, "bins")
+        if hist_range is not None:
+            low, high = (_validate.real(v, f"hist_range[{k}]") for k, v in
+                         enumerate(_validate.sequence(hist_range, "hist_range", lambda v, n: v, length=2)))
+            if not low < high:
+                raise ValueError(f"hist_range must be (low, high) with low < high, got {hist_range!r}")
         self.every = every
         self.bins = bins
         self.hist_range = hist_range
@@ -111,8 +135,8 @@ class Recorder:
                 a, z = trace.post[layer], trace.pre[layer]
                 means.append(float(np.mean(a)))
                 stds.append(float(np.std(a)))
-                sats.append(saturated_fraction(a, model.activation))
-                deads.append(dead_fraction(z, model.activation))
+                sats.append(_saturated_fraction(a, model.activation))
+                deads.append(_dead_fraction(z, model.activation))
                 clipped = np.clip(a, edges[0], edges[-1])
                 counts, _ = np.histogram(clipped[np.isfinite(clipped)], bins=edges)
                 hists.append(counts / max(a.size, 1))
@@ -123,7 +147,7 @@ class Recorder:
         self.saturated.append(sats)
         self.dead.append(deads)
         self.histogram.append(np.array(hists).reshape(n_hidden, self.bins))
-        self.update_ratio.append([update_ratio(u, W) for u, W in zip(updates, model.weights)])
+        self.update_ratio.append([_update_ratio(u, W) for u, W in zip(updates, model.weights)])
 
     def arrays(self):
         """Everything recorded, as a dict of numpy arrays (first axis: steps).

@@ -125,6 +125,20 @@ def batch_norm_forward(z, gamma, beta, mean=None, var=None, eps=BN_EPS):
     biased variance); for prediction, pass the running statistics. Returns ``u`` and a
     cache ``(x_hat, inv_std, batch_mean, batch_var, train)`` for ``batch_norm_backward``.
     """
+    z = _validate.array(z, "z", ndim=2, what="n examples, units")
+    unit = (z.shape[1],)
+    gamma = _validate.array(gamma, "gamma", shape=unit, what="one per unit")
+    beta = _validate.array(beta, "beta", shape=unit, what="one per unit")
+    if (mean is None) != (var is None):
+        raise ValueError("give both mean and var (running statistics), or neither")
+    if mean is not None:
+        mean = _validate.array(mean, "mean", shape=unit, what="one per unit")
+        var = _validate.array(var, "var", shape=unit, low=0.0, what="one per unit")
+    return _batch_norm_forward(z, gamma, beta, mean, var, _validate.positive(eps, "eps"))
+
+
+def _batch_norm_forward(z, gamma, beta, mean, var, eps=BN_EPS):
+    """``batch_norm_forward`` of checked arguments (MLP's passes call it every step)."""
     train = mean is None
     if train:
         mean, var = z.mean(axis=0), z.var(axis=0)
@@ -142,6 +156,16 @@ def batch_norm_backward(du, gamma, cache):
 
     With fixed (running) statistics it is just dz = gamma * inv_std * du.
     """
+    if not (isinstance(cache, tuple) and len(cache) == 5):
+        raise _validate.InputTypeError(f"cache must be the cache batch_norm_forward returned, got {type(cache).__name__}")
+    x_hat = _validate.array(cache[0], "cache", ndim=2, what="the x_hat of batch_norm_forward")
+    du = _validate.array(du, "du", shape=x_hat.shape, what="the shape of z")
+    gamma = _validate.array(gamma, "gamma", shape=x_hat.shape[1:], what="one per unit")
+    return _batch_norm_backward(du, gamma, cache)
+
+
+def _batch_norm_backward(du, gamma, cache):
+    """``batch_norm_backward`` of checked arguments."""
     x_hat, inv_std, _, _, train = cache
     dgamma = (du * x_hat).sum(axis=0)
     dbeta = du.sum(axis=0)
@@ -361,7 +385,7 @@ class MLP:
                 if layer < self.n_layers - 1:
                     if self.batch_norm:
                         stats = (None, None) if train else (self.running_means[layer], self.running_vars[layer])
-                        z, cache = batch_norm_forward(z, self.gammas[layer], self.betas[layer], *stats)
+                        z, cache = _batch_norm_forward(z, self.gammas[layer], self.betas[layer], *stats)
                         if bn_caches is not None:
                             bn_caches.append(cache)
                     a = f(z, self.slope)
@@ -438,7 +462,7 @@ class MLP:
                     z_below = pre[layer - 1]
                     delta = (delta @ self.weights[layer].T) * fprime(z_below, post[layer - 1], self.slope)
                     if self.batch_norm:
-                        delta, dgamma, dbeta = batch_norm_backward(delta, self.gammas[layer - 1], caches[layer - 1])
+                        delta, dgamma, dbeta = _batch_norm_backward(delta, self.gammas[layer - 1], caches[layer - 1])
                         bn_grads[layer - 1] = (dgamma, dbeta)
         loss = self._loss_from_logits(pre[-1], y) if with_loss else float("nan")
         return Trace(pre=pre, post=post, delta=deltas, grads=grads, loss=loss, bn_grads=bn_grads,
@@ -615,6 +639,12 @@ class MLP:
 # --- several seeds at once: one network per seed, trained in one set of products ----------
 
 
+def _stack_seeds(seeds, n=None, each="member"):
+    """One non-negative integer seed per member (``n`` of them when given, else at least one)."""
+    return _validate.sequence(seeds, "seeds", lambda s, name: _validate.integer(s, name, low=0), length=n,
+                              min_length=1, what=f"seeds (one non-negative integer per {each})")
+
+
 class MLPStack:
     """S networks of one architecture, one per seed, trained together (a leading seed axis).
 
@@ -644,9 +674,7 @@ class MLPStack:
 
     def __init__(self, layer_sizes, activation="relu", init="he_normal", seeds=(0,), slope=0.01,
                  init_options=None):
-        seeds = list(seeds) if not isinstance(seeds, numbers.Integral) else [seeds]
-        if not seeds or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
-            raise ValueError(f"seeds must be a non-empty sequence of non-negative integers, got {seeds!r}")
+        seeds = _stack_seeds([seeds] if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool) else seeds)
         nets = [MLP(layer_sizes, activation, init, seed=s, slope=slope, init_options=init_options)
                 for s in seeds]
         self._stack(nets, seeds)
@@ -659,9 +687,8 @@ class MLPStack:
         ``seeds[i]`` is member i's seed, which ``fit`` uses for its batch order. The
         networks are copied into the stack; they are not changed.
         """
-        models = list(models)
-        if not models or not all(isinstance(m, MLP) for m in models):
-            raise ValueError("models must be a non-empty list of lessonlib.nn.MLP networks")
+        models = _validate.sequence(models, "models", lambda m, name: _validate.instance(m, name, MLP, "a lessonlib.nn.MLP"),
+                                    min_length=1, what="lessonlib.nn.MLP networks")
         first = models[0]
         for m in models[1:]:
             if (m.layer_sizes, m.activation, m.slope) != (first.layer_sizes, first.activation, first.slope):
@@ -670,9 +697,7 @@ class MLPStack:
                     f"{first.layer_sizes}, {first.activation!r}, {first.slope}; got {m.layer_sizes}, "
                     f"{m.activation!r}, {m.slope}"
                 )
-        seeds = list(seeds)
-        if len(seeds) != len(models) or any(isinstance(s, bool) or not isinstance(s, numbers.Integral) or s < 0 for s in seeds):
-            raise ValueError(f"seeds must give one non-negative integer per model ({len(models)}), got {seeds!r}")
+        seeds = _stack_seeds(seeds, len(models), "model")
         stack = cls.__new__(cls)
         stack._stack(models, seeds)
         return stack
@@ -699,6 +724,7 @@ class MLPStack:
 
     def model(self, i):
         """Member ``i`` as an ordinary ``MLP`` (a copy of its current weights)."""
+        i = _validate.integer(i, "i", 0, len(self) - 1)
         import copy
 
         net = copy.copy(self._template)
@@ -793,18 +819,11 @@ class MLPStack:
                 raise ValueError("give both X_val and y_val, or neither")
             X_val = template.check_inputs(X_val, "X_val")
             y_val = template._check_y(y_val, X_val.shape[0])
-        for name, value in (("epochs", epochs), ("batch_size", batch_size)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < (
-                0 if name == "epochs" else 1
-            ):
-                raise ValueError(f"{name} must be a {'non-negative' if name == 'epochs' else 'positive'} integer, got {value!r}")
-        if not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-            raise ValueError(f"lr must be a positive number, got {lr!r}")
-        if not isinstance(momentum, numbers.Real) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        seeds = self.seeds if seeds is None else list(seeds)
-        if len(seeds) != len(self):
-            raise ValueError(f"seeds must give one batch seed per member ({len(self)}), got {len(seeds)}")
+        epochs = _validate.integer(epochs, "epochs", low=0)
+        batch_size = _validate.positive_int(batch_size, "batch_size")
+        lr = _validate.positive(lr, "lr")
+        momentum = _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        seeds = self.seeds if seeds is None else _stack_seeds(seeds, len(self))
         rngs = [child(s, "batches") for s in seeds]
         histories = [History() for _ in range(len(self))]
         n = X.shape[0]

@@ -59,7 +59,7 @@ def style_for(name):
     """The series' style for an initializer name: a dict with ``color``, ``marker`` and
     ``linestyle``, ready for ``ax.plot(x, y, **style_for(name))`` (black dots for
     unknown names). A new dict each call, so callers may change it."""
-    return dict(STYLES.get(name, _UNKNOWN))
+    return dict(STYLES.get(_validate.text(name, "name"), _UNKNOWN))
 
 
 def color_for(name):
@@ -70,6 +70,7 @@ def color_for(name):
 def legend_outside(ax, **options):
     """A legend to the right of ``ax``, outside the plotting area, so it never hides a
     curve; returns it."""
+    _validate.axes(ax)
     options = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "fontsize": 8, "frameon": False, **options}
     return ax.legend(**options)
 

@@ -67,7 +67,10 @@ def sigmoid(z, out=None):
     probabilities such as sigmoid(-40) = 4.2e-18 to cancellation). About twice as fast
     as the tanh form, which matters in ``RBM.fit``: three sigmoids per mini-batch.
     """
-    z = np.asarray(z, dtype=np.float64)
+    if not (isinstance(z, np.ndarray) and z.dtype == np.float64):
+        z = _validate.array(z, "z", finite=False, allow_empty=True)
+    if out is not None and not (isinstance(out, np.ndarray) and out.dtype == np.float64 and out.shape == z.shape):
+        raise _validate.InputTypeError(f"out must be None or a float64 array of z's shape {z.shape}, got {type(out).__name__}")
     with np.errstate(over="ignore"):
         return _sigmoid_from_minus(np.negative(z, out=out))
 

@@ -221,12 +221,10 @@ def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION)
     Returns a dict: ``mean`` and ``sd`` (pairs), ``wins`` (seeds on which each is ahead),
     ``n``, ``apart`` and ``winner`` (0 for a, 1 for b, None for a tie).
     """
-    a = np.asarray(a_scores, dtype=np.float64)
-    b = np.asarray(b_scores, dtype=np.float64)
-    if a.ndim != 1 or a.shape != b.shape:
-        raise ValueError(f"a_scores and b_scores must pair seed by seed, got shapes {a.shape} and {b.shape}")
-    if not 0.5 < win_fraction <= 1.0:
-        raise ValueError(f"win_fraction must be in (0.5, 1], got {win_fraction!r}")
+    a = _validate.array(a_scores, "a_scores", ndim=1, finite=False)
+    b = _validate.array(b_scores, "b_scores", shape=a.shape, finite=False, what="one score per seed, to pair seed by seed with a_scores")
+    _validate.flag(higher_is_better, "higher_is_better")
+    win_fraction = _validate.real(win_fraction, "win_fraction", low=0.5, high=1.0, low_open=True)
     sign = 1.0 if higher_is_better else -1.0
     sa = np.where(np.isfinite(a), sign * a, -np.inf)
     sb = np.where(np.isfinite(b), sign * b, -np.inf)
@@ -250,9 +248,9 @@ def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION)
 
 def mean_sd(scores):
     """(mean, sample std with ddof=1) of a sequence of at least two finite numbers."""
-    values = np.asarray(scores, dtype=np.float64)
-    if values.ndim != 1 or values.size < 2 or not np.all(np.isfinite(values)):
-        raise ValueError(f"scores must be at least two finite numbers, got {scores!r}")
+    values = _validate.array(scores, "scores", ndim=1)
+    if values.size < 2:
+        raise ValueError(f"scores must be at least two finite numbers, got {values.size}")
     return float(values.mean()), float(values.std(ddof=1))
 
 
@@ -268,12 +266,10 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     -------
     Verdict
     """
-    a = np.asarray(a_scores, dtype=np.float64)
-    b = np.asarray(b_scores, dtype=np.float64)
-    if a.shape != b.shape:
-        raise ValueError(f"a_scores and b_scores must pair seed by seed, got {a.shape} and {b.shape}")
-    if not isinstance(names, (tuple, list)) or len(names) != 2 or not all(isinstance(x, str) for x in names):
-        raise ValueError(f"names must be two strings, got {names!r}")
+    a = _validate.array(a_scores, "a_scores", ndim=1)
+    b = _validate.array(b_scores, "b_scores", shape=a.shape, what="one score per seed, to pair seed by seed with a_scores")
+    names = _validate.sequence(names, "names", _validate.text, length=2, what="strings")
+    digits = _validate.integer(digits, "digits", 0, 15)
     (ma, sa), (mb, sb) = mean_sd(a), mean_sd(b)
     d = decide(a, b)
     n, apart = d["n"], d["apart"]

@@ -85,6 +85,8 @@ def fixture(name):
         return Figure()
     if name == "mlp":
         return nn.MLP([4, 5, 3], seed=0)
+    if name == "stack":
+        return nn.MLPStack([4, 5, 3], seeds=[0, 1])
     if name == "rbm":
         return rbm.RBM(4, 3, seed=0)
     if name == "rbm64":
@@ -129,6 +131,12 @@ def fixture(name):
         return EpochPanels(Figure(), fixture("snap_history"), np.zeros((2, 64)))
     if name == "progress":
         return comparison.ProgressBar()
+    if name == "tanh_results":
+        return xavier_he.tanh_theory_and_simulation(width=4, depth=3, seeds=(0,), batch=4)
+    if name == "frame_recorder":
+        from lessonlib.lessons.training_dynamics import FrameRecorder
+
+        return FrameRecorder(np.zeros((3, 2)), [0, 1, 0])
     if name == "cache":
         return xavier_he.WeightCache()
     raise KeyError(name)
@@ -285,6 +293,34 @@ ROWS = [
     ("nn:@mlp.fit", {"X": X, "y": Y, "y_val": Y}, "X_val", arrays()),
     ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X}, "y_val", LABELS[:5]),
     ("nn:@mlp.hidden_unit_spread", {}, "layer", [-1, 2, 2.7, "0", None]),
+    *[("nn:MLPStack", {"layer_sizes": [4, 3]}, *spec) for spec in (
+        ("layer_sizes", [*SEQ_INTS, [4]]), ("activation", NAME), ("init", NAME, "init"),
+        ("seeds", [[], [2.7], [-1], "0", None, [True]]), ("slope", FRACTION), ("init_options", ["std"], "init_options"))],
+    ("nn:MLPStack.from_models", {"models": [Fx("mlp")], "seeds": [0]}, "models", [[], None, [Fx("rbm")], "m"]),
+    ("nn:MLPStack.from_models", {"models": [Fx("mlp")], "seeds": [0]}, "seeds", [[], [0, 1], [2.7], [-1], "0", None]),
+    ("nn:@stack.model", {"i": 0}, "i", [-1, 2, 2.7, "0", None]),
+    ("nn:@stack.score", {"X": X, "y": Y}, "X", arrays()),
+    ("nn:@stack.score", {"X": X, "y": Y}, "y", LABELS),
+    *[("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, *spec) for spec in (
+        ("X", arrays()), ("y", LABELS), ("epochs", COUNT), ("lr", POSITIVE), ("batch_size", SIZE),
+        ("momentum", FRACTION), ("seeds", [[0], [0, 2.7], "01", 3]), ("X_val", [np.zeros((2, 5))]))],
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0, "y_val": Y}, "X_val", arrays()),
+    *[("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4)}, *spec) for spec in (
+        ("z", [v for k, v in enumerate(arrays()) if k != 6]), ("gamma", ["g", None, np.ones(3), np.full(4, NAN)]), ("beta", ["b", None, np.ones(5)]),
+        ("mean", ["m", np.zeros(3), np.full(4, NAN)]), ("eps", POSITIVE))],
+    ("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4), "mean": np.zeros(4)}, "var",
+     [None, "v", np.zeros(3), -np.ones(4)]),
+    *[("nn:batch_norm_backward", {"du": X, "gamma": np.ones(4), "cache": (X, np.ones(4), np.zeros(4), np.ones(4), True)},
+       *spec) for spec in (("du", arrays()), ("gamma", ["g", None, np.ones(3)]), ("cache", [None, (1, 2), "c", (X,) * 4]))],
+    # frameworks
+    *[(f"frameworks:{f}", {"framework": "pytorch", "fan_in": 3, "fan_out": 2}, *spec)
+      for f in ("bounds", "default_variance", "draw_default") for spec in (
+        ("framework", NAME), ("fan_in", SIZE), ("fan_out", SIZE))],
+    ("frameworks:draw_default", {"framework": "pytorch", "fan_in": 3, "fan_out": 2}, "seed", SEED),
+    *[("frameworks:truncated_normal", {"shape": (2, 3), "sigma": 1.0}, *spec) for spec in (
+        ("shape", ["23", (2, 2.5), (-1, 2), None]), ("sigma", [*POSITIVE, *HUGE]), ("rng", SEED, "seed|rng"),
+        ("bound", [*POSITIVE, 0.4, *HUGE]))],
+    ("frameworks:truncated_normal_std", {}, "bound", [*POSITIVE, *HUGE]),
     # training
     ("training:all_finite", {}, "*arrays", [("abc",), (None,), ([[1.0], [1.0, 2.0]],)], "arrays"),
     # rbm
@@ -394,6 +430,36 @@ ROWS = [
      ["dbn", Fx("rbm"), Fx("dbn")], "pretrained"),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "model", [None, "m", Fx("rbm")]),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "X", arrays()),
+    ("training:mean_sd", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [0.5], [0.5, NAN], [[0.5, 0.6]]]),
+    *[(f"training:{f}", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, *spec) for f in ("decide", "compare")
+      for spec in (("a_scores", ["abc", None, [[0.5, 0.6]]]), ("b_scores", ["abc", None, [0.5]]))],
+    ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "win_fraction", [*REAL, 0.5, 1.5]),
+    ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "higher_is_better", FLAG),
+    ("training:compare", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "names", ["ab", ["a"], ["a", 3], None]),
+    ("training:compare", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "digits", COUNT),
+    ("training:compare", {"a_scores": [0.5, NAN], "b_scores": [0.4, 0.5]}, "a_scores", [[0.5, NAN]]),
+    # monitor
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "a", ["abc", None]),
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "activation", NAME),
+    ("monitor:saturated_fraction", {"a": X, "activation": "tanh"}, "threshold", [*REAL, 0.0, 1.5]),
+    ("monitor:dead_fraction", {"z": X, "activation": "relu"}, "z", ["abc", None, np.zeros(3)]),
+    ("monitor:dead_fraction", {"z": X, "activation": "relu"}, "activation", NAME),
+    ("monitor:update_ratio", {"update": X, "W": X}, "update", ["abc", None, np.zeros((2, 2))]),
+    ("monitor:update_ratio", {"update": X, "W": X}, "W", ["abc", None]),
+    ("monitor:Recorder", {}, "every", SIZE),
+    ("monitor:Recorder", {}, "bins", SIZE),
+    ("monitor:Recorder", {}, "hist_range", ["ab", (1.0,), (1.0, 0.0), (NAN, 1.0), 3]),
+    # rbm
+    ("rbm:sigmoid", {"z": np.zeros(2)}, "z", ["abc", None, [[1.0], [1.0, 2.0]]]),
+    ("rbm:sigmoid", {"z": np.zeros(2)}, "out", ["o", np.zeros(3), [0.0, 0.0]]),
+    ("rbm:@rbm.reconstruction_error", {"X": X}, "X", arrays(low=0.0, high=1.0)),
+    # lsuv
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "W", ["abc", None, np.full((4, 3), NAN), np.zeros(4)]),
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "A", ["abc", None, np.zeros((6, 3))]),
+    ("lsuv:unit_variance_scale", {"W": np.ones((4, 3)), "A": X}, "b", ["abc", np.zeros(4)]),
+    # plots
+    ("plots:style_for", {"name": "zeros"}, "name", [3, None, ["zeros"]]),
+    ("plots:legend_outside", {"ax": AX}, "ax", [None, "ax"]),
     # plots
     ("plots:color_for", {"name": "zeros"}, "name", [3, None, ["zeros"]]),
     ("plots:tile", {"images": np.zeros((2, 4))}, "images", arrays(64), "images"),
@@ -420,6 +486,11 @@ ROWS = [
     # checks: their learner answers are driven in test_checks_never_raise below
     # lessons/start_here
     ("lessons.start_here:milestones", {}, "ax", ["ax", 3]),
+    ("lessons.start_here:milestone_date", {"year": 2015.1}, "year", [*REAL, -1.0]),
+    *[("lessons.start_here:spread_positions", {"wanted": [1.0, 2.0], "widths": [0.5, 0.5], "low": 0.0, "high": 3.0,
+                                              "gap": 0.1}, *spec) for spec in (
+        ("wanted", ["ab", None, [NAN, 1.0], ["a", 1.0]]), ("widths", [[0.5], [-1.0, 0.5], "ab", None]),
+        ("low", [*REAL, 3.0]), ("high", REAL), ("gap", [*REAL, -0.1]))],
     ("lessons.start_here:WaveDemo", {}, "frequency", [0, 11, 2.7, NAN, "2", True], "frequency"),
     ("lessons.start_here:WaveDemo", {}, "dpi", SIZE),
     ("lessons.start_here:@wave.set", {}, "frequency", [0, 11, 2.7, NAN, "2", None], "frequency"),
@@ -441,7 +512,35 @@ ROWS = [
     ("lessons.zero_init:SeedExplorer", {}, "seed", [50, -1, 2.7, NAN, "1"]),
     ("lessons.zero_init:SeedExplorer", {}, "dpi", SIZE),
     ("lessons.zero_init:SeedExplorer.run", {"self": None, "std": 0.1, "seed": 0}, "std", [-0.1, NAN]),
+    ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "std", [*REAL, -0.1]),
+    ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "seed", SEED),
+    *[(f"lessons.zero_init:{f}", {"name": "zeros, relu"}, *spec) for f in ("epochs_below", "hidden_spreads", "scores")
+      for spec in (("name", NAME, "start"), ("seeds", [[], [2.7], [-1], "0", 3]))],
+    ("lessons.zero_init:epochs_below", {"name": "zeros, relu"}, "level", REAL),
+    ("lessons.zero_init:scores", {"name": "zeros, relu"}, "measure", NAME),
+    ("lessons.zero_init:holds_on", {"flags": [True]}, "flags", ["yes", 3, None, [1], ["yes"]]),
+    ("lessons.zero_init:mean_std", {"values": [0.5, 0.6]}, "values", ["abc", None, [[0.5]], [[1.0], [1.0, 2.0]]]),
+    *[("lessons.zero_init:plot_starts", {"names": ["zeros, relu"]}, *spec) for spec in (
+        ("names", [[], ["nope"], "zeros, relu", None], "names|start"), ("seed", SEED), ("figsize", [(10,), (0, 3), "10", (NAN, 3)]))],
+    *[("lessons.zero_init:seed_verdict", {"scores_a": [0.5, 0.6], "scores_b": [0.4, 0.5], "label_a": "a",
+                                         "label_b": "b"}, *spec) for spec in (
+        ("scores_a", ["abc", None, [0.5], [[0.5, 0.6]]]), ("scores_b", ["abc", None, [0.5], [[0.4, 0.5]]]),
+        ("label_a", [3, None]), ("label_b", [3, None]), ("higher_is_better", FLAG),
+        ("min_share", [*REAL, 0.5, 1.5]), ("measure", [3, None]))],
+    ("lessons.zero_init:start_style", {"name": "zeros, relu"}, "name", NAME, "start"),
+    ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "stds", [[], [-0.1], [NAN], "0.1", 0.1]),
+    ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "seeds", [[], [2.7], "0", 3]),
+    ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "activations", [[], ["nope"], "relu", None]),
+    ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "layer_sizes", [*SEQ_INTS, [64]]),
     # lessons/rbm_reconstruction
+    ("lessons.rbm_reconstruction:model_vs_data", {"model": Fx("rbm"), "patterns": XBIN}, "model", [None, Fx("mlp")]),
+    ("lessons.rbm_reconstruction:model_vs_data", {"model": Fx("rbm"), "patterns": XBIN}, "patterns",
+     [*arrays(low=0.0, high=1.0), *BINARY]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ax",
+     [None, "ax"]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "title", [3]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "patterns",
+     BINARY),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "ax", [None, "ax"]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_visible", [*SIZE, 1000]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_hidden", [*SIZE, 1000]),
@@ -523,6 +622,38 @@ ROWS = [
     ("lessons.dbn_pretraining:filters_figure", {"dbn": Fx("dbn")}, "n_units", [0, 3, 2.7]),
     ("lessons.dbn_pretraining:comparison_figure", {"runs": {"zeros": [Fx("run")]}}, "runs", [None, {"zeros": [3]}]),
     ("lessons.dbn_pretraining:comparison_figure", {"runs": {"zeros": [Fx("run")]}}, "target", [NAN]),
+    # meanfield
+    *[(f"meanfield:{f}", {"q0": 1.0, "depth": 3}, *spec)
+      for f in ("length_map", "predicted_act_std", "gradient_variance_ratio") for spec in (
+        ("q0", [*REAL, -1.0]), ("depth", [*SIZE, 10**6]), ("activation", NAME), ("sigma_w2", [*POSITIVE]),
+        ("sigma_b2", [*REAL, -0.1]), ("slope", [*REAL, -0.1, 1.5]), ("n_points", [1, 371, 2.7, "101"]))],
+    *[(f"meanfield:{f}", {"q": 1.0}, *spec) for f in ("act_std", "chi") for spec in (
+        ("q", ["x", None, True, -1.0, [1.0, NAN], [[1.0], [1.0, 2.0]]]), ("activation", NAME),
+        ("slope", [NAN, -0.1]), ("n_points", [1, 2.7]))],
+    ("meanfield:chi", {"q": 1.0}, "sigma_w2", POSITIVE),
+    *[("meanfield:chi1", {}, *spec) for spec in (
+        ("activation", NAME), ("sigma_w2", POSITIVE), ("sigma_b2", [*REAL, -0.1]), ("slope", [NAN, 1.5]),
+        ("q0", [*REAL, -1.0]), ("n_points", [1, 2.7]))],
+    *[("meanfield:fixed_point", {}, *spec) for spec in (
+        ("activation", NAME), ("sigma_w2", POSITIVE), ("sigma_b2", [*REAL, -0.1]), ("q0", [*REAL, -1.0]),
+        ("slope", [NAN, 1.5]), ("tol", POSITIVE), ("max_iter", SIZE), ("n_points", [1, 2.7]))],
+    ("meanfield:gauss_expectation", {"g": np.square}, "g", FUNCTION),
+    ("meanfield:gauss_expectation", {"g": np.square}, "n_points", [*SIZE, 1, 371]),
+    *[("meanfield:phase_diagram", {"sigma_w2_grid": [1.0], "sigma_b2_grid": [0.0]}, *spec) for spec in (
+        ("sigma_w2_grid", ["a", None, [], [1.0, -1.0], [0.0], [NAN], [[1.0]]]),
+        ("sigma_b2_grid", ["a", None, [], [-0.1], [INF], [[0.0]]]), ("activation", NAME), ("slope", [NAN, -1.0]),
+        ("n_points", [1, 2.7]))],
+    *[("meanfield:critical_sigma_w2", {}, *spec) for spec in (
+        ("sigma_b2", [*REAL, -1.0]), ("activation", NAME), ("slope", [NAN, -1.0]), ("n_points", [1, 2.7]),
+        ("tol", POSITIVE))],
+    ("meanfield:phase", {"chi_1": 1.0}, "chi_1", [*REAL, -1.0]),
+    ("meanfield:phase", {"chi_1": 1.0}, "tol", POSITIVE),
+    ("meanfield:named_initializers", {}, "fan_in", SIZE),
+    ("meanfield:initializer_phases", {}, "activation", NAME),
+    ("meanfield:initializer_phases", {}, "fan_in", SIZE),
+    ("meanfield:initializer_phases", {}, "slope", [NAN, -1.0]),
+    *[(f"meanfield:{f}", {"depths": (1, 2)}, *spec) for f in ("tanh_story", "tanh_story_text") for spec in (
+        ("depths", [(), (0,), (2.7,), "1", 3, None]), ("q0", [*REAL, -1.0]))],
     # lessons/xavier_he
     *[("lessons.xavier_he:deep_relu_runs", {"inits": ["he_normal"], "seeds": [0], "depth": 2, "width": 4,
                                            "epochs": 0, "per_class": 1}, *spec) for spec in (
@@ -535,6 +666,25 @@ ROWS = [
       for spec in (("activation", NAME), ("kind", NAME), ("width", SIZE), ("depth", SIZE), ("seed", SEED),
                      ("batch", SIZE), ("cases", ["abc", [], [("a", "nope", {})], [("a", "normal", {"sdt": 1})],
                                                  [("a", "normal")]], "cases|initializer|sdt"))],
+    ("lessons.xavier_he:weight_gradient_ratio", {"r": Fx("propagation")}, "r", [None, Fx("mlp"), {}]),
+    *[("lessons.xavier_he:deep_relu_summary", {"runs": {"lecun_normal": [Fx("history")] * 2,
+                                                       "he_normal": [Fx("history")] * 2}}, *spec) for spec in (
+        ("runs", [None, [1], {"lecun_normal": [Fx("history")] * 2}, {"lecun_normal": [3, 3], "he_normal": [3, 3]},
+                  {"lecun_normal": [Fx("history")], "he_normal": [Fx("history")]}], "runs|names"),
+        ("names", [("he_normal",), ("nope", "he_normal"), "ab", None]))],
+    *[("lessons.xavier_he:tanh_theory_and_simulation", {"width": 4, "depth": 3, "seeds": (0,), "batch": 4}, *spec)
+      for spec in (("width", SIZE), ("depth", SIZE), ("batch", SIZE), ("seeds", [[], [2.7], [-1], "0", 3]),
+                     ("cases", [[], "abc", [("a", "b")], [("a", "b", -1.0)], [(3, "b", 1.0)], [("a", "b", NAN)]]))],
+    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "results", [None, [], [{}], [3], "r"]),
+    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "layers", SEQ_INTS),
+    ("lessons.xavier_he:plot_theory_and_simulation", {"results": Fx("tanh_results")}, "results",
+     [None, [], [{}], [3], "r"]),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "fan_in", SIZE),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_w2", ["a", [], [0.0, 1.0], [-1.0], [NAN], [[1.0]]]),
+    ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_b2", ["a", [], [-0.1], [INF], [[0.0]]]),
+    ("lessons.xavier_he:framework_table", {}, "fan_in", SIZE),
+    ("lessons.xavier_he:framework_table", {}, "fan_out", SIZE),
+    ("lessons.xavier_he:framework_table", {}, "seed", SEED),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "label", [3, None]),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "r", [None, Fx("mlp")]),
     ("lessons.xavier_he:describe", {"label": "a", "r": Fx("propagation")}, "kind", NAME),
@@ -571,6 +721,20 @@ ROWS = [
     ("lessons.comparison:Grid.cell", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "init", NAME,
      "start"),
     ("lessons.comparison:Grid.table", {"self": Fx("grid")}, "width", SIZE),
+    ("lessons.comparison:Grid.scores", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "init", NAME,
+     "start"),
+    ("lessons.comparison:Grid.scores", {"self": Fx("grid"), "init": "zeros", "activation": "relu"}, "activation", NAME),
+    *[("lessons.comparison:Grid.compare", {"self": Fx("grid"), "init_a": "zeros", "init_b": "zeros",
+                                          "activation": "relu"}, p, NAME, w)
+      for p, w in (("init_a", "start"), ("init_b", "start"), ("activation", "activation"))],
+    ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "activation", NAME),
+    ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "inits", [["nope"], "zeros", 3],
+     "inits|start"),
+    *[("lessons.comparison:run_cell", {"init": "zeros", "activation": "relu", "seeds": [0], "epochs": 0, "n_train": 10,
+                                      "hidden": (2,)}, *spec) for spec in (
+        ("init", NAME, "start"), ("activation", NAME), ("seeds", [[], [2.7], [-1], "0", 3]), ("hidden", ["16", []]),
+        ("n_train", [9, 2.7]), ("epochs", COUNT), ("lr", POSITIVE), ("momentum", FRACTION), ("batch_size", SIZE),
+        ("epoch", [3]))],
     ("lessons.comparison:ProgressBar", {}, "description", [3, None]),
     ("lessons.comparison:@progress.__call__", {"done": 1, "total": 2}, "done", [-1, 3, 2.7, "1"]),
     ("lessons.comparison:@progress.__call__", {"done": 1, "total": 2}, "total", [0, 2.7, "2"]),
@@ -580,6 +744,34 @@ ROWS = [
     ("lessons.comparison:grid_heatmap", {"ax": AX, "grid": Fx("grid")}, "title", [3]),
     ("lessons.comparison:paper_table", {"ax": AX}, "ax", [None]),
     ("lessons.comparison:paper_table", {"ax": AX}, "table", ["t", {"rows": {}}]),
+    # lessons/training_dynamics
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "start", NAME),
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "scale", POSITIVE),
+    ("lessons.training_dynamics:playground_model", {"start": "He"}, "seed", SEED),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "X", arrays(2)),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "y", LABELS),
+    ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "every", SIZE),
+    ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
+     "step", COUNT),
+    ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
+     "model", [None, Fx("rbm")]),
+    *[(f"lessons.training_dynamics:{f}", {"fig": Fx("figure")}, "fig", [None, AX, "fig"])
+      for f in ("plot_histograms", "plot_statistics", "plot_starts_row")],
+    ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "dataset", NAME),
+    ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "frame", [10**6, -10**6, 2.7, "1", None]),
+    ("lessons.training_dynamics:plot_output_start", {"ax": AX}, "ax", [None, "ax"]),
+    ("lessons.training_dynamics:plot_output_start", {"ax": AX}, "seeds", [[], [2.7], [-1], "0", 3]),
+    *[("lessons.training_dynamics:compare_over_seeds", {"a": [0.5, 0.6], "b": [0.4, 0.5], "name_a": "a",
+                                                       "name_b": "b"}, *spec) for spec in (
+        ("a", ["abc", None, [[0.5]]]), ("b", ["abc", None, [[0.5]]]), ("name_a", [3, None]), ("name_b", [3, None]),
+        ("higher_is_better", FLAG))],
+    ("lessons.training_dynamics:bn_table", {}, "seeds", [[], [2.7], [-1], "0", 3]),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "std", [*POSITIVE, *HUGE]),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "depth", SIZE),
+    ("lessons.training_dynamics:signal_change", {"std": 0.1}, "width", SIZE),
+    *[("lessons.training_dynamics:BoundaryExplorer", {}, *spec) for spec in (
+        ("start", NAME), ("scale", [0.5, NAN, "1", None]), ("dataset", NAME), ("step", [-1, 10**6, 2.7, "0"]),
+        ("dpi", SIZE))],
     # lessons/__init__
     ("lessons:explorer_class", {"dotted": "start_here.WaveDemo"}, "dotted",
      [3, None, "nope", "start_here.Nope", "nope.Wave"]),
@@ -587,7 +779,7 @@ ROWS = [
 
 #: A row whose path names a fixture's method covers this public name.
 COVERS = {
-    "nn:@mlp": "nn:MLP", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
+    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
     "propagation:@propagation": "propagation:Propagation", "lessons.start_here:@wave": "widgets:FigureExplorer",
     "lessons.rbm_reconstruction:@panels": "lessons.rbm_reconstruction:EpochPanels",
     "lessons.rbm_reconstruction:@epoch_explorer": "lessons.rbm_reconstruction:EpochExplorer",
@@ -605,13 +797,22 @@ EXEMPT = {
     "_validate:InputTypeError": "an exception class",
     "lsuv:LSUVReport": "a record, built by lsuv",
     "checks:Verdict": "the record a check returns",
+    "training:Verdict": "a record, built by compare from checked scores",
+    "lessons.zero_init:SeedVerdict": "a record, built by seed_verdict",
+    "frameworks:Default": "a record of one framework's documented default, a constant table row",
+    "lessons.training_dynamics:Frames": "a record of recorded frames, built by FrameRecorder",
+    "monitor:Recorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
+    "lessons.training_dynamics:FrameRecorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
+    "lessons.training_dynamics:BoundaryExplorer.draw": "called by refresh() with the control values set() checked",
     # the exercise checks: learner answers are driven in test_checks_never_raise
     **{f"checks:{name}": "driven with bad learner answers in test_checks_never_raise"
        for name in ("check_small_random_init", "check_hidden_probabilities", "check_unroll", "check_xavier_init",
-                    "check_he_init", "check_lsuv_rescale")},
+                    "check_he_init", "check_lsuv_rescale", "check_broken_layer", "check_initial_loss",
+                    "check_relu_backward_std", "check_relu_forward_std", "check_repaired_network")},
     # reference answers: they are the learner's side of an exercise, checked by the checks
     **{f"solutions:{name}": "a reference answer written as a learner would (numpy only, no checks)"
-       for name in ("small_random_init", "hidden_probabilities", "unroll", "xavier_init", "he_init", "lsuv_rescale")},
+       for name in ("small_random_init", "hidden_probabilities", "unroll", "xavier_init", "he_init", "lsuv_rescale",
+                    "initial_loss", "relu_backward_std", "relu_forward_std", "repair_network")},
     # an explorer's draw(): called by refresh() with its controls' values, which set() checks
     "widgets:FigureExplorer.draw": "abstract; subclasses' draw gets values set() has checked",
     "lessons.start_here:WaveDemo.draw": "called by refresh() with the control values set() checked",

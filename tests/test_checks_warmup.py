@@ -80,4 +80,4 @@ def test_never_raises_on_any_answer(answer, hint):
 
 def test_not_a_function_at_all_is_reported():
     verdict = checks.check_initial_loss(2.3026)
-    assert not verdict and "TypeError" in str(verdict)
+    assert not verdict and "expected a function, got float" in str(verdict)

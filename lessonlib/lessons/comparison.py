@@ -179,6 +179,7 @@ class Grid:
     def best(self, activation, inits=None):
         """The start with the highest mean in a column and its ``compare`` verdict against
         each of the other given starts: (name, [Verdict, ...])."""
+        inits = self.inits if inits is None else _validate.sequence(inits, "inits", check_start, what="start names")
         inits = [i for i in (inits or self.inits) if self.select(i, activation)]
         top = max(inits, key=lambda i: self.scores(i, activation).mean())
         return top, [self.compare(top, other, activation) for other in inits if other != top]
@@ -246,7 +247,8 @@ def run_cell(init, activation, seeds, **settings):
     options = _settings(settings)
     init = check_start(init)
     activation = _validate.choice(activation, "activation", ACTIVATIONS)
-    seeds = [_validate.integer(s, "seeds", low=0) for s in seeds]
+    seeds = _validate.sequence(seeds, "seeds", lambda s, name: _validate.integer(s, name, low=0), min_length=1,
+                               what="non-negative integer seeds")
     X_train, X_test, y_train, y_test = digits(options["n_train"])
     sizes = [X_train.shape[1], *options["hidden"], 10]
     runs, models, kept = [None] * len(seeds), [], []

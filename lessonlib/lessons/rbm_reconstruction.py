@@ -302,7 +302,10 @@ def model_vs_data(model, patterns):
     for every pattern), ``p_elsewhere`` (the model's total probability of all other
     visible vectors) and ``n_elsewhere`` (how many vectors those are).
     """
-    patterns = np.unique(np.asarray(patterns, dtype=np.float64), axis=0)
+    model = _validate.instance(model, "model", RBM, "a lessonlib.rbm.RBM")
+    patterns = _validate.array(patterns, "patterns", shape=(None, model.n_visible), binary=True,
+                               what=f"one row per pattern, {model.n_visible} visible units")
+    patterns = np.unique(patterns, axis=0)
     p_model = model.probabilities(patterns)
     return {
         "p_model": p_model,
@@ -315,6 +318,9 @@ def model_vs_data(model, patterns):
 def draw_model_vs_data(ax, model, patterns, title=None):
     """Bars: the model's p(v) for each pattern, beside the data's 1/N (dotted line), and one
     bar for all other images together. Returns what ``model_vs_data`` computed."""
+    _validate.axes(ax)
+    if title is not None:
+        _validate.text(title, "title")
     result = model_vs_data(model, patterns)
     n = len(result["p_model"])
     ax.bar(np.arange(n), result["p_model"], color="#0072B2", label="model p(v)")

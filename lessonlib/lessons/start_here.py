@@ -31,6 +31,7 @@ MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 def milestone_date(year):
     """"Feb 2015" for 2015.1: the month a decimal year falls in."""
+    year = _validate.real(year, "year", low=0.0)
     return f"{MONTHS[min(int((year % 1) * 12 + 1e-9), 11)]} {int(year)}"
 
 
@@ -40,6 +41,13 @@ def spread_positions(wanted, widths, low, high, gap):
     Labels of ``widths`` (same units as the positions) must keep ``gap`` between them and
     stay inside [low, high]. A forward pass pushes right, a backward pass pushes left.
     """
+    wanted = _validate.sequence(wanted, "wanted", _validate.real, what="positions")
+    widths = _validate.sequence(widths, "widths", lambda w, name: _validate.real(w, name, low=0.0), length=len(wanted),
+                                what="widths, one per position")
+    low, high = _validate.real(low, "low"), _validate.real(high, "high")
+    if not low < high:
+        raise ValueError(f"low must be below high, got low={low:g}, high={high:g}")
+    gap = _validate.real(gap, "gap", low=0.0)
     x = list(wanted)
     n = len(x)
     for _ in range(3):

@@ -16,7 +16,7 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
-from lessonlib import data
+from lessonlib import _validate, data
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
 from lessonlib.training import decide
@@ -87,12 +87,21 @@ class FrameRecorder:
     """A recorder for ``MLP.fit`` that snapshots the network every ``every`` steps."""
 
     def __init__(self, X, y, every=FRAME_EVERY):
+        X = _validate.array(X, "X", shape=(None, 2), what="one row per point, 2 coordinates")
+        y = _validate.labels(y, "y", X.shape[0], 2)
+        every = _validate.positive_int(every, "every")
         self.X, self.y, self.every = X, y, every
         self.points, self.extent = _grid(X)
         self.step, self.prob, self.loss, self.spread = [], [], [], []
         self.diverged_step = None
 
     def snapshot(self, step, model):
+        """Record the network's boundary, loss and unit spread at ``step``."""
+        _validate.integer(step, "step", low=0)
+        _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP")
+        self._snapshot(step, model)
+
+    def _snapshot(self, step, model):
         with np.errstate(all="ignore"):
             prob = model.forward(self.points)[:, 0].reshape(GRID, GRID)
             loss = model.loss(self.X, self.y)
@@ -107,7 +116,7 @@ class FrameRecorder:
 
     def on_step(self, step, model, trace, updates):
         if step % self.every == 0 and self.diverged_step is None:
-            self.snapshot(step, model)
+            self._snapshot(step, model)
 
     def frames(self):
         return Frames(np.array(self.step), np.array(self.prob), np.array(self.loss), np.array(self.spread),
@@ -116,8 +125,9 @@ class FrameRecorder:
 
 def playground_model(start, scale=1.0, seed=0):
     """The playground's network from one of ``STARTS``, its weights times ``scale``."""
-    if start not in STARTS:
-        raise ValueError(f"start must be one of {list(STARTS)}, got {start!r}")
+    _validate.choice(start, "start", STARTS)
+    _validate.positive(scale, "scale")
+    _validate.integer(seed, "seed", low=0)
     init, options, _ = STARTS[start]
     model = MLP(PLAYGROUND_NET, activation="relu", init=init, init_options=options, seed=seed)
     model.weights = [W * float(scale) for W in model.weights]
@@ -143,8 +153,23 @@ def _draw_data(ax, X, y, size=10):
                        edgecolors="k", linewidths=0.3) for c in (0, 1)]
 
 
+def _check_figure(fig):
+    from matplotlib.figure import Figure, SubFigure
+
+    return _validate.instance(fig, "fig", (Figure, SubFigure), "a matplotlib Figure")
+
+
+def _check_seeds(seeds):
+    return _validate.sequence(seeds, "seeds", lambda v, k: _validate.integer(v, k, low=0), min_length=1,
+                              what="non-negative integer seeds")
+
+
 def plot_starts_row(fig, dataset="moons", frame=-1):
     """The static picture: each start's boundary at one frame (default: the last) and the loss curves."""
+    _check_figure(fig)
+    _validate.choice(dataset, "dataset", DATASETS)
+    n_frames = min(len(f.step) for f in [playground_frames("He")] + [playground_frames(st, 1.0, dataset) for st in STARTS])
+    _validate.integer(frame, "frame", -n_frames, n_frames - 1)
     X, y = toy_data(dataset)
     axes = fig.subplots(1, len(STARTS) + 1, width_ratios=[1] * len(STARTS) + [1.5])
     for k, (ax, start) in enumerate(zip(axes, STARTS)):
@@ -179,6 +204,10 @@ class BoundaryExplorer(FigureExplorer):
 
     def __init__(self, start="He", scale=1.0, dataset="moons", step=0, dpi=72):
         last = FRAME_EVERY * (PLAYGROUND_EPOCHS * 200 // 50 // FRAME_EVERY)
+        _validate.choice(start, "start", STARTS)
+        _validate.choice(scale, "scale", SCALES)
+        _validate.choice(dataset, "dataset", DATASETS)
+        _validate.integer(step, "step", 0, last)
         controls = {
             "step": widgets.IntSlider(value=step, min=0, max=last, step=FRAME_EVERY, description="step",
                                       continuous_update=False, layout=widgets.Layout(width="360px")),
@@ -268,6 +297,7 @@ def training_statistics(start, seed=0):
 
 def plot_histograms(fig):
     """Per start, every hidden layer's activation histogram over the steps (colour = fraction)."""
+    _check_figure(fig)
     axes = fig.subplots(1, len(STAT_STARTS), sharey=True)
     for ax, start in zip(axes, STAT_STARTS):
         r, _, _, edges = training_statistics(start)
@@ -290,6 +320,7 @@ def plot_histograms(fig):
 
 def plot_statistics(fig):
     """Rows: the two starts; columns: activation std, saturated fraction, update-to-data ratio."""
+    _check_figure(fig)
     axes = fig.subplots(len(STAT_STARTS), 3, sharex=True)
     for row, start in zip(axes, STAT_STARTS):
         r = training_statistics(start)[0]
@@ -338,6 +369,8 @@ def output_layer_run(output_scale, seed):
 
 def plot_output_start(ax, seeds=(0, 1, 2, 3, 4)):
     """Per-step batch loss from both output scales (thin: seeds; thick: their mean), and ln 10."""
+    _validate.axes(ax)
+    _check_seeds(seeds)
     for k, scale in enumerate(OUTPUT_SCALES):
         curves = np.array([output_layer_run(scale, s)[0] for s in seeds])
         steps = np.arange(1, curves.shape[1] + 1)
@@ -382,6 +415,11 @@ def compare_over_seeds(a, b, name_a, name_b, higher_is_better=True):
     A winner is named only when it wins on at least 4 of 5 seeds (or the same share) and
     the intervals mean ± std do not overlap; otherwise "no clear winner".
     """
+    _validate.array(a, "a", ndim=1, finite=False)
+    _validate.array(b, "b", ndim=1, finite=False)
+    _validate.text(name_a, "name_a")
+    _validate.text(name_b, "name_b")
+    _validate.flag(higher_is_better, "higher_is_better")
     d = decide(a, b, higher_is_better=higher_is_better)
     (ma, mb), (sa, sb), n = d["mean"], d["sd"], d["n"]
     k = d["wins"][0]
@@ -396,6 +434,7 @@ def compare_over_seeds(a, b, name_a, name_b, higher_is_better=True):
 
 def bn_table(seeds=SEEDS):
     """One line per case: accuracy without and with batch norm over ``seeds``, and the verdict."""
+    _check_seeds(seeds)
     lines = []
     for case in BN_CASES:
         without = [bn_run(case, False, s) for s in seeds]
@@ -416,6 +455,9 @@ def signal_change(std, depth=50, width=100):
     Forward: activations' std at layer ``depth`` over layer 1; backward: the gradient's
     std at layer 1 over the top layer. Returns the two ratios.
     """
+    _validate.scale(std, "std")
+    _validate.positive_int(depth, "depth")
+    _validate.positive_int(width, "width")
     from lessonlib.propagation import propagate
 
     p = propagate(width=width, depth=depth, activation="relu", init="normal", init_options={"std": float(std)},

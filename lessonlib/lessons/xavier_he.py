@@ -141,17 +141,16 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
 
     kind = _validate.choice(kind, "kind", ("act", "grad"))
     cases = _validate.sequence(cases, "cases", _case, min_length=1, what="(label, initializer, options) cases")
+    results = [(label, propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options))
+               for label, name, options in cases]
     fig, axes = plt.subplots(1, len(cases), figsize=(3.0 * len(cases), 2.9), layout="constrained")
-    results = []
     lines = []
-    for ax, (label, name, options) in zip(np.atleast_1d(axes), cases):
-        r = propagate(width, depth, activation, name, seed=seed, batch=batch, init_options=options)
+    for ax, (label, r) in zip(np.atleast_1d(axes), results):
         lines = plot_layer_histograms(ax, r, kind)
         ax.set_title(label, fontsize=9)
         ax.set_xlabel(f"{activation}(z)" if kind == "act" else "dL/dz", fontsize=8)
         ax.set_ylabel("fraction of values", fontsize=8)
         ax.tick_params(labelsize=7)
-        results.append((label, r))
     fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize=7, frameon=False)
     what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
     fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
@@ -218,6 +217,7 @@ def weight_gradient_ratio(r):
     are flat across layers even when dL/dz shrinks (Glorot & Bengio 2010, section 4.2:
     going down, dL/dz_l shrinks by the same factor by which the activations a_{l-1}
     that multiply it grow, so their product dL/dW_l = a_{l-1}.T @ dL/dz_l stays level)."""
+    r = _validate.instance(r, "r", Propagation, "a lessonlib.propagation.Propagation")
     return r.grad_norm[0] / r.grad_norm[-1] if r.grad_norm[-1] > 0 else math.nan
 
 
@@ -395,6 +395,14 @@ def deep_relu_summary(runs, names=("lecun_normal", "he_normal")):
     converged (test accuracy >= ``training.CHANCE_LIMIT``, 0.2) or not (n/c). Then the
     ``training.compare`` verdict on the final test accuracy.
     """
+    from lessonlib.training import History
+
+    runs = _validate.instance(runs, "runs", dict, "a dict of History lists by initializer name")
+    names = _validate.sequence(names, "names", lambda n, k: _validate.choice(n, k, list(runs)), length=2,
+                               what="initializer names of runs")
+    for name in names:
+        _validate.sequence(runs[name], f"runs[{name!r}]", lambda h, k: _validate.instance(h, k, History),
+                           min_length=2, what="History records, one per seed")
     from lessonlib.training import CHANCE_LIMIT, compare, mean_sd
 
     lines = []
@@ -445,6 +453,10 @@ def tanh_theory_and_simulation(width=100, depth=50, seeds=tuple(range(10)), batc
     variance of dL/dz_l over the top layer's), "sim_grad_var" (seeds, depth) and
     "sim_weight_grad" (seeds, depth: |dL/dW_l| over the top layer's).
     """
+    width, depth, batch = (_validate.positive_int(width, "width"), _validate.positive_int(depth, "depth"),
+                           _validate.positive_int(batch, "batch"))
+    _validate.sequence(seeds, "seeds", lambda v, k: _validate.integer(v, k, low=0), min_length=1, what="seeds")
+    _validate.sequence(cases, "cases", _tanh_case, min_length=1, what="(name, label, sigma_w2) cases")
     from lessonlib import meanfield
 
     out = []
@@ -466,9 +478,36 @@ def tanh_theory_and_simulation(width=100, depth=50, seeds=tuple(range(10)), batc
     return out
 
 
+#: The keys of one ``tanh_theory_and_simulation`` result.
+RESULT_KEYS = ("name", "label", "sigma_w2", "chi1", "q_star", "theory_std", "sim_std", "theory_grad_var",
+               "sim_grad_var", "sim_weight_grad")
+
+
+def _tanh_case(case, name):
+    """One (name, label, sigma_w2) of ``TANH_CASES``."""
+    if not isinstance(case, (tuple, list)) or len(case) != 3:
+        raise _validate.InputTypeError(f"{name} must be a (name, label, sigma_w2) triple, got {case!r}")
+    return _validate.text(case[0], f"{name} name"), _validate.text(case[1], f"{name} label"), _validate.positive(
+        case[2], f"{name} sigma_w2")
+
+
+def _check_results(results):
+    """The list ``tanh_theory_and_simulation`` returns: dicts with every key of ``RESULT_KEYS``."""
+    def one(r, name):
+        r = _validate.instance(r, name, dict, "a dict from tanh_theory_and_simulation")
+        missing = [k for k in RESULT_KEYS if k not in r]
+        if missing:
+            raise ValueError(f"{name} lacks {', '.join(missing)}: pass what tanh_theory_and_simulation returns")
+        return r
+
+    return _validate.sequence(results, "results", one, min_length=1, what="results of tanh_theory_and_simulation")
+
+
 def theory_table(results, layers=(1, 10, 50)):
     """Printable rows: per start, chi_1, the activation std at ``layers`` (theory, then the
     simulation's range over seeds) and the layer-1 gradient variance over the top's."""
+    _check_results(results)
+    _validate.sequence_of_ints(layers, "layers")
     lines = []
     for r in results:
         depth = len(r["theory_std"])
@@ -494,6 +533,7 @@ def plot_theory_and_simulation(results):
     import matplotlib.pyplot as plt
 
     from lessonlib import plots
+    _check_results(results)
 
     fig, axes = plt.subplots(1, 3, figsize=(11.5, 3.3), layout="constrained")
     for r in results:
@@ -529,6 +569,11 @@ def phase_diagram_figure(fan_in=100, sigma_w2=None, sigma_b2=None):
 
     from lessonlib import meanfield
 
+    fan_in = _validate.positive_int(fan_in, "fan_in")
+    if sigma_w2 is not None:
+        _validate.sequence(_validate.array(sigma_w2, "sigma_w2", ndim=1), "sigma_w2", _validate.positive)
+    if sigma_b2 is not None:
+        _validate.array(sigma_b2, "sigma_b2", ndim=1, low=0.0)
     sigma_w2 = np.geomspace(0.005, 200.0, 40) if sigma_w2 is None else np.asarray(sigma_w2)
     sigma_b2 = np.linspace(0.0, 0.5, 11) if sigma_b2 is None else np.asarray(sigma_b2)
     chi = meanfield.phase_diagram(sigma_w2, sigma_b2, "tanh")
@@ -561,6 +606,8 @@ def framework_table(fan_in=256, fan_out=128, seed=0):
     variance formula beside the sample variance of W (and of b), then the names each
     framework gives LeCun's, Glorot's and He's starts (``lessonlib.frameworks``)."""
     from lessonlib import frameworks
+    fan_in, fan_out = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
+    seed = _validate.integer(seed, "seed", low=0)
 
     lines = [f"fan_in {fan_in}, fan_out {fan_out}, seed {seed}:"]
     for d in frameworks.DEFAULTS:

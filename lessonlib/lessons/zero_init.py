@@ -104,6 +104,10 @@ def zero_start_gradients(activations=("relu", "tanh", "sigmoid"), layer_sizes=No
     back through W = 0 is); sigmoid gives 0 for the hidden layers but not for the output
     layer, whose input is sigmoid(0) = 0.5 for every unit.
     """
+    _validate.sequence(activations, "activations", lambda a, name: _validate.choice(a, name, ACTIVATIONS),
+                       min_length=1, what="activation names")
+    if layer_sizes is not None:
+        _validate.sequence_of_ints(layer_sizes, "layer_sizes", min_length=2)
     X, _, y, _ = small_digits()
     layer_sizes = NET if layer_sizes is None else layer_sizes
     return {
@@ -128,6 +132,15 @@ STARTS = {
 #: The seeds every comparison of notebook 01 is run over (at least 5, see seed_verdict).
 SEEDS = tuple(range(5))
 
+
+def _check_start(name):
+    return _validate.choice(name, "start", STARTS)
+
+
+def _check_seeds(seeds):
+    return _validate.sequence(seeds, "seeds", lambda s, name: _validate.integer(s, name, low=0), min_length=1,
+                              what="non-negative integer seeds")
+
 #: Okabe & Ito (2008): the colour of a model that is not a start of its own (no hidden layer).
 OKABE_ITO_BLACK = "#000000"
 
@@ -143,8 +156,7 @@ def start_run(name, seed=0):
     Only ``FIGURE_SEED`` records the test accuracy after every epoch; every seed records
     its training loss per epoch and its final test accuracy.
     """
-    if name not in STARTS:
-        raise ValueError(f"unknown start {name!r}; expected one of: {', '.join(STARTS)}")
+    _check_start(name)
     activation, init, options, sizes, _, _ = STARTS[name]
     return train_start(name, layer_sizes=sizes, activation=activation, init=init,
                        init_options=dict(options) or None, seed=seed,
@@ -153,6 +165,9 @@ def start_run(name, seed=0):
 
 def scores(name, seeds=SEEDS, measure="test_accuracy"):
     """One number per seed for the start ``name``: its test accuracy (or final ``"loss"``)."""
+    _check_start(name)
+    _check_seeds(seeds)
+    measure = _validate.choice(measure, "measure", ("test_accuracy", "loss"))
     runs = [start_run(name, s) for s in seeds]
     if measure == "test_accuracy":
         return [r.test_accuracy for r in runs]
@@ -166,12 +181,17 @@ def hidden_spreads(name, seeds=SEEDS):
 
     0.0 means every hidden layer is still a set of identical units (symmetry unbroken).
     """
+    _check_start(name)
+    _check_seeds(seeds)
     runs = [start_run(name, s) for s in seeds]
     return [max(r.model.hidden_unit_spread(l) for l in range(r.model.n_layers - 1)) for r in runs]
 
 
 def epochs_below(name, level=1.0, seeds=SEEDS):
     """Per seed, the first epoch whose training loss is below ``level`` (None: never, in 30)."""
+    _check_start(name)
+    _validate.real(level, "level")
+    _check_seeds(seeds)
     found = []
     for s in seeds:
         loss = start_run(name, s).history.loss
@@ -181,7 +201,7 @@ def epochs_below(name, level=1.0, seeds=SEEDS):
 
 def start_style(name):
     """(colour, marker) of a start in notebook 01's figures: the series' colour, a marker each."""
-    _, _, _, _, colour_name, marker = STARTS[name]
+    _, _, _, _, colour_name, marker = STARTS[_check_start(name)]
     return (plots.color_for(colour_name) if colour_name else OKABE_ITO_BLACK), marker
 
 
@@ -193,6 +213,9 @@ def plot_starts(names, seed=FIGURE_SEED, figsize=(10, 3.4)):
     """
     import matplotlib.pyplot as plt
 
+    _validate.sequence(names, "names", lambda n, k: _validate.choice(n, k, STARTS), min_length=1, what="start names")
+    _validate.integer(seed, "seed", low=0)
+    _validate.sequence(figsize, "figsize", _validate.positive, length=2, what="sizes in inches")
     fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=figsize)
     for name in names:
         run = start_run(name, seed)
@@ -277,8 +300,15 @@ def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, mi
     SeedVerdict
         Means ± sample standard deviations (ddof=1), wins per side, and the winner or None.
     """
+    a = _validate.array(scores_a, "scores_a", ndim=1, finite=False)
+    _validate.array(scores_b, "scores_b", shape=a.shape, finite=False, what="one score per seed, to pair seed by seed with scores_a")
+    _validate.text(label_a, "label_a")
+    _validate.text(label_b, "label_b")
+    _validate.flag(higher_is_better, "higher_is_better")
+    _validate.real(min_share, "min_share", low=0.5, high=1.0, low_open=True)
+    _validate.text(measure, "measure")
     if np.ndim(scores_a) == 1 and len(scores_a) < 2:
-        raise ValueError(f"a verdict needs at least 2 seeds (5 or more to name a winner), got {len(scores_a)}")
+        raise ValueError(f"scores_a: a verdict needs at least 2 seeds (5 or more to name a winner), got {len(scores_a)}")
     d = decide(scores_a, scores_b, higher_is_better=higher_is_better, win_fraction=min_share)
     (mean_a, mean_b), (std_a, std_b), (wins_a, wins_b) = d["mean"], d["sd"], d["wins"]
     winner = None if d["winner"] is None else (label_a, label_b)[d["winner"]]
@@ -288,13 +318,13 @@ def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, mi
 
 def mean_std(values):
     """"mean ± sample std" (ddof=1) of the finite values, rounded to 3 decimals."""
-    mean, std = _mean_std(np.asarray(values, dtype=np.float64))
+    mean, std = _mean_std(_validate.array(values, "values", ndim=1, finite=False))
     return f"{mean:.3f} ± {std:.3f}"
 
 
 def holds_on(flags):
     """"holds on k of n seeds" for a list of booleans (one per seed)."""
-    flags = [bool(f) for f in flags]
+    flags = _validate.sequence(flags, "flags", _validate.flag, what="True/False values")
     return f"holds on {sum(flags)} of {len(flags)} seeds"
 
 
@@ -362,12 +392,14 @@ def std_sweep(stds=(0.0, 0.01, 0.1, 0.3, 1.0, 3.0), seeds=range(10)):
 
     Returns ``{std: [test accuracy of each seed]}`` (cached runs, shared with the explorer).
     """
+    _validate.sequence(stds, "stds", lambda v, name: _validate.real(v, name, low=0.0), min_length=1, what="stds")
+    _check_seeds(seeds)
     return {std: seed_study(std, seeds=seeds)["test_accuracy"] for std in stds}
 
 
 def dead_relu_units(std, seed):
     """Hidden ReLU units of the trained seed-study network that are 0 on every training digit."""
-    model = seed_run(float(std), int(seed)).model
+    model = seed_run(_validate.real(std, "std"), _validate.integer(seed, "seed", low=0)).model
     X, _, _, _ = small_digits()
     pre = model.pre_activations(X)
     return int(sum(np.all(z <= 0.0, axis=0).sum() for z in pre[:-1]))

@@ -146,7 +146,7 @@ def test_seed_verdict_validates():
         symmetry.seed_verdict([1, 2], [1], "a", "b")
     with pytest.raises(ValueError, match="at least 2 seeds"):
         symmetry.seed_verdict([1], [1], "a", "b")
-    with pytest.raises(ValueError, match="win_fraction"):
+    with pytest.raises(ValueError, match="min_share"):
         symmetry.seed_verdict([1, 2], [1, 2], "a", "b", min_share=0.3)
 
 
