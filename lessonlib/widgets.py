@@ -129,7 +129,8 @@ class FigureExplorer:
         For a redraw that truly takes long (training networks): the learner sees the
         part that is ready at once, and what is still being computed.
         """
-        if picture:
+        message = _validate.text(message, "message")
+        if _validate.flag(picture, "picture"):
             self.image.value = self.render()
         self.status.value = _status_html(f"{message} …", None)
 
@@ -219,13 +220,16 @@ class FigureExplorer:
 
     def control_box(self, name):
         """The control ``name``, with its read-only value label beside it if it has one."""
-        control = self.controls[name]
+        control = self.controls[_validate.choice(name, "name", list(self.controls))]
         if name in self.readouts:
             return widgets.HBox([control, self.readouts[name]], layout=widgets.Layout(align_items="center"))
         return control
 
     def control_row(self, *items):
         """Controls (names, or other widgets) in one row that wraps when the page is narrow."""
+        for k, item in enumerate(items):
+            if not isinstance(item, (str, widgets.Widget)):
+                raise _validate.InputTypeError(f"items[{k}] must be a control's name or a widget, got {type(item).__name__}")
         boxes = [self.control_box(item) if isinstance(item, str) else item for item in items]
         return widgets.HBox(boxes, layout=widgets.Layout(flex_flow="row wrap", align_items="center", width="100%"))
 
@@ -245,6 +249,10 @@ def encode_png(rgba, dpi, compress_level=1):
     from PIL import Image
 
     pixels = np.asarray(rgba)
+    if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or 0 in pixels.shape:
+        raise ValueError(f"rgba must be an image of bytes, shape (height, width, 4), got {pixels.dtype} {pixels.shape}")
+    dpi = _validate.positive_int(dpi, "dpi")
+    compress_level = _validate.integer(compress_level, "compress_level", low=0, high=9)
     picture = Image.fromarray(pixels[..., :3])
     buffer = io.BytesIO()
     picture.save(buffer, format="png", compress_level=compress_level, dpi=(dpi, dpi))
@@ -261,10 +269,14 @@ class Table:
     """
 
     def __init__(self, header, rows, text=None, font_size="12px"):
-        self.header = [str(h) for h in header]
+        self.header = [str(h) for h in _validate.sequence(header, "header", lambda v, n: v, min_length=1, what="column titles")]
+        rows = _validate.sequence(rows, "rows", lambda v, n: v, what="rows of cells")
+        for k, row in enumerate(rows):
+            if isinstance(row, (str, bytes)) or not hasattr(row, "__len__") or len(row) > len(self.header):
+                raise ValueError(f"rows[{k}] must be a list of at most {len(self.header)} cells (one per column), got {row!r}")
         self.rows = [["" if c is None else str(c) for c in row] for row in rows]
-        self.font_size = font_size
-        self._text = text
+        self.font_size = _validate.text(font_size, "font_size")
+        self._text = None if text is None else _validate.text(text, "text")
 
     @property
     def html(self):
@@ -368,6 +380,10 @@ def selection_slider(description, options, value, width="300px"):
     the slider's own readout box accepts typing and silently ignores it, in ipywidgets 7
     and 8 alike.
     """
+    _validate.text(description, "description")
+    if isinstance(options, (str, bytes)) or not hasattr(options, "__len__") or len(options) < 2:
+        raise ValueError(f"options must list at least two stops, got {options!r}")
+    _validate.choice(value, description, [o[1] if isinstance(o, tuple) else o for o in options])
     return widgets.SelectionSlider(
         description=description,
         options=options,

@@ -772,6 +772,23 @@ ROWS = [
     *[("lessons.training_dynamics:BoundaryExplorer", {}, *spec) for spec in (
         ("start", NAME), ("scale", [0.5, NAN, "1", None]), ("dataset", NAME), ("step", [-1, 10**6, 2.7, "0"]),
         ("dpi", SIZE))],
+    # the explorers' layout and tables
+    ("widgets:FigureExplorer.control_box", {"self": Fx("wave")}, "name", NAME),
+    *[("widgets:FigureExplorer.show_progress", {"self": Fx("wave"), "message": "training"}, *spec) for spec in (
+        ("message", [3, None]), ("picture", FLAG))],
+    *[("widgets:Table", {"header": ["a", "b"], "rows": [["1", "2"]]}, *spec) for spec in (
+        ("header", [[], "ab", None, 3]), ("rows", ["ab", None, [["1", "2", "3"]], ["12"]]), ("text", [3]),
+        ("font_size", [12, None]))],
+    *[("widgets:encode_png", {"rgba": np.zeros((2, 2, 4), dtype=np.uint8), "dpi": 72}, *spec) for spec in (
+        ("rgba", [np.zeros((2, 2)), np.zeros((2, 2, 4)), np.zeros((0, 2, 4), dtype=np.uint8), "x"]),
+        ("dpi", SIZE), ("compress_level", [-1, 10, 2.7, "1", None]))],
+    *[("widgets:selection_slider", {"description": "std", "options": [0.1, 0.3], "value": 0.1}, *spec)
+      for spec in (("description", [3, None]), ("options", [[0.1], "ab", None]), ("value", [0.2, "0.1"], "std"))],
+    ("lessons.xavier_he:describe_table", {"runs": [("a", Fx("propagation"))]}, "runs",
+     [None, "ab", [("a",)], [(3, Fx("propagation"))], [("a", Fx("mlp"))]]),
+    ("lessons.xavier_he:describe_table", {"runs": [("a", Fx("propagation"))]}, "kind", NAME),
+    *[("lessons.xavier_he:layer_table", {"result": Fx("propagation")}, *spec) for spec in (
+        ("result", [None, Fx("mlp")]), ("max_rows", [2, 2.7, "12", None]))],
     # lessons/__init__
     ("lessons:explorer_class", {"dotted": "start_here.WaveDemo"}, "dotted",
      [3, None, "nope", "start_here.Nope", "nope.Wave"]),
@@ -789,6 +806,7 @@ COVERS = {
 
 #: Public names without a row, each with the reason.
 EXEMPT = {
+    "widgets:FigureExplorer.control_row": "a bound method with *items: test_control_row_refuses_what_is_not_a_control below",
     # records: lessonlib builds them from checked inputs; their fields are stored as given
     "nn:Trace": "a record of one pass, built by MLP.trace",
     "training:History": "a record of a training run, filled by fit",
@@ -980,3 +998,12 @@ def test_a_refused_set_leaves_the_explorer_working(values):
         png = explorer.set(scale=2.0)
     assert png and explorer.values["scale"] == 2.0
     explorer.set(**{name: before[name] for name in ("scale",)})
+
+
+def test_control_row_refuses_what_is_not_a_control():
+    wave = fixture("wave")
+    for bad in (3, None, 2.5):
+        with pytest.raises(TypeError, match=r"items\[1\]"):
+            wave.control_row("frequency", bad)
+    assert wave.control_row("frequency") is not None
+

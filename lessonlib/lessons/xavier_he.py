@@ -187,9 +187,18 @@ def describe(label, r, kind="act"):
     )
 
 
+def _labelled_result(pair, name):
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise ValueError(f"{name} must be a (label, Propagation) pair, got {pair!r}")
+    return (_validate.text(pair[0], f"{name} label"),
+            _validate.instance(pair[1], f"{name} result", Propagation, "a lessonlib.propagation.Propagation"))
+
+
 def describe_table(runs, kind="act"):
     """``describe`` for a list of (label, ``Propagation``) as a ``widgets.Table``: an HTML
     table in the notebook (it does not wrap at laptop width), the same lines as text."""
+    kind = _validate.choice(kind, "kind", ("act", "grad"))
+    runs = _validate.sequence(runs, "runs", _labelled_result, what="(label, Propagation) pairs")
     rows = []
     for label, r in runs:
         depth = r.depth
@@ -364,6 +373,8 @@ class PropagationExplorer(widgets.FigureExplorer):
 
 def layer_table(result, max_rows=12):
     """``Propagation.table`` as a ``widgets.Table``: HTML in the page, the same text in print."""
+    result = _validate.instance(result, "result", Propagation, "a lessonlib.propagation.Propagation")
+    max_rows = _validate.integer(max_rows, "max_rows", low=3)
     lines = result.table(max_rows=max_rows).splitlines()
     header = lines[0].replace("act std", "act_std").replace("grad std", "grad_std").replace(" %", "_%").split()
     header = [h.replace("_", " ") for h in header]
