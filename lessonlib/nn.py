@@ -244,6 +244,11 @@ def _log_softmax(z):
     return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
+def _output(z, binary, log_softmax=_log_softmax):
+    """The output layer's probabilities from its logits: one sigmoid unit, or a softmax."""
+    return sigmoid(z) if binary else np.exp(log_softmax(z))
+
+
 @dataclass
 class Trace:
     """Inside one forward and backward pass, per layer (index 0 = first weight layer).
@@ -389,10 +394,8 @@ class MLP:
                         if bn_caches is not None:
                             bn_caches.append(cache)
                     a = f(z, self.slope)
-                elif self.binary:
-                    a = sigmoid(z)
                 else:
-                    a = np.exp(_log_softmax(z))
+                    a = _output(z, self.binary)
                 pre.append(z)
                 post.append(a)
         return pre, post
@@ -529,17 +532,8 @@ class MLP:
         A run whose loss or weights become NaN or infinite stops and is marked
         ``history.diverged``: no warnings, no NaN columns.
         """
-        X = self._check_X(X)
-        y = self._check_y(y, X.shape[0])
-        if X_val is not None or y_val is not None:
-            if X_val is None or y_val is None:
-                raise ValueError("give both X_val and y_val, or neither")
-            X_val = self._check_X(X_val, "X_val")
-            y_val = self._check_y(y_val, X_val.shape[0], "y_val")
-        epochs = _validate.integer(epochs, "epochs", low=0)
-        batch_size = _validate.positive_int(batch_size, "batch_size")
-        lr = _validate.positive(lr, "lr")
-        momentum = _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        X, y, X_val, y_val, epochs, lr, batch_size, momentum = self._check_fit(
+            X, y, X_val, y_val, epochs, lr, batch_size, momentum)
         callback = _validate.function(callback, "callback", optional=True)
         rng = child(seed, "batches")
         history = History()
@@ -589,6 +583,19 @@ class MLP:
             self.running_means[layer] += BN_MOMENTUM * (mean - self.running_means[layer])
             unbiased = var * n / max(n - 1, 1)
             self.running_vars[layer] += BN_MOMENTUM * (unbiased - self.running_vars[layer])
+
+    def _check_fit(self, X, y, X_val, y_val, epochs, lr, batch_size, momentum):
+        """The checked data and settings of ``fit`` (also ``MLPStack.fit``'s)."""
+        X = self._check_X(X)
+        y = self._check_y(y, X.shape[0])
+        if X_val is not None or y_val is not None:
+            if X_val is None or y_val is None:
+                raise ValueError("give both X_val and y_val, or neither")
+            X_val = self._check_X(X_val, "X_val")
+            y_val = self._check_y(y_val, X_val.shape[0], "y_val")
+        return (X, y, X_val, y_val, _validate.integer(epochs, "epochs", low=0), _validate.positive(lr, "lr"),
+                _validate.positive_int(batch_size, "batch_size"),
+                _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True))
 
     def _record(self, history, epoch, X, y, X_val, y_val):
         pre, post = self._forward(X)
@@ -752,10 +759,8 @@ class MLPStack:
             z += b[:, None, :]
             if layer < last:
                 a = f(z, self.slope)
-            elif self.binary:
-                a = sigmoid(z)
             else:
-                a = np.exp(_stacked_log_softmax(z))
+                a = _output(z, self.binary, _stacked_log_softmax)
             pre.append(z)
             post.append(a)
         return pre, post
@@ -811,18 +816,8 @@ class MLPStack:
         history is marked ``diverged``, its later epochs are not recorded, its weights
         are those it diverged with, and the others train on unaffected (no warnings).
         """
-        template = self._template
-        X = template.check_inputs(X)
-        y = template._check_y(y, X.shape[0])
-        if X_val is not None or y_val is not None:
-            if X_val is None or y_val is None:
-                raise ValueError("give both X_val and y_val, or neither")
-            X_val = template.check_inputs(X_val, "X_val")
-            y_val = template._check_y(y_val, X_val.shape[0])
-        epochs = _validate.integer(epochs, "epochs", low=0)
-        batch_size = _validate.positive_int(batch_size, "batch_size")
-        lr = _validate.positive(lr, "lr")
-        momentum = _validate.real(momentum, "momentum", low=0.0, high=1.0, high_open=True)
+        X, y, X_val, y_val, epochs, lr, batch_size, momentum = self._template._check_fit(
+            X, y, X_val, y_val, epochs, lr, batch_size, momentum)
         seeds = self.seeds if seeds is None else _stack_seeds(seeds, len(self))
         rngs = [child(s, "batches") for s in seeds]
         histories = [History() for _ in range(len(self))]

@@ -51,19 +51,8 @@ def gradient_report(model, X, y):
     return rows
 
 
-def train_start(
-    label,
-    layer_sizes=NET,
-    activation="relu",
-    init="normal",
-    init_options=None,
-    seed=0,
-    epochs=30,
-    lr=0.1,
-    batch_size=50,
-    momentum=0.9,
-    track_test=True,
-):
+def train_start(label, layer_sizes=NET, activation="relu", init="normal", init_options=None, seed=0, epochs=30,
+                lr=0.1, batch_size=50, momentum=0.9, track_test=True):
     """Train one network from the given start on the small digits problem; return a ``Run``.
 
     With ``track_test`` the test accuracy is recorded after every epoch
