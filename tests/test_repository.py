@@ -190,3 +190,11 @@ def test_readme_links_the_lecture_video_and_slides():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for url in (notebook_cells.LECTURE_VIDEO, notebook_cells.LECTURE_SLIDES, notebook_cells.COURSE_PAGE):
         assert f"]({url})" in readme, f"README.md does not link {url} (the notebooks' lecture header does)"
+
+
+def test_the_book_lists_every_notebook_in_order():
+    toc = (ROOT / "book" / "_toc.yml").read_text(encoding="utf-8")
+    listed = [line.split("file:")[1].strip() for line in toc.splitlines() if "file: notebooks/" in line]
+    notebooks = [f"notebooks/{path.stem}" for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+    assert listed == notebooks, "book/_toc.yml must list every notebook, in order"
+
