@@ -194,6 +194,8 @@ def parse(argv=None):
         p.error(f"--notebooks: no such notebook: {', '.join(missing)}")
     if args.output is not None and not args.output.parent.is_dir():
         p.error(f"--output: no folder {args.output.parent}")
+    if args.output is not None and args.output.is_dir():
+        p.error(f"--output: {args.output} is a folder; give the path of the markdown file to write")
     return args
 
 

@@ -181,6 +181,7 @@ def test_main_writes_results(tmp_path):
         (["--sections", ","], "unknown sections"),
         (["--notebooks", "no/such.ipynb"], "no such notebook"),
         (["--output", "no/such/folder/RESULTS.md"], "no folder"),
+        (["--output", "bench"], "is a folder"),
     ],
 )
 def test_bad_command_lines_are_refused_with_a_reason(argv, message, capsys):
