@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from lessonlib import _validate
-from lessonlib.plots import image_grid, tile
+from lessonlib.plots import OKABE_ITO, image_grid, tile
 from lessonlib.rbm import RBM
 from lessonlib.training import History
 from lessonlib.widgets import FigureExplorer, slider
@@ -323,8 +323,8 @@ def draw_model_vs_data(ax, model, patterns, title=None):
         _validate.text(title, "title")
     result = model_vs_data(model, patterns)
     n = len(result["p_model"])
-    ax.bar(np.arange(n), result["p_model"], color="#0072B2", label="model p(v)")
-    ax.bar([n + 1], [result["p_elsewhere"]], color="#D55E00", hatch="//", label="model: all other images")
+    ax.bar(np.arange(n), result["p_model"], color=OKABE_ITO["blue"], label="model p(v)")
+    ax.bar([n + 1], [result["p_elsewhere"]], color=OKABE_ITO["vermillion"], hatch="//", label="model: all other images")
     ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=f"data: 1/{n} each")
     ax.set_xticks([*range(n), n + 1], [*(str(k + 1) for k in range(n)), f"other\n{result['n_elsewhere']}"], fontsize=7)
     ax.set(xlabel="training pattern", ylabel="probability", ylim=(0, 1))

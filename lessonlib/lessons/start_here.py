@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessonlib import _validate
+from lessonlib import _validate, plots
 from lessonlib.widgets import FigureExplorer, slider
 
 # --- notebook 00: the story on a time line --------------------------------------------------
@@ -25,7 +25,7 @@ MILESTONES = [
 ]
 
 #: Okabe & Ito (2008): vermillion for initialization ideas, black for the rest.
-INIT_COLOR, OTHER_COLOR = "#D55E00", "#000000"
+INIT_COLOR, OTHER_COLOR = plots.OKABE_ITO["vermillion"], plots.OKABE_ITO["black"]
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
 

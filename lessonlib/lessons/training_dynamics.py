@@ -16,20 +16,20 @@ import matplotlib
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
-from lessonlib import _validate, data
+from lessonlib import _validate, data, plots
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
 from lessonlib.training import decide
 from lessonlib.widgets import FigureExplorer, dropdown, selection_slider
 
 #: Okabe & Ito (2008), the colour-blind safe palette, and one marker per colour.
-OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky blue": "#56B4E9", "green": "#009E73",
-             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7"}
-PALETTE = ("#000000", "#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442")
+#: The series' colour-blind safe colours (``plots.OKABE_ITO``), in the order curves take them.
+PALETTE = tuple(plots.OKABE_ITO[name] for name in (
+    "black", "orange", "sky_blue", "bluish_green", "blue", "vermillion", "reddish_purple", "yellow"))
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 #: Class 0 orange, class 1 blue; the probability picture fades between them.
-CLASS_COLORS = ("#E69F00", "#0072B2")
-PROBABILITY_CMAP = LinearSegmentedColormap.from_list("orange_blue", ["#E69F00", "#FFFFFF", "#0072B2"])
+CLASS_COLORS = (plots.OKABE_ITO["orange"], plots.OKABE_ITO["blue"])
+PROBABILITY_CMAP = LinearSegmentedColormap.from_list("orange_blue", [plots.OKABE_ITO["orange"], "#FFFFFF", plots.OKABE_ITO["blue"]])
 
 # --- 1. the decision-boundary playground ----------------------------------------------------
 
@@ -307,7 +307,7 @@ def plot_histograms(fig):
             rows.append(r["histogram"][:, layer, :].T)
             rows.append(np.full((3, len(r["step"])), np.nan))
         picture = np.vstack(rows[:-1])
-        cmap = matplotlib.colormaps["magma"].with_extremes(bad="#56B4E9")  # sky-blue gaps between layers
+        cmap = matplotlib.colormaps["magma"].with_extremes(bad=plots.OKABE_ITO["sky_blue"])  # sky-blue gaps between layers
         image = ax.imshow(picture, aspect="auto", origin="lower", cmap=cmap, vmin=0, vmax=0.4,
                           extent=(r["step"][0], r["step"][-1], 0, picture.shape[0]), interpolation="nearest")
         ax.set_yticks([layer * (bins + 3) + bins / 2 for layer in range(n_layers)],

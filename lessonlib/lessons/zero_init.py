@@ -131,7 +131,6 @@ def _check_seeds(seeds):
                               what="non-negative integer seeds")
 
 #: Okabe & Ito (2008): the colour of a model that is not a start of its own (no hidden layer).
-OKABE_ITO_BLACK = "#000000"
 
 
 #: The seed whose test-accuracy curve ``plot_starts`` draws; other seeds record only the end.
@@ -191,7 +190,7 @@ def epochs_below(name, level=1.0, seeds=SEEDS):
 def start_style(name):
     """(colour, marker) of a start in notebook 01's figures: the series' colour, a marker each."""
     _, _, _, _, colour_name, marker = STARTS[_check_start(name)]
-    return (plots.color_for(colour_name) if colour_name else OKABE_ITO_BLACK), marker
+    return (plots.color_for(colour_name) if colour_name else plots.OKABE_ITO["black"]), marker
 
 
 def plot_starts(names, seed=FIGURE_SEED, figsize=(10, 3.4)):

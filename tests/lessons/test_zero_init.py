@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 
+from lessonlib import plots
 from lessonlib.lessons import zero_init as symmetry
 from lessonlib.nn import MLP
 
@@ -108,14 +109,13 @@ def test_start_run_is_cached_and_rejects_unknown_names():
 
 
 def test_every_start_has_a_style_and_okabe_ito_fallback():
-    from lessonlib import plots
 
     markers = set()
     for name in symmetry.STARTS:
         colour, marker = symmetry.start_style(name)
         assert colour.startswith("#")
         markers.add(marker)
-    assert symmetry.start_style("no hidden layer, zeros")[0] == symmetry.OKABE_ITO_BLACK
+    assert symmetry.start_style("no hidden layer, zeros")[0] == plots.OKABE_ITO["black"]
     assert symmetry.start_style("He normal")[0] == plots.color_for("he_normal")
     assert len(markers) >= 5
 
