@@ -1,0 +1,93 @@
+"""One door for the language a person reads: every text lessonlib shows goes through ``_``.
+
+The series has two editions, English (the source) and Korean. The set-up cell of each
+notebook chooses the language once, ``lessonlib.set_language("ko")``; from then on every
+figure title, axis label, legend, printed table, verdict, explorer control, status line
+and exercise-check message that lessonlib produces is looked up in the catalog of that
+language, ``lessonlib/locale/<language>.po`` (gettext's format, which translators' tools
+read). English needs no catalog: the English text *is* the key.
+
+Use:
+
+- ``_("text")`` where the text is shown, at the moment it is shown (never at import time:
+  the language may change after lessonlib was imported);
+- ``_("text with {name}").format(name=value)``: placeholders are Python's ``{}`` fields,
+  inside the translated string, so a translation may move them;
+- ``_("text", context="where")`` when one English text needs two translations;
+- ``N_("text")`` marks a text kept in a constant (a dict of labels, a default) so that
+  ``tools/i18n.py extract`` finds it; translate it with ``_(constant)`` where it is shown.
+
+Error messages about bad input (``lessonlib._validate``) stay in English on purpose: they
+name Python parameters and are what a search engine finds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The editions of the series; the first is the source language.
+LANGUAGES = ("en", "ko")
+
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+_state = {"language": "en"}
+_catalogs: dict[str, dict[tuple[str | None, str], str]] = {}
+
+
+def _catalog_path(language: str) -> Path:
+    """The gettext catalog of ``language`` inside the package."""
+    return LOCALE_DIR / f"{language}.po"
+
+
+def _load(language: str) -> dict[tuple[str | None, str], str]:
+    if language not in _catalogs:
+        import polib
+
+        table = {}
+        path = _catalog_path(language)
+        if path.exists():
+            for entry in polib.pofile(str(path)):
+                if entry.msgstr and not entry.obsolete and "fuzzy" not in entry.flags:
+                    table[(entry.msgctxt, entry.msgid)] = entry.msgstr
+        _catalogs[language] = table
+    return _catalogs[language]
+
+
+def set_language(language: str) -> None:
+    """Show every later text of lessonlib in ``language`` ("en" or "ko")."""
+    if not isinstance(language, str):
+        from lessonlib._validate import InputTypeError
+
+        raise InputTypeError(
+            f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}"
+            f" of type {type(language).__name__}"
+        )
+    if language not in LANGUAGES:
+        raise ValueError(
+            f"language must be one of {', '.join(map(repr, LANGUAGES))}, got {language!r}"
+        )
+    if language != LANGUAGES[0]:
+        _load(language)
+    _state["language"] = language
+
+
+def language() -> str:
+    """The language texts are shown in now ("en" until ``set_language`` says otherwise)."""
+    return _state["language"]
+
+
+def _(message: str, context: str | None = None) -> str:
+    """``message`` in the current language (the English text itself when it is English).
+
+    A text missing from the catalog is shown in English; ``tests/test_i18n.py`` makes sure
+    no text is missing.
+    """
+    lang = _state["language"]
+    if lang == LANGUAGES[0]:
+        return message
+    return _load(lang).get((context, message), message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it (for constants)."""
+    return message
