@@ -14,6 +14,9 @@ Use:
 - ``_("text with {name}").format(name=value)``: placeholders are Python's ``{}`` fields,
   inside the translated string, so a translation may move them;
 - ``_("text", context="where")`` when one English text needs two translations;
+- ``tr("text with {name}", name=value)`` in a notebook's code cell: the same lookup and
+  ``format`` in one call, so the code cells of both editions stay identical (``_`` itself is
+  left to Python and IPython, which use it for "the last result" and "ignored");
 - ``N_("text")`` marks a text kept in a constant (a dict of labels, a default) so that
   ``tools/i18n.py extract`` finds it; translate it with ``_(constant)`` where it is shown.
 
@@ -86,6 +89,23 @@ def _(message: str, context: str | None = None) -> str:
     if lang == LANGUAGES[0]:
         return message
     return _load(lang).get((context, message), message)
+
+
+def tr(message: str, **values) -> str:
+    """``message`` in the current language, its ``{fields}`` filled from ``values``.
+
+    >>> tr("{n} seeds", n=5)
+    '5 seeds'
+    """
+    if not isinstance(message, str):
+        from lessonlib._validate import InputTypeError
+
+        raise InputTypeError(f"message must be a text (str), got {message!r} of type {type(message).__name__}")
+    text = _(message)
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError) as missing:
+        raise ValueError(f"message needs a value for the field {missing} of {message!r}") from None
 
 
 def N_(message: str) -> str:

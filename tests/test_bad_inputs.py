@@ -174,6 +174,7 @@ X, XBIN, Y, AX = Fx("X"), Fx("Xbin"), Fx("y"), Fx("ax")
 ROWS = [
     # seeding
     ("i18n:set_language", {"language": "en"}, "language", ["de", "", "EN", 3, None]),
+    ("i18n:tr", {"message": "{n} seeds", "n": 5}, "message", [3, None, "{m} seeds"]),
     ("seeding:make_rng", {"seed": 0}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "stream", ["nope", -1, 2.7, None]),
