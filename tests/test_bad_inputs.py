@@ -417,6 +417,7 @@ ROWS = [
         ("init", NAME), ("scale", [*POSITIVE, *HUGE]), ("seed", SEED), ("batch", SIZE), ("bins", [*SIZE, 1]),
         ("slope", FRACTION), ("init_options", ["std", {"sdt": 1}, {"gain": -1}], "init_options|sdt|gain"))],
     ("propagation:@propagation.table", {}, "max_rows", [2, 2.7, "5", None]),
+    ("propagation:@propagation.table_rows", {}, "max_rows", [2, 2.7, "5", None]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "depth", [*SIZE, 101]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "width", SIZE),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "seed", SEED),
