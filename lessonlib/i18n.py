@@ -111,3 +111,33 @@ def tr(message: str, **values) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it (for constants)."""
     return message
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width font: two for a wide character (Hangul,
+    CJK), one for any other, so a Korean column lines up under an English one.
+
+    >>> text_width("층"), text_width("layer")
+    (2, 5)
+    """
+    import unicodedata
+
+    if not isinstance(text, str):
+        from lessonlib._validate import InputTypeError
+
+        raise InputTypeError(f"text must be a text (str), got {text!r} of type {type(text).__name__}")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` columns (``text_width``), on the right
+    (``align="<"``) or on the left (``">"``): ``f"{text:<9}"`` for texts in any language.
+
+    A text wider than ``width`` is returned as it is, as ``format`` does.
+    """
+    from lessonlib import _validate
+
+    width = _validate.integer(width, "width", low=0)
+    align = _validate.choice(align, "align", ("<", ">"))
+    gap = " " * max(0, width - text_width(text))
+    return text + gap if align == "<" else gap + text

@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lessonlib import _validate
+from lessonlib.i18n import _, pad, text_width
 
 
 class FigureExplorer:
@@ -240,7 +241,8 @@ class FigureExplorer:
 
 
 def _status_html(message, seconds):
-    took = "" if seconds is None else f" &nbsp; <span style='color:#888'>(redrawn in {seconds:.2f} s)</span>"
+    took = "" if seconds is None else (
+        " &nbsp; <span style='color:#888'>" + _("(redrawn in {seconds:.2f} s)").format(seconds=seconds) + "</span>")
     return f"<span style='font-family:monospace'>{message or ''}{took}</span>"
 
 
@@ -304,10 +306,10 @@ class Table:
         if self._text is not None:
             return self._text
         columns = [self.header, *self.rows]
-        widths = [max(len(row[i]) for row in columns if i < len(row)) for i in range(len(self.header))]
+        widths = [max(text_width(row[i]) for row in columns if i < len(row)) for i in range(len(self.header))]
         lines = []
         for row in columns:
-            parts = [f"{c:{widths[0]}s}" if i == 0 else f"{c:>{widths[i]}s}" for i, c in enumerate(row)]
+            parts = [pad(c, widths[i], "<" if i == 0 else ">") for i, c in enumerate(row)]
             lines.append("  ".join(parts).rstrip())
         return "\n".join(lines)
 

@@ -175,6 +175,10 @@ ROWS = [
     # seeding
     ("i18n:set_language", {"language": "en"}, "language", ["de", "", "EN", 3, None]),
     ("i18n:tr", {"message": "{n} seeds", "n": 5}, "message", [3, None, "{m} seeds"]),
+    ("i18n:text_width", {"text": "층"}, "text", [3, None, b"layer"]),
+    ("i18n:pad", {"text": "층", "width": 5}, "text", [3, None, b"layer"]),
+    ("i18n:pad", {"text": "층", "width": 5}, "width", COUNT),
+    ("i18n:pad", {"text": "층", "width": 5, "align": "<"}, "align", ["^", "left", 3, None]),
     ("seeding:make_rng", {"seed": 0}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "stream", ["nope", -1, 2.7, None]),
@@ -413,6 +417,7 @@ ROWS = [
         ("init", NAME), ("scale", [*POSITIVE, *HUGE]), ("seed", SEED), ("batch", SIZE), ("bins", [*SIZE, 1]),
         ("slope", FRACTION), ("init_options", ["std", {"sdt": 1}, {"gain": -1}], "init_options|sdt|gain"))],
     ("propagation:@propagation.table", {}, "max_rows", [2, 2.7, "5", None]),
+    ("propagation:@propagation.table_rows", {}, "max_rows", [2, 2.7, "5", None]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "depth", [*SIZE, 101]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "width", SIZE),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "seed", SEED),
