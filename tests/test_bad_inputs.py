@@ -107,6 +107,8 @@ def fixture(name):
         return training.History()
     if name == "ll_history":
         return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, track_likelihood=True)
+    if name == "snap_history4":
+        return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, snapshot_epochs=(0, 2), track_likelihood=False)
     if name == "snap_history":
         return rbm.RBM(64, 4, seed=0).fit(np.zeros((3, 64)) + 0.5, epochs=2, snapshot_epochs=(0, 2))
     if name == "run":
@@ -548,6 +550,32 @@ ROWS = [
     ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "title", [3]),
     ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "patterns",
      BINARY),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ax_share",
+     ["ax", 3]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ymax",
+     [v for v in POSITIVE if v is not None]),
+    *[("lessons.rbm_reconstruction:draw_model_vs_data_over_training",
+       {"figure": Fx("figure"), "history": Fx("snap_history4"), "patterns": XBIN}, *spec) for spec in (
+        ("figure", [None, AX]), ("history", [None, Fx("history")], "history"), ("patterns", BINARY),
+        ("epochs", [[], [1], "0", [0.0], [0] * 7, [0, 0]]))],
+    *[("lessons.rbm_reconstruction:draw_models_vs_data",
+       {"figure": Fx("figure"), "models": {"a": Fx("rbm")}, "patterns": XBIN}, *spec) for spec in (
+        ("figure", [None, AX]), ("models", [None, {}, {"a": None}, {3: Fx("rbm")}, [Fx("rbm")],
+                                            {str(k): Fx("rbm") for k in range(7)}]), ("patterns", BINARY))],
+    *[("lessons.rbm_reconstruction:draw_patterns", {"ax": AX, "patterns": XBIN, "shape": (2, 2)}, *spec) for spec in (
+        ("ax", [None, "ax"]), ("patterns", arrays(low=0.0, high=1.0)), ("shape", [(2,), "22", (2.0, 2)]))],
+    *[("lessons.rbm_reconstruction:draw_free_energies", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, *spec)
+      for spec in (("ax", [None, "ax"]), ("model", [None, Fx("mlp")]), ("patterns", [*arrays(), *BINARY]),
+                   ("title", [3]))],
+    *[("lessons.rbm_reconstruction:phase_samples", {"model": Fx("rbm"), "patterns": XBIN, "repeats": 2}, *spec)
+      for spec in (("model", [None, Fx("mlp")]), ("patterns", BINARY), ("steps", [[], [0], "1", [1.5]]),
+                   ("repeats", SIZE), ("seed", SEED))],
+    *[("lessons.rbm_reconstruction:share_on_patterns", {"samples": XBIN, "patterns": XBIN}, *spec) for spec in (
+        ("samples", [*arrays(), *BINARY]), ("patterns", ["abc", None, np.zeros(4), *BINARY]))],
+    *[("lessons.rbm_reconstruction:draw_phases",
+       {"ax": AX, "model": Fx("rbm"), "patterns": XBIN, "repeats": 2, "shape": (2, 2)}, *spec) for spec in (
+        ("ax", [None, "ax"]), ("model", [None, Fx("mlp")]), ("patterns", BINARY), ("steps", [[], [0]]),
+        ("repeats", SIZE), ("seed", SEED), ("shape", [(3, 3), (2,), "22"]))],
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "ax", [None, "ax"]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_visible", [*SIZE, 1000]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_hidden", [*SIZE, 1000]),
