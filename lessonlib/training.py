@@ -182,7 +182,8 @@ class Verdict:
     mean, sd : tuple of float
         Mean and sample standard deviation (ddof=1) of each.
     k : int
-        Seeds on which ``winner`` (or, in a tie, a) scored higher than the other.
+        Seeds on which ``leader`` (the winner, or in a tie the higher mean) scored higher
+        than the other.
     n : int
         Number of seeds.
     apart : bool
@@ -191,7 +192,8 @@ class Verdict:
         The name of the better start when it is better on at least ``WIN_FRACTION`` of
         the seeds and the intervals are apart; None for a tie.
     text : str
-        One printable line with all of the above.
+        One printable line with all of the above; ``leader``, ``ahead`` and ``outcome``
+        are its parts, for a table.
     """
 
     names: tuple
@@ -207,6 +209,26 @@ class Verdict:
     @property
     def tie(self):
         return self.winner is None
+
+    @property
+    def leader(self):
+        """The start with the higher mean (the winner, when there is one): the one whose
+        count ``k`` is."""
+        return self.winner if self.winner is not None else (self.names[0] if self.mean[0] >= self.mean[1] else self.names[1])
+
+    @property
+    def ahead(self):
+        """How often the leader scored higher, e.g. "4 of 5 seeds"."""
+        return f"{self.k} of {self.n} seeds"
+
+    @property
+    def outcome(self):
+        """The end of ``text``: why, and the verdict ("intervals overlap: a tie",
+        "intervals apart: He normal wins", or "higher on only 3 of 5 seeds: a tie")."""
+        if self.winner is not None:
+            return f"intervals apart: {self.winner} wins"
+        why = "intervals overlap" if not self.apart else f"higher on only {self.ahead}"
+        return f"{why}: a tie"
 
 
 def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION):
@@ -276,14 +298,10 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     a_wins, b_wins = d["wins"]
     winner = None if d["winner"] is None else names[d["winner"]]
     k = (a_wins if d["winner"] == 0 else b_wins) if winner is not None else (a_wins if ma >= mb else b_wins)
-    leader = names[0] if ma >= mb else names[1]
     f = f".{int(digits)}f"
-    text = (
+    verdict = Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, "")
+    verdict.text = (
         f"{names[0]} {ma:{f}} ± {sa:{f}} vs {names[1]} {mb:{f}} ± {sb:{f}} (mean ± sd, {n} seeds): "
+        f"{verdict.leader} higher on {verdict.ahead}, {verdict.outcome}"
     )
-    if winner is not None:
-        text += f"{winner} higher on {k} of {n} seeds, intervals apart: {winner} wins"
-    else:
-        why = "intervals overlap" if not apart else f"higher on only {k} of {n} seeds"
-        text += f"{leader} higher on {k} of {n} seeds, {why}: a tie"
-    return Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, text)
+    return verdict
