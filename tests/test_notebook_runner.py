@@ -42,6 +42,20 @@ def test_normalize_drops_widget_state_and_timing():
     assert output["metadata"] == {"keep": 1}
 
 
+def test_normalize_joins_a_stream_cut_into_pieces_but_keeps_the_order_of_outputs():
+    nb = _notebook("prints")
+    stream = nbformat.v4.new_output
+    figure = stream("display_data", data={"text/plain": "<Figure>"})
+    nb.cells[1].outputs = [stream("stream", name="stdout", text="a\n"), stream("stream", name="stdout", text="b\n"),
+                           stream("stream", name="stderr", text="!\n"), figure, stream("stream", name="stdout", text="c\n"),
+                           stream("stream", name="stdout", text="d\n")]
+    outputs = normalize(nb).cells[1].outputs
+    assert [(o["output_type"], o.get("name"), o.get("text")) for o in outputs] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "!\n"), ("display_data", None, None),
+        ("stream", "stdout", "c\nd\n"),
+    ]
+
+
 def test_problems_lists_errors_and_stderr_by_cell():
     nb = _notebook("1", "2", "3")
     nb.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="fine\n")]

@@ -70,7 +70,9 @@ def normalize(nb):
 
     Widget state (its model ids change every run), execution timing in the notebook,
     cell and output metadata, and widget views in outputs are removed; the kernel spec
-    becomes ``KERNELSPEC``.
+    becomes ``KERNELSPEC``. Consecutive stream outputs of the same name become one (how
+    a cell's printing is cut into messages depends on the kernel's flush timing, so on
+    the machine's load); their order among the other outputs stays.
 
     Parameters
     ----------
@@ -89,10 +91,18 @@ def normalize(nb):
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
         if cell.cell_type == "code":
+            merged = []
             for output in cell.outputs:
                 output.get("metadata", {}).pop("execution", None)
                 if "data" in output:
                     output["data"].pop("application/vnd.jupyter.widget-view+json", None)
+                last = merged[-1] if merged else None
+                if (output.get("output_type") == "stream" and last is not None
+                        and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                    last["text"] = "".join(last["text"]) + "".join(output["text"])
+                else:
+                    merged.append(output)
+            cell.outputs = merged
     return nb
 
 
