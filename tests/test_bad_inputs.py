@@ -796,6 +796,7 @@ ROWS = [
     ("lessons.comparison:grid_heatmap", {"ax": AX, "grid": Fx("grid")}, "title", [3]),
     ("lessons.comparison:paper_table", {"ax": AX}, "ax", [None]),
     ("lessons.comparison:paper_table", {"ax": AX}, "table", ["t", {"rows": {}}]),
+    ("lessons.comparison:activation_label", {"activation": "relu"}, "activation", NAME),
     # lessons/training_dynamics
     ("lessons.training_dynamics:playground_model", {"start": "He"}, "start", NAME),
     ("lessons.training_dynamics:playground_model", {"start": "He"}, "scale", POSITIVE),

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lessonlib import _validate, data
+from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.nn import ACTIVATIONS, MLPStack
 from lessonlib.starts import LABELS, build_model, check_start, label
 from lessonlib.training import Diverged, History, Run, compare
@@ -154,7 +155,8 @@ class Grid:
         over *all* seeds, converged or not (a diverged run counts as ``CHANCE``); ``n``
         runs; ``n_nc`` runs that did not converge (below ``CHANCE_LIMIT`` or diverged);
         ``n_diverged``; and ``text``: "0.953 ± 0.004", "0.268 ± 0.080, 2/5 n/c", or
-        "n/c (5/5)" when no seed converged. With one seed there is no spread: "0.912 (1 seed)".
+        "n/c (5/5)" when no seed converged. With one seed there is no spread: "0.912 (1 seed)"
+        (in the notebook's language; "n/c" is the same in every edition).
         """
         runs = self.select(init, activation)
         if not runs:
@@ -167,7 +169,7 @@ class Grid:
         if n_nc == len(runs):
             text = f"n/c ({n_nc}/{len(runs)})"
         else:
-            text = f"{mean:.3f} ± {std:.3f}" if len(values) > 1 else f"{mean:.3f} (1 seed)"
+            text = f"{mean:.3f} ± {std:.3f}" if len(values) > 1 else _("{mean:.3f} (1 seed)").format(mean=mean)
             text += f", {n_nc}/{len(runs)} n/c" if n_nc else ""
         return {"mean": mean, "std": std, "n": len(runs), "n_nc": n_nc, "n_diverged": n_div, "text": text}
 
@@ -198,16 +200,19 @@ class Grid:
         return mean, std, n_nc, n
 
     def table(self, width=24):
-        """The grid as aligned text: one row per start, one column per activation."""
+        """The grid as aligned text: one row per start, one column per activation. The
+        first column is ``width`` wide, or wider when a label needs it (Korean labels line
+        up too: ``i18n.text_width`` counts a Hangul letter as two columns)."""
         width = _validate.positive_int(width, "width")
-        head = f"{'start':{width}s}" + "".join(f"{a:>26s}" for a in self.activations)
+        width = max([width, *(text_width(label(init)) + 1 for init in self.inits)])
+        head = pad(_("start"), width) + "".join(pad(a, 26, ">") for a in self.activations)
         lines = [head]
         for init in self.inits:
             cells = []
             for act in self.activations:
                 c = self.cell(init, act)
-                cells.append(f"{'-' if c is None else c['text']:>26s}")
-            lines.append(f"{label(init):{width}s}" + "".join(cells))
+                cells.append(pad("-" if c is None else c["text"], 26, ">"))
+            lines.append(pad(label(init), width) + "".join(cells))
         return "\n".join(lines)
 
     def table_html(self):
@@ -219,7 +224,7 @@ class Grid:
         for init in self.inits:
             cells = [self.cell(init, act) for act in self.activations]
             rows.append([label(init), *("-" if c is None else c["text"] for c in cells)])
-        return Table(["start", *self.activations], rows, text=self.table())
+        return Table([_("start"), *self.activations], rows, text=self.table())
 
     def beats_table(self, inits, baseline, activations):
         """Each of ``inits`` against ``baseline`` (``compare``), per activation, as a
@@ -235,9 +240,11 @@ class Grid:
         for act in activations:
             verdicts = [self.compare(name, baseline, act) for name in inits]
             wins = sum(v.winner == v.names[0] for v in verdicts)
-            rows.append([act, f"{wins} of {len(inits)}", f"{min(v.k for v in verdicts)} of {verdicts[0].n} seeds"])
-        return Table(["activation", "starts that win", "the weakest ahead on"], rows,
-                     caption=f"Each of {', '.join(label(i) for i in inits)} against {label(baseline)}:")
+            rows.append([act, _("{k} of {n}").format(k=wins, n=len(inits)),
+                         _("{k} of {n} seeds").format(k=min(v.k for v in verdicts), n=verdicts[0].n)])
+        return Table([_("activation"), _("starts that win"), _("the weakest ahead on")], rows,
+                     caption=_("Each of {starts} against {baseline}:").format(
+                         starts=", ".join(label(i) for i in inits), baseline=label(baseline)))
 
     def claims_table(self, claims):
         """``compare`` for each (activation, start a, start b) of ``claims``, as a
@@ -258,17 +265,18 @@ class Grid:
             for k in (0, 1):
                 rows.append([act if k == 0 else "", v.names[k], f"{v.mean[k]:.3f} ± {v.sd[k]:.3f}",
                              v.ahead if v.names[k] == v.leader else "", v.outcome if k == 0 else ""])
-        return Table(["activation", "start", "mean ± sd", "ahead on", "verdict"], rows, align="llrrl", grouped=True)
+        return Table([_("activation"), _("start"), _("mean ± sd"), _("ahead on"), _("verdict")], rows, align="llrrl",
+                     grouped=True)
 
     def summary(self):
         """One line: runs, how many did not converge, how many diverged (NaN/inf)."""
         n_nc = sum(not r.converged for r in self.runs)
         n_div = sum(r.diverged for r in self.runs)
-        return (
-            f"{len(self.runs)} runs ({len(self.inits)} starts x {len(self.activations)} activations"
-            f" x {len(self.seeds)} seeds, {len(self.skipped)} combinations not applicable):"
-            f" {n_nc} did not converge, {n_div} of them with NaN/inf"
-        )
+        return _(
+            "{runs} runs ({starts} starts x {activations} activations x {seeds} seeds, {skipped} combinations"
+            " not applicable): {n_nc} did not converge, {n_div} of them with NaN/inf"
+        ).format(runs=len(self.runs), starts=len(self.inits), activations=len(self.activations),
+                 seeds=len(self.seeds), skipped=len(self.skipped), n_nc=n_nc, n_div=n_div)
 
     @property
     def seconds(self):
@@ -362,15 +370,20 @@ def run_grid(inits=tuple(STARTS), activations=GRID_ACTIVATIONS, seeds=(0, 1), db
     return grid
 
 
+#: The progress bar's description unless told otherwise (shown in the notebook's language).
+PROGRESS_DESCRIPTION = N_("training")
+
+
 class ProgressBar:
     """A progress bar for ``run_grid(..., progress=bar)``: an ipywidgets ``IntProgress``
-    with a label "12/70 runs". Display ``bar.widget`` (or ``bar``) in the notebook."""
+    with a label "12/70 runs". Display ``bar.widget`` (or ``bar``) in the notebook. Its
+    texts are in the notebook's language (the default description too)."""
 
-    def __init__(self, description="training"):
+    def __init__(self, description=PROGRESS_DESCRIPTION):
         import ipywidgets as widgets
 
         _validate.text(description, "description")
-        self.bar = widgets.IntProgress(value=0, min=0, max=1, description=description)
+        self.bar = widgets.IntProgress(value=0, min=0, max=1, description=_(description))
         self.text = widgets.Label(value="")
         self.widget = widgets.HBox([self.bar, self.text])
 
@@ -380,7 +393,11 @@ class ProgressBar:
         run = None if run is None else _validate.instance(run, "run", Run)
         self.bar.max = max(int(total), 1)
         self.bar.value = int(done)
-        self.text.value = f"{done}/{total} runs" + (f" (last: {label(run.start)}, {run.activation})" if run else "")
+        if run is None:
+            self.text.value = _("{done}/{total} runs").format(done=done, total=total)
+        else:
+            self.text.value = _("{done}/{total} runs (last: {start}, {activation})").format(
+                done=done, total=total, start=label(run.start), activation=run.activation)
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -415,16 +432,16 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
 def lsuv_table(report):
     """What ``lsuv.lsuv`` did, layer by layer, as a ``widgets.Table`` under its summary:
     the factor W was multiplied by and Var(z) before and after ("-": left alone; why is
-    in the summary)."""
+    in the summary), in the notebook's language."""
     from lessonlib.lsuv import LSUVReport
     from lessonlib.widgets import Table
 
     report = _validate.instance(report, "report", LSUVReport, "an LSUVReport from lsuv.lsuv")
     rows = []
     for k, (scale, before, after, ok) in enumerate(zip(report.scale, report.before, report.variance, report.converged)):
-        step = "closed form" if scale is not None else "already within tol" if ok else "left alone"
+        step = _("closed form") if scale is not None else _("already within tol") if ok else _("left alone")
         rows.append([str(k + 1), "-" if scale is None else f"{scale:.4g}", f"{before:.4g}", f"{after:.4g}", step])
-    return Table(["layer", "W ×", "Var(z) before", "Var(z) after", "step"], rows, align="rrrrl",
+    return Table([_("layer"), "W ×", _("Var(z) before"), _("Var(z) after"), _("step")], rows, align="rrrrl",
                  caption=report.summary())
 
 
@@ -498,6 +515,19 @@ def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, 
     return plt.cm.ScalarMappable(norm=norm, cmap=cmap)
 
 
+#: How the figures name the hidden activations (the tables show the code names).
+ACTIVATION_LABELS = {"relu": "ReLU", "leaky_relu": N_("leaky ReLU"), "tanh": "tanh", "sigmoid": "sigmoid"}
+
+#: The paper's column names that are translated in the figure (the others are proper names).
+PAPER_COLUMN_LABELS = {"maxout": N_("maxout")}
+
+
+def activation_label(activation):
+    """ "leaky ReLU" for "leaky_relu": an activation as the figures name it, in the notebook's language."""
+    activation = _validate.choice(activation, "activation", ACTIVATIONS)
+    return _(ACTIVATION_LABELS[activation]) if activation in ACTIVATION_LABELS else activation
+
+
 def grid_heatmap(ax, grid, title=None):
     """The grid of ``run_grid``: mean test accuracy per start and activation over all
     seeds (a diverged run counts as 0.1), ± its sample std, and "k/n n/c" under it where
@@ -520,9 +550,8 @@ def grid_heatmap(ax, grid, title=None):
                 row.append(text + (f"\n{n_nc[i, j]}/{n[i, j]} n/c" if n_nc[i, j] else ""))
         texts.append(row)
     rows = [label(name) for name in grid.inits]
-    cols = [a.replace("leaky_relu", "leaky ReLU").replace("relu", "ReLU") for a in grid.activations]
-    seeds = len(grid.seeds)
-    title = title or f"ours: 8×8 digits, test accuracy (mean ± sd over {seeds} seeds)"
+    cols = [activation_label(a) for a in grid.activations]
+    title = title or _("ours: 8×8 digits, test accuracy (mean ± sd over {n} seeds)").format(n=len(grid.seeds))
     return _accuracy_cells(ax, values, texts, rows, cols, title)
 
 
@@ -538,5 +567,6 @@ def paper_table(ax, table=None):
     names = list(table["rows"])
     values = np.array([[np.nan if v is None else v / 100 for v in table["rows"][r]] for r in names])
     texts = [["n/c" if v is None else f"{v}" for v in table["rows"][r]] for r in names]
-    return _accuracy_cells(ax, values, texts, names, table["columns"],
-                           "Mishkin & Matas 2015: CIFAR-10, FitNet4 (%)", fontsize=9)
+    columns = [_(PAPER_COLUMN_LABELS[c]) if c in PAPER_COLUMN_LABELS else c for c in table["columns"]]
+    return _accuracy_cells(ax, values, texts, names, columns, _("Mishkin & Matas 2015: CIFAR-10, FitNet4 (%)"),
+                           fontsize=9)

@@ -241,3 +241,153 @@ def test_lsuv_table_shows_each_layer_and_why_one_was_left_alone():
     assert table.caption == report.summary() and "layer 2: left alone: no scale reaches variance 1" in table.caption
     again = ex.lsuv_table(lsuv.lsuv(model, X))  # now layers 1 and 3 are already at unit variance
     assert [row[4] for row in again.rows] == ["already within tol", "left alone", "already within tol"]
+
+
+# --- the Korean edition: every figure, table and status line in the notebook's language ---
+
+
+def _korean(text):
+    import re
+
+    return bool(re.search("[\uac00-\ud7a3]", text))
+
+
+def _hangul_font():
+    """rcParams that draw Hangul: the NanumGothic of koreanize-matplotlib after DejaVu Sans
+    (what lessonlib.plots sets up when it configures the font itself; empty then)."""
+    import importlib.util
+
+    import matplotlib
+    from matplotlib import font_manager
+
+    if "NanumGothic" in matplotlib.rcParams["font.family"]:
+        return {}
+    folder = importlib.util.find_spec("koreanize_matplotlib").submodule_search_locations[0]
+    font_manager.fontManager.addfont(f"{folder}/fonts/NanumGothic.ttf")
+    return {"font.family": ["DejaVu Sans", "NanumGothic"]}
+
+
+@pytest.fixture
+def korean_mode():
+    """Korean, with warnings as errors; English again afterwards."""
+    import lessonlib
+
+    lessonlib.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            yield
+    finally:
+        lessonlib.set_language("en")
+
+
+def test_the_grid_its_tables_and_figures_speak_korean(korean_mode):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lessonlib import i18n
+
+    grid = ex.run_grid(inits=["normal_1", "slide_xavier", "glorot_uniform", "dbn"], activations=["tanh", "sigmoid"],
+                       seeds=[0, 1], **TINY)
+    assert _korean(grid.summary()) and "번은 수렴하지 않았고" in grid.summary()
+    lines = grid.table().splitlines()
+    assert _korean(lines[0]) and len(lines) == 5
+    # the columns line up in a fixed-width font although the labels are Hangul
+    assert len({i18n.text_width(line) for line in lines}) == 1
+    assert lines[2].startswith("슬라이드의 한 줄 코드(LeCun)")
+    html = grid.table_html()
+    assert html.header[0] == "초기화" and _korean(html.html)
+    one_seed = ex.Grid(inits=["glorot_uniform"], activations=["tanh"], seeds=[0],
+                       runs=[r for r in grid.runs if r.start == "glorot_uniform" and r.activation == "tanh"][:1])
+    assert one_seed.cell("glorot_uniform", "tanh")["text"].endswith("(시드 1개)")
+
+    beats = grid.beats_table(["slide_xavier", "glorot_uniform"], "normal_1", ["tanh"])
+    assert all(_korean(h) for h in beats.header) and _korean(beats.caption)
+    assert _korean(beats.rows[0][1]) and beats.rows[0][2].startswith("시드 2개 중")
+    claims = grid.claims_table([("tanh", "glorot_uniform", "slide_xavier"), ("sigmoid", "dbn", "slide_xavier")])
+    assert all(_korean(h) for h in claims.header[1:]) and claims.header[2] == "평균 ± 표준편차"
+    assert all(_korean(row[4]) for row in claims.rows[::2]) and _korean(claims.rows[1][1])
+
+    with matplotlib.rc_context(_hangul_font()):
+        fig, (a, b) = plt.subplots(1, 2)
+        ex.grid_heatmap(a, grid)
+        ex.paper_table(b)
+        try:
+            assert _korean(a.get_title()) and _korean(b.get_title())
+            assert [t.get_text() for t in a.get_xticklabels()] == ["tanh", "sigmoid"]
+            assert _korean([t.get_text() for t in b.get_xticklabels()][0])  # maxout
+            assert [t.get_text() for t in a.get_yticklabels()][2] == "Glorot 균등분포"
+            fig.canvas.draw()  # every Hangul glyph has a font (a missing one warns, an error here)
+        finally:
+            plt.close(fig)
+    assert ex.activation_label("leaky_relu") == "리키 ReLU" and ex.activation_label("relu") == "ReLU"
+
+
+def test_the_progress_bar_and_the_lsuv_table_speak_korean(korean_mode):
+    from lessonlib import lsuv
+    from lessonlib.nn import MLP
+
+    bar = ex.ProgressBar()
+    assert bar.bar.description == "학습"
+    grid = ex.run_grid(inits=["zeros"], activations=["relu"], seeds=[0], progress=bar, **TINY)
+    assert bar.text.value == "실행 1/1 (마지막: 모두 0, relu)" and len(grid.runs) == 1
+    bar(0, 3)
+    assert bar.text.value == "실행 0/3"
+
+    X = ex.digits()[0][:100]
+    model = MLP([64, 16, 16, 10], activation="tanh", init="orthogonal", seed=0)
+    model.biases[1] = 1.5 * np.linspace(-1.7, 1.7, 16)
+    table = ex.lsuv_table(lsuv.lsuv(model, X))
+    assert table.header == ["층", "W ×", "조정 전 Var(z)", "조정 후 Var(z)", "처리"]
+    assert [row[4] for row in table.rows] == ["닫힌 형태의 해", "그대로 둠", "닫힌 형태의 해"]
+    assert _korean(table.caption)
+    again = ex.lsuv_table(lsuv.lsuv(model, X))
+    assert [row[4] for row in again.rows] == ["이미 허용 오차 안", "그대로 둠", "이미 허용 오차 안"]
+
+
+def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry():
+    """Each ``_``/``N_`` literal of this module and each ``tr`` literal of notebook 05's code
+    cells has a Korean entry with the same fields, with Hangul where the English has words."""
+    import ast
+    import json
+    import re
+    import string
+    from pathlib import Path
+
+    import polib
+
+    from lessonlib import i18n
+
+    root = Path(__file__).resolve().parents[2]
+    catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko")))}
+
+    def literals(source, names):
+        found = []
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names and node.args:
+                if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    found.append(node.args[0].value)
+        return found
+
+    def fields(text):
+        return sorted((name, spec or "") for _t, name, spec, _c in string.Formatter().parse(text) if name is not None)
+
+    texts = literals(Path(ex.__file__).read_text(encoding="utf-8"), {"_", "N_"})
+    notebook = json.loads((root / "notebooks" / "05_comparison.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(line for line in c["source"] if not line.startswith("%"))
+                     for c in notebook["cells"] if c["cell_type"] == "code")
+    notebook_texts = literals(code, {"tr"})
+    assert len(texts) >= 20 and len(notebook_texts) >= 10
+    problems = []
+    for text in texts + notebook_texts:
+        korean = catalog.get((None, text))
+        words = re.search("[A-Za-z]", "".join(lit for lit, *_rest in string.Formatter().parse(text)))
+        if not korean:
+            problems.append(f"no Korean entry for {text!r}")
+        elif fields(korean) != fields(text):
+            problems.append(f"the Korean entry of {text!r} has the fields {fields(korean)}")
+        elif words and not _korean(korean):
+            problems.append(f"the Korean entry of {text!r} has no Hangul")
+    assert not problems, "\n".join(problems)
