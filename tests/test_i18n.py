@@ -583,9 +583,14 @@ def test_korean_notebooks_match_their_sources(repository_notebook_problems):
     assert not found, "\n".join(found)
 
 
+def test_the_book_has_the_korean_notebooks_present():
+    found = tool.book_problems(ROOT)
+    assert not found, "\n".join(found)
+
+
 def test_the_repository_checks_above_cover_every_kind_check_reports(repository_catalog_problems):
     covered = {"untranslated", "fuzzy", "refused", "placeholders", "unused", "obsolete", "math", "edition",
-               "orphan", "missing", "empty", "stale", "title", "gone", "cells", "code", "setup", "markdown"}
+               "orphan", "missing", "empty", "stale", "title", "gone", "cells", "code", "setup", "markdown", "book"}
     source = (ROOT / "tools" / "i18n.py").read_text(encoding="utf-8")
     made = set(re.findall(r'problem\("(\w+)"', source)) | set(tool.STATE_TEXT) | {"setup", "code"}
     assert made - covered == {"hangul"}  # tested by test_every_korean_notebook_is_at_least_three_quarters_hangul
@@ -664,3 +669,17 @@ def test_nbval_sanitizing_covers_the_korean_texts_too():
 def test_the_sanitize_test_can_fail():
     pattern = re.compile(r"\d+ did not converge, \d+ of them")
     assert pattern.findall(_sample("{k} did not converge, {m} of them")) != pattern.findall(_sample("{k}개가 수렴하지 않았고"))
+
+
+def test_build_lists_the_korean_notebooks_in_the_book(demo):
+    (demo / "book").mkdir()
+    english = "format: jb-book\nroot: README\nparts:\n  - caption: English\n    chapters:\n      - file: notebooks/01_demo\n"
+    (demo / tool.BOOK_TOC).write_text(english, encoding="utf-8")
+    assert kinds(tool.book_problems(demo)) == ["book"]
+    tool.build(demo, ["01_demo"], execute=False, out=lambda line: None)
+    assert (demo / tool.BOOK_TOC).read_text(encoding="utf-8") == (
+        english + "  - caption: 한국어판\n    chapters:\n      - file: notebooks/ko/01_demo\n"
+    )
+    assert tool.book_problems(demo) == []
+    (demo / "README.ko.md").write_text("# 한국어\n", encoding="utf-8")
+    assert "README.ko" in tool.book_toc(demo)

@@ -27,7 +27,8 @@ notebooks' code cells. ``extract`` finds those literals and rewrites the one cat
   translator's tool shows what changed. Entries of cells that are gone become obsolete
   (``#~``) for reuse; ``--prune`` drops them.
 - ``build``: write the Korean notebooks, outputs cleared, then execute them in a clean
-  kernel (``tools/notebook_runner.py``, from ``notebooks/ko/``) unless ``--no-execute``. A
+  kernel (``tools/notebook_runner.py``, from ``notebooks/ko/``) unless ``--no-execute``;
+  the book's Korean part (``book/_toc.yml``) lists the Korean notebooks present. A
   cell without a current translation stops the build, naming it; ``--allow-missing``
   keeps the English of those cells instead (to preview partial work).
 - ``check``: list every problem (catalog incomplete, placeholders changed, stale or
@@ -538,6 +539,7 @@ def build(root=ROOT, stems=(), execute=True, allow_missing=False, out=print):
         _write_notebook(path, korean_notebook(english_nb, states, url, stem))
         written.append(path)
         out(f"wrote {_relative(root, path)} ({len(states) - len(bad)} of {len(states)} markdown cells in Korean)")
+    write_book_toc(root, out)
     if execute and written:
         if str(root) not in sys.path:
             sys.path.insert(0, str(ROOT))
@@ -691,8 +693,43 @@ def sync_problems(stem, english_nb, korean_nb, states, url):
     return problems
 
 
+# --- the book's Korean part ------------------------------------------------------------------
+
+BOOK_TOC = "book/_toc.yml"
+KOREAN_PART = "  - caption: 한국어판"
+
+
+def book_toc(root=ROOT):
+    """book/_toc.yml with its Korean part (the last) listing README.ko and the Korean
+    notebooks present, in order; no Korean part while there are none."""
+    root = Path(root)
+    text = (root / BOOK_TOC).read_text(encoding="utf-8")
+    head = text.split("\n" + KOREAN_PART + "\n", 1)[0].rstrip("\n") + "\n"
+    pages = (["README.ko"] if (root / "README.ko.md").exists() else []) + [
+        f"{KOREAN}/{path.stem}" for path in sorted((root / KOREAN).glob(NOTEBOOK_GLOB))
+    ]
+    if not sorted((root / KOREAN).glob(NOTEBOOK_GLOB)):
+        return head
+    return head + KOREAN_PART + "\n    chapters:\n" + "".join(f"      - file: {page}\n" for page in pages)
+
+
+def book_problems(root=ROOT):
+    root = Path(root)
+    if not (root / BOOK_TOC).exists() or (root / BOOK_TOC).read_text(encoding="utf-8") == book_toc(root):
+        return []
+    return [problem("book", f"{BOOK_TOC}: its Korean part does not list the Korean notebooks present"
+                            " (python tools/i18n.py build writes it)")]
+
+
+def write_book_toc(root=ROOT, out=print):
+    root = Path(root)
+    if (root / BOOK_TOC).exists() and book_problems(root):
+        (root / BOOK_TOC).write_text(book_toc(root), encoding="utf-8")
+        out(f"wrote {BOOK_TOC}'s Korean part")
+
+
 def check(root=ROOT, out=print):
-    problems = catalog_problems(root) + notebook_problems(root)
+    problems = catalog_problems(root) + notebook_problems(root) + book_problems(root)
     for line in problems:
         out(line)
     out(f"{len(problems)} problem(s)" if problems else "the catalog and the Korean edition are complete and in step")
