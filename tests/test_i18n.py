@@ -683,3 +683,23 @@ def test_build_lists_the_korean_notebooks_in_the_book(demo):
     assert tool.book_problems(demo) == []
     (demo / "README.ko.md").write_text("# 한국어\n", encoding="utf-8")
     assert "README.ko" in tool.book_toc(demo)
+
+
+def test_nbval_collects_the_korean_notebooks_through_testpaths(tmp_path):
+    """``python -m pytest`` (pyproject's testpaths: tests, notebooks) runs notebooks/ko/ too."""
+    import shutil
+    import subprocess
+    import sys
+
+    root = tmp_path / "clone"
+    (root / "tests").mkdir(parents=True)
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    shutil.copy(ROOT / "tests" / "nbval_sanitize.cfg", root / "tests" / "nbval_sanitize.cfg")
+    for folder in ("notebooks", "notebooks/ko"):
+        write_notebook(root / folder / "01_demo.ipynb", demo_notebook())
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q"], cwd=root, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    collected = {line.split("::")[0] for line in result.stdout.splitlines() if "::" in line}
+    assert collected == {"notebooks/01_demo.ipynb", "notebooks/ko/01_demo.ipynb"}, result.stdout
