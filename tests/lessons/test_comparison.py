@@ -252,21 +252,6 @@ def _korean(text):
     return bool(re.search("[\uac00-\ud7a3]", text))
 
 
-def _hangul_font():
-    """rcParams that draw Hangul: the NanumGothic of koreanize-matplotlib after DejaVu Sans
-    (what lessonlib.plots sets up when it configures the font itself; empty then)."""
-    import importlib.util
-
-    import matplotlib
-    from matplotlib import font_manager
-
-    if "NanumGothic" in matplotlib.rcParams["font.family"]:
-        return {}
-    folder = importlib.util.find_spec("koreanize_matplotlib").submodule_search_locations[0]
-    font_manager.fontManager.addfont(f"{folder}/fonts/NanumGothic.ttf")
-    return {"font.family": ["DejaVu Sans", "NanumGothic"]}
-
-
 @pytest.fixture
 def korean_mode():
     """Korean, with warnings as errors; English again afterwards."""
@@ -310,18 +295,17 @@ def test_the_grid_its_tables_and_figures_speak_korean(korean_mode):
     assert all(_korean(h) for h in claims.header[1:]) and claims.header[2] == "평균 ± 표준편차"
     assert all(_korean(row[4]) for row in claims.rows[::2]) and _korean(claims.rows[1][1])
 
-    with matplotlib.rc_context(_hangul_font()):
-        fig, (a, b) = plt.subplots(1, 2)
-        ex.grid_heatmap(a, grid)
-        ex.paper_table(b)
-        try:
-            assert _korean(a.get_title()) and _korean(b.get_title())
-            assert [t.get_text() for t in a.get_xticklabels()] == ["tanh", "sigmoid"]
-            assert _korean([t.get_text() for t in b.get_xticklabels()][0])  # maxout
-            assert [t.get_text() for t in a.get_yticklabels()][2] == "Glorot 균등분포"
-            fig.canvas.draw()  # every Hangul glyph has a font (a missing one warns, an error here)
-        finally:
-            plt.close(fig)
+    fig, (a, b) = plt.subplots(1, 2)
+    ex.grid_heatmap(a, grid)
+    ex.paper_table(b)
+    try:
+        assert _korean(a.get_title()) and _korean(b.get_title())
+        assert [t.get_text() for t in a.get_xticklabels()] == ["tanh", "sigmoid"]
+        assert _korean([t.get_text() for t in b.get_xticklabels()][0])  # maxout
+        assert [t.get_text() for t in a.get_yticklabels()][2] == "Glorot 균등분포"
+        fig.canvas.draw()  # every Hangul glyph has a font (a missing one warns, an error here)
+    finally:
+        plt.close(fig)
     assert ex.activation_label("leaky_relu") == "리키 ReLU" and ex.activation_label("relu") == "ReLU"
 
 
