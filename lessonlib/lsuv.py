@@ -142,6 +142,8 @@ class LSUVReport:
                    biases alone keep it above 1) or the variance was 0 or not finite
                    (e.g. an all-zero layer)
     steps[l]       what was done to layer l, in words (the scale and the variances)
+    before[l]      Var(z_l) on the batch when LSUV reached layer l
+    scale[l]       the factor W_l was multiplied by, or None when it was left alone
     """
 
     tol: float
@@ -150,6 +152,8 @@ class LSUVReport:
     variance: list = field(default_factory=list)
     converged: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    before: list = field(default_factory=list)
+    scale: list = field(default_factory=list)
 
     @property
     def all_converged(self):
@@ -206,15 +210,15 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     for layer in range(model.n_layers):
         W, b = model.weights[layer], model.biases[layer]
         if layer < n_scaled:
-            var = output_variance(W, a, b)
-            steps, text = 0, _("left alone: Var(z) = {variance:.4g} already within tol").format(variance=var)
+            var = before = output_variance(W, a, b)
+            steps, s_, text = 0, None, _("left alone: Var(z) = {variance:.4g} already within tol").format(variance=var)
             if not (math.isfinite(var) and abs(var - 1.0) < tol):
                 s_, reason = unit_variance_scale(W, a, b)
                 if s_ is None:
                     text = _("left alone: {reason}").format(reason=reason)
                 else:
                     W = W * s_
-                    steps, before = 1, var
+                    steps = 1
                     var = output_variance(W, a, b)
                     text = _("W × {scale:.4g} (closed form): Var(z) {before:.4g} -> {after:.4g}").format(
                         scale=s_, before=before, after=var)
@@ -223,6 +227,8 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
             report.variance.append(var)
             report.converged.append(math.isfinite(var) and abs(var - 1.0) < tol)
             report.steps.append(text)
+            report.before.append(before)
+            report.scale.append(s_)
         if layer < model.n_layers - 1:
             with np.errstate(all="ignore"):
                 a = ACTIVATIONS[model.activation][0](a @ W + b, model.slope)

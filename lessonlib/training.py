@@ -186,7 +186,8 @@ class Verdict:
     mean, sd : tuple of float
         Mean and sample standard deviation (ddof=1) of each.
     k : int
-        Seeds on which ``winner`` (or, in a tie, a) scored higher than the other.
+        Seeds on which ``leader`` (the winner, or in a tie the higher mean) scored higher
+        than the other.
     n : int
         Number of seeds.
     apart : bool
@@ -195,7 +196,8 @@ class Verdict:
         The name of the better start when it is better on at least ``WIN_FRACTION`` of
         the seeds and the intervals are apart; None for a tie.
     text : str
-        One printable line with all of the above.
+        One printable line with all of the above; ``leader``, ``ahead`` and ``outcome``
+        are its parts, for a table.
     """
 
     names: tuple
@@ -211,6 +213,27 @@ class Verdict:
     @property
     def tie(self):
         return self.winner is None
+
+    @property
+    def leader(self):
+        """The start with the higher mean (the winner, when there is one): the one whose
+        count ``k`` is."""
+        return self.winner if self.winner is not None else (self.names[0] if self.mean[0] >= self.mean[1] else self.names[1])
+
+    @property
+    def ahead(self):
+        """How often the leader scored higher, e.g. "4 of 5 seeds"."""
+        return _("{k} of {n} seeds").format(k=self.k, n=self.n)
+
+    @property
+    def outcome(self):
+        """The end of ``text``: why, and the verdict ("intervals overlap: a tie",
+        "intervals apart: He normal wins", or "higher on only 3 of 5 seeds: a tie")."""
+        if self.winner is not None:
+            return _("intervals apart: {winner} wins").format(winner=self.winner)
+        if not self.apart:
+            return _("intervals overlap: a tie")
+        return _("higher on only {k} of {n} seeds: a tie").format(k=self.k, n=self.n)
 
 
 def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION):
@@ -280,10 +303,10 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     a_wins, b_wins = d["wins"]
     winner = None if d["winner"] is None else names[d["winner"]]
     k = (a_wins if d["winner"] == 0 else b_wins) if winner is not None else (a_wins if ma >= mb else b_wins)
-    leader = names[0] if ma >= mb else names[1]
     f = f".{int(digits)}f"
+    verdict = Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, "")
     values = dict(a=names[0], a_mean=f"{ma:{f}}", a_sd=f"{sa:{f}}", b=names[1], b_mean=f"{mb:{f}}", b_sd=f"{sb:{f}}",
-                  n=n, k=k, winner=winner, leader=leader)
+                  n=n, k=k, winner=winner, leader=verdict.leader)
     if winner is not None:
         text = _("{a} {a_mean} ± {a_sd} vs {b} {b_mean} ± {b_sd} (mean ± sd, {n} seeds): "
                  "{winner} higher on {k} of {n} seeds, intervals apart: {winner} wins")
@@ -293,5 +316,5 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     else:
         text = _("{a} {a_mean} ± {a_sd} vs {b} {b_mean} ± {b_sd} (mean ± sd, {n} seeds): "
                  "{leader} higher on {k} of {n} seeds, higher on only {k} of {n} seeds: a tie")
-    text = text.format(**values)
-    return Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, text)
+    verdict.text = text.format(**values)
+    return verdict
