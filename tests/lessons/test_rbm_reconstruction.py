@@ -211,22 +211,17 @@ KEPT_NAMES = re.compile(r"reconstruction_error|CD-\d+|KL|rbm\.\w+|\$[^$]*\$")
 
 @pytest.fixture
 def in_korean():
-    """Korean texts, a font with Hangul behind DejaVu Sans (glyph by glyph), warnings as
-    errors: a missing glyph warns when the figure is drawn."""
-    import importlib.util
+    """Korean texts, lessonlib's Hangul font (NanumGothic behind DejaVu Sans, glyph by
+    glyph), warnings as errors: a missing glyph warns when the figure is drawn."""
     import warnings
-    from pathlib import Path
-
-    from matplotlib import font_manager
 
     import lessonlib
+    from lessonlib import plots
 
-    fonts = Path(importlib.util.find_spec("koreanize_matplotlib").submodule_search_locations[0]) / "fonts"
-    if "NanumGothic" not in {font.name for font in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(fonts / "NanumGothic.ttf"))
     lessonlib.set_language("ko")
     try:
-        with plt.rc_context({"font.family": ["DejaVu Sans", "NanumGothic"]}), warnings.catch_warnings():
+        with plt.rc_context(), warnings.catch_warnings():
+            assert plots.use_hangul_font(), "koreanize-matplotlib's NanumGothic files are missing"
             warnings.simplefilter("error")
             yield
     finally:
