@@ -81,3 +81,13 @@ def test_never_raises_on_any_answer(answer, hint):
 def test_not_a_function_at_all_is_reported():
     verdict = checks.check_initial_loss(2.3026)
     assert not verdict and "expected a function, got float" in str(verdict)
+
+
+def test_an_array_answer_is_quoted_on_one_short_line():
+    verdict = checks.check_initial_loss(lambda c: np.full((400, 100), np.nan))
+    assert not verdict
+    (hint,) = verdict.failures
+    assert "\n" not in hint and "array([[nan, nan" in hint and " ...:" in hint
+    assert len(hint) < 140, hint
+    short = checks.check_initial_loss(lambda c: [[1.0, 2.0], [3.0]])
+    assert "returned [[1.0, 2.0], [3.0]]: return one number" in str(short)  # short answers in full

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from lessonlib import _validate
+from lessonlib.i18n import _
 from lessonlib.plots import OKABE_ITO, image_grid, tile
 from lessonlib.rbm import RBM, all_states
 from lessonlib.training import History
@@ -59,9 +60,9 @@ def draw_bipartite(ax, n_visible=6, n_hidden=4, W=None):
         ax.text(x, 0.0, f"$v_{i + 1}$", ha="center", va="center", fontsize=9, zorder=3)
     for j, x in enumerate(xh):
         ax.text(x, 1.0, f"$h_{j + 1}$", ha="center", va="center", fontsize=9, zorder=3)
-    ax.text(1.08, 0.0, "visible (x)", va="center", fontsize=10)
-    ax.text(1.08, 1.0, "hidden", va="center", fontsize=10)
-    ax.text(0.5, 1.22, "no edges inside a layer: h's are independent given v, v's given h",
+    ax.text(1.08, 0.0, _("visible (x)"), va="center", fontsize=10)
+    ax.text(1.08, 1.0, _("hidden"), va="center", fontsize=10)
+    ax.text(0.5, 1.22, _("no edges inside a layer: h's are independent given v, v's given h"),
             ha="center", fontsize=9, style="italic")
     ax.set_xlim(-0.08, 1.45)
     ax.set_ylim(-0.25, 1.35)
@@ -98,10 +99,10 @@ def draw_passes(axes, rbm, x, seed=0, shape=(8, 8), hidden_shape=None):
     h = rbm.sample_hiddens(x, seed=seed)
     x_hat = rbm.backward(h)
     panels = [
-        (x.reshape(shape), "x (visible)"),
-        (as_hidden(p_h), "forward: p(h=1 | x)"),
-        (as_hidden(h), "sample h ~ p(h | x)"),
-        (x_hat.reshape(shape), "backward: x̂ = p(v=1 | h)"),
+        (x.reshape(shape), _("x (visible)")),
+        (as_hidden(p_h), _("forward: p(h=1 | x)")),
+        (as_hidden(h), _("sample h ~ p(h | x)")),
+        (x_hat.reshape(shape), _("backward: x̂ = p(v=1 | h)")),
     ]
     for ax, (image, title) in zip(axes, panels):
         ax.imshow(image, cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
@@ -129,11 +130,11 @@ def draw_training_curves(ax_ll, ax_kl, runs, best_log_likelihood=None):
     if best_log_likelihood is not None:
         ax_ll.axhline(best_log_likelihood, color="k", ls=":", lw=1)
         ax_ll.set_ylim(top=best_log_likelihood + 0.3)
-        ax_ll.text(0.5, best_log_likelihood - 0.05, f"best possible: {best_log_likelihood:.2f}", fontsize=8,
-                   va="top", transform=ax_ll.get_yaxis_transform())
+        ax_ll.text(0.5, best_log_likelihood - 0.05, _("best possible: {value:.2f}").format(value=best_log_likelihood),
+                   fontsize=8, va="top", transform=ax_ll.get_yaxis_transform())
     ax_kl.axhline(0.0, color="k", ls=":", lw=1)
-    ax_ll.set(xlabel="epoch", ylabel="mean log-likelihood (nats)", title="exact log-likelihood (higher is better)")
-    ax_kl.set(xlabel="epoch", ylabel="KL(data || model) (nats)", title="exact KL divergence (0 = perfect)")
+    ax_ll.set(xlabel=_("epoch"), ylabel=_("mean log-likelihood (nats)"), title=_("exact log-likelihood (higher is better)"))
+    ax_kl.set(xlabel=_("epoch"), ylabel=_("KL(data || model) (nats)"), title=_("exact KL divergence (0 = perfect)"))
     ax_ll.legend(fontsize=9)
 
 
@@ -154,21 +155,21 @@ def draw_recon_vs_likelihood(ax, history, X=None):
 
         full = [RBM.from_parameters(*history.snapshots[e]).reconstruction_error(X) for e in epochs]
         ax.semilogy(history.epoch, history.recon_error, color="C0", alpha=0.25, lw=0.8,
-                    label="recorded during the epoch (sampled)")
-        ax.semilogy(epochs, full, color="C0", label="full pass (reconstruction_error)")
+                    label=_("recorded during the epoch (sampled)"))
+        ax.semilogy(epochs, full, color="C0", label=_("full pass (reconstruction_error)"))
         ax.legend(fontsize=8, loc="lower left")
     else:
         ax.semilogy(history.epoch, history.recon_error, color="C0")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("reconstruction error (log scale)", color="C0")
+    ax.set_xlabel(_("epoch"))
+    ax.set_ylabel(_("reconstruction error (log scale)"), color="C0")
     right = ax.twinx()
     right.plot(history.likelihood_epoch, history.log_likelihood, color="C3")
-    right.set_ylabel("exact mean log-likelihood", color="C3")
+    right.set_ylabel(_("exact mean log-likelihood"), color="C3")
     peak = int(np.argmax(history.log_likelihood))
     best_epoch = history.likelihood_epoch[peak]
     right.axvline(best_epoch, color="C3", ls="--", lw=1)
     right.annotate(
-        f"likelihood peaks\nat epoch {best_epoch}",
+        _("likelihood peaks\nat epoch {epoch}").format(epoch=best_epoch),
         (best_epoch, history.log_likelihood[peak]),
         xytext=(10, -40), textcoords="offset points", fontsize=9, color="C3",
     )
@@ -235,7 +236,7 @@ class EpochPanels:
             ax.set_yticks([])
         ax_r.set_ylabel("x  /  x̂", fontsize=9)
         ax_e.plot(history.epoch, history.recon_error, color="C0")
-        ax_e.set(xlabel="epoch", title="reconstruction error")
+        ax_e.set(xlabel=_("epoch"), title=_("reconstruction error"))
         ax_e.title.set_fontsize(10)
         (self.marker,) = ax_e.plot([first], [history.recon_error[first]], "o", color="C3")
         self.ax_f, self.ax_r, self.ax_e = ax_f, ax_r, ax_e
@@ -255,9 +256,9 @@ class EpochPanels:
         self.recon_image.set_data(self.recons[epoch])
         error = self.history.recon_error[epoch] if epoch < len(self.history.recon_error) else float("nan")
         self.marker.set_data([epoch], [error])
-        self.ax_f.set_title(f"filters: columns of W (±{limit:.2f})", fontsize=10)
-        self.ax_r.set_title(f"epoch {epoch}: test digits (top) and x̂ (bottom)", fontsize=10)
-        return f"epoch {epoch}: reconstruction error {error:.4f}"
+        self.ax_f.set_title(_("filters: columns of W (±{limit:.2f})").format(limit=limit), fontsize=10)
+        self.ax_r.set_title(_("epoch {epoch}: test digits (top) and x̂ (bottom)").format(epoch=epoch), fontsize=10)
+        return _("epoch {epoch}: reconstruction error {error:.4f}").format(epoch=epoch, error=error)
 
 
 class EpochExplorer(FigureExplorer):
@@ -267,7 +268,7 @@ class EpochExplorer(FigureExplorer):
     """
 
     def __init__(self, history, X_show, epoch=0, n_filters=36, dpi=72):
-        controls = {"epoch": slider("epoch", 0, int(max(_snapshot_history(history).snapshots)), epoch, live=True)}
+        controls = {"epoch": slider(_("epoch"), 0, int(max(_snapshot_history(history).snapshots)), epoch, live=True)}
         super().__init__(controls, figsize=(10.0, 3.4), dpi=dpi)
         self.panels = p = EpochPanels(self.figure, history, X_show, n_filters=n_filters)
         p.ax_f.set_title(" ", fontsize=10)
@@ -377,20 +378,20 @@ def draw_model_vs_data(ax, model, patterns, title=None, ax_share=None, ymax=None
     else:
         ymax = _validate.positive(ymax, "ymax")
     n = len(result["p_model"])
-    ax.bar(np.arange(1, n + 1), result["p_model"], color=OKABE_ITO["blue"], label="model: p(v) of each pattern")
-    ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=f"data: 1/{n} for each pattern")
+    ax.bar(np.arange(1, n + 1), result["p_model"], color=OKABE_ITO["blue"], label=_("model: p(v) of each pattern"))
+    ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=_("data: 1/{n} for each pattern").format(n=n))
     ax.set_xticks(range(1, n + 1), [str(k) if k % 2 else "" for k in range(1, n + 1)], fontsize=7)
-    ax.set(xlabel="training pattern", ylabel="probability", xlim=(0.3, n + 0.7), ylim=(0, ymax))
+    ax.set(xlabel=_("training pattern"), ylabel=_("probability"), xlim=(0.3, n + 0.7), ylim=(0, ymax))
     if title:
         ax.set_title(title, fontsize=10)
     if ax_share is not None:
         on = 1.0 - result["p_elsewhere"]
         ax_share.bar([0], [on], color=OKABE_ITO["blue"], width=0.8)
         ax_share.bar([0], [result["p_elsewhere"]], bottom=[on], color=OKABE_ITO["vermillion"], hatch="//",
-                     width=0.8, label=f"model: all {result['n_elsewhere']} other images together")
+                     width=0.8, label=_("model: all {n} other images together").format(n=result["n_elsewhere"]))
         ax_share.set(xlim=(-0.6, 0.6), ylim=(0, 1), xticks=[])
-        ax_share.set_xlabel(f"{on:.0%} on\nthe data", fontsize=8)
-        ax_share.set_ylabel("share of all probability", fontsize=8)
+        ax_share.set_xlabel(_("{share:.0%} on\nthe data").format(share=on), fontsize=8)
+        ax_share.set_ylabel(_("share of all probability"), fontsize=8)
         ax_share.yaxis.set_label_position("right")
         ax_share.yaxis.tick_right()
         ax_share.tick_params(labelsize=7)
@@ -441,7 +442,7 @@ def draw_model_vs_data_over_training(figure, history, patterns, epochs=None):
         raise ValueError(f"epochs must be snapshot epochs of history ({sorted(history.snapshots)}), got {missing}")
     if len(epochs) > 6 or len(set(epochs)) < len(epochs):
         raise ValueError(f"epochs must name at most 6 different snapshots (one panel each), got {epochs}")
-    titles = {e: "before training" if e == 0 else f"after {e} epochs" for e in epochs}
+    titles = {e: _("before training") if e == 0 else _("after {epochs} epochs").format(epochs=e) for e in epochs}
     models = {titles[e]: RBM.from_parameters(*history.snapshots[e]) for e in epochs}
     results = draw_models_vs_data(figure, models, patterns)
     return {e: results[titles[e]] for e in epochs}
@@ -469,8 +470,9 @@ def draw_free_energies(ax, model, patterns, title=None):
 
     ax.scatter(0 + spread(len(F_patterns)), F_patterns, s=22, color=OKABE_ITO["blue"], marker="o")
     ax.scatter(1 + spread(len(F_others)), F_others, s=8, color=OKABE_ITO["grey"], marker="s", alpha=0.6)
-    ax.set_xticks([0, 1], [f"{len(F_patterns)} training patterns", f"{len(F_others)} other images"], fontsize=8)
-    ax.set(xlim=(-0.6, 1.6), ylabel="free energy F(v) (lower = more probable)")
+    ax.set_xticks([0, 1], [_("{n} training patterns").format(n=len(F_patterns)),
+                           _("{n} other images").format(n=len(F_others))], fontsize=8)
+    ax.set(xlim=(-0.6, 1.6), ylabel=_("free energy F(v) (lower = more probable)"))
     if title:
         ax.set_title(title, fontsize=10)
     return {"F_patterns": F_patterns, "F_others": F_others}
@@ -520,12 +522,12 @@ def draw_phases(ax, model, patterns, steps=(1, 1000), repeats=50, seed=0, shape=
     shares = {"data": 1.0, **{s: share_on_patterns(v, patterns) for s, v in samples.items()}}
     rows = [patterns, *(v[:n] for v in samples.values())]
     _framed_grid(ax, np.vstack(rows), (h, w), ncols=n)
-    labels = ["the data (positive phase)"]
+    labels = [_("the data (positive phase)")]
     for s in samples:
         if s == 1:
-            labels.append(f"1 Gibbs step from the data (CD-1): {shares[s]:.0%} are patterns")
+            labels.append(_("1 Gibbs step from the data (CD-1): {share:.0%} are patterns").format(share=shares[s]))
         else:
-            labels.append(f"{s} Gibbs steps from the data: {shares[s]:.0%} are patterns")
+            labels.append(_("{steps} Gibbs steps from the data: {share:.0%} are patterns").format(steps=s, share=shares[s]))
     ax.set_yticks([r * (h + 1) + (h - 1) / 2 for r in range(len(rows))], labels, fontsize=8)
     ax.tick_params(length=0)
     return shares

@@ -1,9 +1,12 @@
 """The pictures and the epoch slider of notebook 02, driven without a browser."""
 
+import re
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
+from lessonlib import tr
 from lessonlib.data import bars_and_stripes, binarize, load_digits
 from lessonlib.lessons import rbm_reconstruction as rbm_explorer
 from lessonlib.rbm import RBM
@@ -196,3 +199,107 @@ def test_long_chains_sample_the_model_and_one_step_stays_near_the_data():
     assert len(labels) == 3 and f"{one_step:.0%}" in labels[1] and f"{long_chain:.0%}" in labels[2]
     fig.canvas.draw()
     plt.close(fig)
+
+
+# --- the Korean edition: every picture and status line in the notebook's language ----------
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+#: English left in a Korean figure is a text whose letters, once the names kept on purpose
+#: (code, the model, math) are taken out, still spell a word.
+KEPT_NAMES = re.compile(r"reconstruction_error|CD-\d+|KL|rbm\.\w+|\$[^$]*\$")
+
+
+@pytest.fixture
+def in_korean():
+    """Korean texts, lessonlib's Hangul font (NanumGothic behind DejaVu Sans, glyph by
+    glyph), warnings as errors: a missing glyph warns when the figure is drawn."""
+    import warnings
+
+    import lessonlib
+    from lessonlib import plots
+
+    lessonlib.set_language("ko")
+    try:
+        with plt.rc_context(), warnings.catch_warnings():
+            assert plots.use_hangul_font(), "koreanize-matplotlib's NanumGothic files are missing"
+            warnings.simplefilter("error")
+            yield
+    finally:
+        lessonlib.set_language("en")
+        plt.close("all")
+
+
+def korean_texts(fig):
+    """Draw ``fig`` to PNG (every glyph rendered) and return its non-empty texts, after
+    checking that none of them is English."""
+    import io
+
+    from matplotlib.text import Text
+
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    texts = {t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()}
+    english = [t for t in texts if not HANGUL.search(t) and re.search("[A-Za-z]{3,}", KEPT_NAMES.sub("", t))]
+    assert not english, english
+    return texts
+
+
+def hangul_in(texts, *expected):
+    assert any(HANGUL.search(t) for t in texts), texts
+    for part in expected:
+        assert any(part in t for t in texts), (part, texts)
+
+
+def test_every_picture_of_the_notebook_speaks_korean(in_korean, trained):
+    model, history, X_show = trained
+    fig, ax = plt.subplots()
+    rbm_explorer.draw_bipartite(ax, n_visible=6, n_hidden=4)
+    hangul_in(korean_texts(fig), "가시층(x)", "은닉층", "층 안에는 연결이 없음")
+
+    fig, axes = plt.subplots(1, 4)
+    rbm_explorer.draw_passes(axes, model, X_show[0], seed=0)
+    hangul_in(korean_texts(fig), "순방향: p(h=1 | x)", "역방향: x̂ = p(v=1 | h)")
+
+    bas = bars_and_stripes(3)
+    fig, ax = plt.subplots()
+    rbm_explorer.draw_patterns(ax, bas)  # numbers only: drawn with the Korean font set, no warning
+    korean_texts(fig)
+
+    run = RBM(9, 16, seed=0).fit(bas, epochs=60, lr=0.2, seed=0, track_every=10, snapshot_epochs=(0, 30, 60))
+    fig = plt.figure(figsize=(9, 3), layout="constrained")
+    rbm_explorer.draw_model_vs_data_over_training(fig, run, bas)
+    hangul_in(korean_texts(fig), "학습 전", "30 에폭 후", "학습 패턴", "모델: 나머지 이미지 498개 전체", "데이터: 패턴마다 1/14")
+
+    fig, (ax_ll, ax_kl) = plt.subplots(1, 2)
+    rbm_explorer.draw_training_curves(ax_ll, ax_kl, {"CD-1": run}, best_log_likelihood=-np.log(14))
+    hangul_in(korean_texts(fig), "가능한 최댓값: -2.64", "정확한 KL 발산(0 = 완벽)", "에폭")
+
+    fig, ax = plt.subplots()
+    best = rbm_explorer.draw_recon_vs_likelihood(ax, run, X=bas)
+    hangul_in(korean_texts(fig), f"에폭 {best}에서\n우도가 최고", "재구성 오차(로그 눈금)", "에폭 중에 기록한 값(샘플링)")
+
+    fig, ax = plt.subplots()
+    rbm_explorer.draw_free_energies(ax, RBM.from_parameters(*run.snapshots[60]), bas, title=tr("before training"))
+    hangul_in(korean_texts(fig), "학습 패턴 14개", "나머지 이미지 498개", "자유 에너지 F(v)")
+
+    fig, ax = plt.subplots()
+    rbm_explorer.draw_phases(ax, RBM.from_parameters(*run.snapshots[60]), bas, steps=(1, 100), repeats=5, seed=0)
+    hangul_in(korean_texts(fig), "데이터(양의 단계)", "데이터에서 깁스 1단계(CD-1): 패턴 비율", "데이터에서 깁스 100단계")
+
+    fig, ax = plt.subplots()
+    rbm_explorer.gibbs_grid(ax, model, X_show[:2], [1, 5], seed=0)
+    korean_texts(fig)
+
+    fig = plt.figure(figsize=(10, 3.4))
+    panels = rbm_explorer.EpochPanels(fig, history, X_show)
+    assert panels.update(4) == f"에폭 4: 재구성 오차 {history.recon_error[4]:.4f}"
+    hangul_in(korean_texts(fig), "필터: W의 열(±", "에폭 4: 테스트 숫자(위)와 x̂(아래)", "재구성 오차")
+
+
+def test_the_epoch_explorer_speaks_korean(in_korean, trained):
+    _, history, X_show = trained
+    explorer = rbm_explorer.EpochExplorer(history, X_show, epoch=2)
+    assert explorer.controls["epoch"].description == "에폭"
+    explorer.set(epoch=3)
+    assert "에폭 3: 재구성 오차" in explorer.status.value, explorer.status.value
+    hangul_in(korean_texts(explorer.figure), "에폭 3: 테스트 숫자(위)와 x̂(아래)")
+    plt.close(explorer.figure)
