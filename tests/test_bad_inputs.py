@@ -111,6 +111,8 @@ def fixture(name):
         return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, snapshot_epochs=(0, 2), track_likelihood=False)
     if name == "snap_history":
         return rbm.RBM(64, 4, seed=0).fit(np.zeros((3, 64)) + 0.5, epochs=2, snapshot_epochs=(0, 2))
+    if name == "stopper":
+        return training.EarlyStopping(3)
     if name == "run":
         return training.Run("zeros", 0, training.History(), 0.5)
     if name == "grid":
@@ -306,6 +308,9 @@ ROWS = [
     ("nn:@mlp.fit", {"X": X, "y": Y}, "callback", FUNCTION),
     ("nn:@mlp.fit", {"X": X, "y": Y, "y_val": Y}, "X_val", arrays()),
     ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X}, "y_val", LABELS[:5]),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X, "y_val": Y, "epochs": 0}, "patience", SIZE[:-1]),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "epochs": 0}, "patience", [3], "patience .*X_val"),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "epochs": 0}, "record_every", SIZE),
     ("nn:@mlp.hidden_unit_spread", {}, "layer", [-1, 2, 2.7, "0", None]),
     *[("nn:MLPStack", {"layer_sizes": [4, 3]}, *spec) for spec in (
         ("layer_sizes", [*SEQ_INTS, [4]]), ("activation", NAME), ("init", NAME, "init"),
@@ -319,6 +324,13 @@ ROWS = [
         ("X", arrays()), ("y", LABELS), ("epochs", COUNT), ("lr", POSITIVE), ("batch_size", SIZE),
         ("momentum", FRACTION), ("seeds", [[0], [0, 2.7], "01", 3]), ("X_val", [np.zeros((2, 5))]))],
     ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0, "y_val": Y}, "X_val", arrays()),
+    ("nn:@stack.fit", {"X": X, "y": Y, "X_val": X, "y_val": Y, "epochs": 0}, "patience", SIZE[:-1]),
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, "patience", [3], "patience .*X_val"),
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, "record_every", SIZE),
+    ("nn:@stack.fit", {"X": np.zeros((2, 6, 4)), "y": np.zeros((2, 6), dtype=int), "epochs": 0}, "X",
+     [np.zeros((3, 6, 4)), np.zeros((2, 6, 5)), np.full((2, 6, 4), NAN)]),
+    ("nn:@stack.fit", {"X": np.zeros((2, 6, 4)), "y": np.zeros((2, 6), dtype=int), "epochs": 0}, "y",
+     [np.zeros((2, 5), dtype=int), np.zeros(6, dtype=int), np.full((2, 6), 7), np.full((2, 6), 0.5), "y"]),
     *[("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4)}, *spec) for spec in (
         ("z", [v for k, v in enumerate(arrays()) if k != 6]), ("gamma", ["g", None, np.ones(3), np.full(4, NAN)]), ("beta", ["b", None, np.ones(5)]),
         ("mean", ["m", np.zeros(3), np.full(4, NAN)]), ("eps", POSITIVE))],
@@ -446,6 +458,10 @@ ROWS = [
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "model", [None, "m", Fx("rbm")]),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "X", arrays()),
     ("training:mean_sd", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [0.5], [0.5, NAN], [[0.5, 0.6]]]),
+    ("training:best_epoch", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [[0.5, 0.6]]]),
+    ("training:EarlyStopping", {"patience": 3}, "patience", SIZE),
+    ("training:@stopper.update", {"epoch": 1, "score": 0.5}, "epoch", COUNT),
+    ("training:@stopper.update", {"epoch": 1, "score": 0.5}, "score", ["abc", None, True]),
     *[(f"training:{f}", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, *spec) for f in ("decide", "compare")
       for spec in (("a_scores", ["abc", None, [[0.5, 0.6]]]), ("b_scores", ["abc", None, [0.5]]))],
     ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "win_fraction", [*REAL, 0.5, 1.5]),
@@ -850,7 +866,7 @@ ROWS = [
 
 #: A row whose path names a fixture's method covers this public name.
 COVERS = {
-    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
+    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "training:@stopper": "training:EarlyStopping", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
     "propagation:@propagation": "propagation:Propagation", "lessons.start_here:@wave": "widgets:FigureExplorer",
     "lessons.rbm_reconstruction:@panels": "lessons.rbm_reconstruction:EpochPanels",
     "lessons.rbm_reconstruction:@epoch_explorer": "lessons.rbm_reconstruction:EpochExplorer",
