@@ -53,6 +53,10 @@ def arrays(n_columns=4, low=None, high=None, ndim=2):
     return bad
 
 
+#: A label-budget study as ``lessons.dbn_pretraining.label_budget_study`` returns it.
+STUDY = {"budgets": [20], "seeds": [0, 1], "starts": ["dbn", "xavier"], "dbn": {20: [0.5, 0.6]},
+         "xavier": {20: [0.4, 0.5]}}
+
 BINARY = [np.full((3, 4), 0.5)]  # probabilities where binary data is required
 LABELS = ["abc", None, np.array([0, 1, 5]), np.array([0.5, 1, 2]), np.array([-1, 0, 1]), np.zeros(2), np.zeros((3, 1))]
 
@@ -642,20 +646,34 @@ ROWS = [
     ("lessons.dbn_pretraining:make_network", {"start": "zeros"}, "seed", SEED),
     ("lessons.dbn_pretraining:label_subset", {"n_labels": 20}, "n_labels", [9, 2.7, True, "20"]),
     ("lessons.dbn_pretraining:label_subset", {"n_labels": 20}, "seed", SEED),
-    *[("lessons.dbn_pretraining:fine_tune", {"start": "zeros", "epochs": 0}, *spec) for spec in (
-        ("start", NAME), ("seed", SEED), ("n_labels", [9, 2.7, "20"]), ("epochs", COUNT[:-1]),
-        ("track_test", FLAG))],
+    ("lessons.dbn_pretraining:validation_split", {}, "seed", SEED),
+    ("lessons.dbn_pretraining:schedule", {}, "n_labels", [9, 2.7, True, "20"]),
+    *[("lessons.dbn_pretraining:train_start", {"start": "zeros", "n_labels": 20}, *spec) for spec in (
+        ("start", NAME), ("n_labels", [9, 2.7, "20"]), ("seeds", [[2.7], [-1], "0", 3]))],
     ("lessons.dbn_pretraining:compare_starts", {}, "seeds", [[2.7], [-1], "0", 3]),
-    ("lessons.dbn_pretraining:compare_starts", {}, "stuck_seeds", [[2.7], [-1], "0"]),
+    ("lessons.dbn_pretraining:stopped_by_the_cap", {"runs": [Fx("run")]}, "runs", [None, [3], "ab"]),
+    ("lessons.dbn_pretraining:verdict_table", {"runs": {"zeros": [Fx("run")] * 2}, "pairs": [["zeros", "zeros"]]},
+     "runs", [None, {"nope": [Fx("run")]}]),
+    ("lessons.dbn_pretraining:verdict_table", {"runs": {"zeros": [Fx("run")] * 2}, "pairs": [["zeros", "zeros"]]},
+     "pairs", [[], "ab", [["zeros"]], [["zeros", "dbn"]], [[3, "zeros"]]]),
+    ("lessons.dbn_pretraining:scores", {"runs": [Fx("run")]}, "runs", [None, [], [3], "ab"]),
+    *[("lessons.dbn_pretraining:verdict", {"a_runs": [Fx("run")] * 2, "b_runs": [Fx("run")] * 2}, *spec)
+      for spec in (("a_runs", [None, [], [3]]), ("b_runs", [None, [3], [Fx("run")]]),
+                   ("names", ["ab", ["a"], ["a", 3]]))],
+    *[(f"lessons.dbn_pretraining:{f}", {"runs": {"zeros": [Fx("run")]}, "reference": "zeros"}, *spec)
+      for f in ("summary_table", "start_table") for spec in (
+        ("runs", [None, [1], {"nope": [Fx("run")]}, {"zeros": []}, {"zeros": [3]}]), ("target", [NAN, 2.0]),
+        ("reference", ["dbn", 3, None]))],
     ("lessons.dbn_pretraining:epochs_to_reach", {"history": Fx("history"), "target": 0.9}, "history", [None, {}]),
     ("lessons.dbn_pretraining:epochs_to_reach", {"history": Fx("history"), "target": 0.9}, "target",
      [*REAL, 1.5, -0.1]),
-    ("lessons.dbn_pretraining:summary_table", {"runs": {"zeros": [Fx("run")]}}, "runs",
-     [None, [1], {"nope": [Fx("run")]}, {"zeros": []}, {"zeros": [3]}]),
-    ("lessons.dbn_pretraining:summary_table", {"runs": {"zeros": [Fx("run")]}}, "target", [NAN, 2.0]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "budgets", ["50", 50, [5], [2.7], []]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "starts", ["dbn", ["nope"], [3], []]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "seeds", [[2.7], "0", [-1]]),
+    *[("lessons.dbn_pretraining:budget_gaps", {"study": STUDY}, *spec) for spec in (
+        ("study", [None, {}, {"budgets": [20]}, "study"]), ("a", NAME), ("b", NAME))],
+    *[(f"lessons.dbn_pretraining:{f}", {"study": STUDY}, *spec) for f in ("budget_table", "budget_figure")
+      for spec in (("study", [None, {}, {"budgets": [20], "dbn": {}}]), ("against", [["nope"], "xavier", 3, []]))],
     *[("lessons.dbn_pretraining:draw_tower", {"ax": AX, "layer_sizes": [4, 3, 2], "training": 0}, *spec)
       for spec in (("ax", [None]), ("layer_sizes", [*SEQ_INTS, [4]]), ("training", [-1, 2, 2.7, "0", None]),
                      ("names", ["xh", ["x"], ["x", "h1", "h2", "h3"]]))],
