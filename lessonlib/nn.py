@@ -903,7 +903,8 @@ class MLPStack:
         by member: a member whose validation accuracy has not improved for ``patience``
         epochs stops (the others train on), and each member keeps the weights of its
         best epoch (``history.best_epoch``), as its separate ``MLP.fit`` would;
-        ``record_every`` is ``MLP.fit``'s too.
+        ``record_every`` is ``MLP.fit``'s too (a member that overflows between two
+        measurements is caught at the next: the same history, NaN weights either way).
         """
         X, y = self._check_data(X, y, "X", "y")
         if X_val is not None or y_val is not None:
@@ -954,19 +955,23 @@ class MLPStack:
                         grads = self._grads(Xa[batch], ya[batch], W, b)
                     for layer, (dW, db) in enumerate(grads):
                         vel_W[layer] *= momentum
-                        vel_W[layer] -= lr * dW
+                        dW *= lr  # lr * dW, in the gradient's own array
+                        vel_W[layer] -= dW
                         vel_b[layer] *= momentum
-                        vel_b[layer] -= lr * db
+                        db *= lr
+                        vel_b[layer] -= db
                         W[layer] += vel_W[layer]
                         b[layer] += vel_b[layer]
+                if epoch % record_every and epoch != epochs:
+                    # between two measurements; a member whose numbers overflow now is caught
+                    # at the next one, with the history MLP.fit leaves (nothing recorded after)
+                    alive = np.ones(len(active), dtype=bool)
+                    continue
                 finite = np.ones(len(active), dtype=bool)
                 for array in (*W, *b):  # MLP.fit's test: every weight and bias array's sum finite
                     finite &= np.isfinite(array.reshape(len(active), -1).sum(axis=1))
                 for j in np.flatnonzero(~finite):
                     histories[active[j]].diverged = True
-                if epoch % record_every and epoch != epochs:
-                    alive = finite
-                    continue
                 alive = finite & self._record(histories, active, epoch, W, b, *data, finite)
                 if stoppers is not None:
                     alive &= self._keep_best(stoppers, histories, active, epoch, W, b, best_W, best_b, alive)

@@ -168,3 +168,16 @@ def test_large_evaluations_go_in_blocks_that_stay_on_one_blas_thread():
         np.testing.assert_allclose(histories[i].loss, history.loss, rtol=1e-12)
         assert histories[i].accuracy == history.accuracy and histories[i].val_accuracy == history.val_accuracy
         assert stack.score(X_train, y_train)[i] == net.score(X_train, y_train)
+
+
+def test_a_member_diverging_between_measurements_has_the_history_of_its_separate_run(digits):
+    X, y = digits
+    seeds, sizes, init, options = (1, 3, 4), [64, 32, 32, 10], "normal", {"std": 0.3}
+    fit = dict(epochs=7, lr=1.0, batch_size=30, momentum=0.9, record_every=3)
+    stack = MLPStack(sizes, "leaky_relu", init, seeds=seeds, init_options=options)
+    histories = stack.fit(X, y, **fit)
+    assert [h.diverged for h in histories] == [True, True, False]
+    for i, s in enumerate(seeds):
+        _, history = separate(sizes, "leaky_relu", init, s, X, y, init_options=options, **fit)
+        assert histories[i].epoch == history.epoch and histories[i].diverged == history.diverged
+        np.testing.assert_allclose(histories[i].loss, history.loss, rtol=1e-10)
