@@ -690,6 +690,7 @@ ROWS = [
      [3, -1, 2.7]),
     ("lessons.dbn_pretraining:top_activating", {"dbn": Fx("dbn"), "X": XBIN, "layer": 1, "unit": 0}, "n",
      [0, 7, 2.7]),
+    ("lessons.dbn_pretraining:picture_shape", {"n": 4}, "n", SIZE),
     ("lessons.dbn_pretraining:stacking_figure", {"dbn": Fx("dbn"), "x": np.zeros(4)}, "dbn", [None, Fx("rbm")]),
     ("lessons.dbn_pretraining:stacking_figure", {"dbn": Fx("dbn"), "x": np.zeros(4)}, "x",
      ["x", None, np.zeros(5), np.full(4, NAN), np.full(4, 2.0)]),

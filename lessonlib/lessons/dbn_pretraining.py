@@ -1,7 +1,7 @@
 """Notebook 03 (DBN pre-training): its experiments and figures, as functions.
 
 Everything runs on the series' standard digits split (1347 training, 450 test images)
-with one architecture, 64-64-64-64-10, so what differs between the runs is where the
+with one architecture, 64-48-48-48-10, so what differs between the runs is where the
 weights start (and, for He, the ReLU units that start is made for):
 
 =========  ======================================================================
@@ -39,10 +39,10 @@ from lessonlib.seeding import child
 from lessonlib.starts import build_model
 from lessonlib.training import History, Run, compare, mean_sd
 
-#: The DBN: visible layer and three hidden layers (the network adds 10 outputs). 64 units
+#: The DBN: visible layer and three hidden layers (the network adds 10 outputs). 48 units
 #: a layer: enough for the RBMs to learn strokes and kinds of digit, few enough that five
 #: seeds of every start, each trained to its best validation epoch, fit the notebook's time.
-LAYERS = (64, 64, 64, 64)
+LAYERS = (64, 48, 48, 48)
 #: Pre-training: 10 epochs of CD-1 per RBM (a fraction of a second per stack).
 PRETRAIN = dict(epochs=10, lr=0.1, batch_size=20, momentum=0.5, weight_decay=1e-4)
 #: Fine-tuning and plain training: the same SGD for every start.
@@ -89,7 +89,7 @@ _PRETRAIN_SECONDS = {}
 
 
 def pretrained_dbn(seed=0):
-    """The DBN 64-64-64-64 pre-trained on the training images (no labels); cached.
+    """The DBN 64-48-48-48 pre-trained on the training images (no labels); cached.
 
     Treat it as read-only: fine-tuning works on the copies ``to_mlp`` makes.
     """
@@ -113,7 +113,7 @@ def pretrain_seconds(seed=0):
 
 
 def make_network(start, seed=0):
-    """The network 64-64-64-64-10 with the named start (see ``STARTS``).
+    """The network 64-48-48-48-10 with the named start (see ``STARTS``).
 
     "dbn" unrolls the cached stack ``pretrained_dbn(seed)``; the others are drawn by
     ``lessonlib.starts.build_model``. "he" has ReLU hidden units, the others sigmoid.
@@ -534,13 +534,22 @@ def top_activating(dbn, X, layer, unit, n=8):
     return np.argsort(-H[:, unit], kind="stable")[:n]
 
 
+def picture_shape(n):
+    """(rows, columns) of the most nearly square rectangle of ``n`` cells: (8, 8) for 64
+    values, (6, 8) for 48, (1, n) for a prime."""
+    n = _validate.positive_int(n, "n")
+    rows = max(r for r in range(1, int(math.isqrt(n)) + 1) if n % r == 0)
+    return rows, n // rows
+
+
 def stacking_figure(dbn, x):
     """The lecture's three stacking pictures, drawn from the real, trained RBMs.
 
     One column per RBM: on top the layers (the RBM being trained in red, the frozen ones
     below in grey); below, for one image ``x``, what this RBM is given as its data, its
     hidden probabilities p(h | v) (forward), and its reconstruction p(v | h) (backward).
-    Hidden vectors are drawn as squares (64 values: 8x8).
+    Vectors are drawn as the most nearly square rectangles (``picture_shape``: 64 values
+    as 8x8, 48 as 6x8).
     """
     import matplotlib.pyplot as plt
 
@@ -559,9 +568,7 @@ def stacking_figure(dbn, x):
                     (rbm.backward(rbm.forward(v)), "backward p(v|h)")]
         for k, (values, title) in enumerate(pictures):
             ax = fig.add_subplot(grid[1, 3 * l + k])
-            side = int(round(np.sqrt(values.shape[1])))
-            shape = (side, values.shape[1] // side)
-            plots.image_grid(ax, values, shape=shape, ncols=1, cmap="gray_r", vmin=0, vmax=1)
+            plots.image_grid(ax, values, shape=picture_shape(values.shape[1]), ncols=1, cmap="gray_r", vmin=0, vmax=1)
             ax.set_title(title, fontsize=8)
     return fig
 
@@ -619,8 +626,10 @@ def comparison_figure(runs, target=0.9):
     ax_acc.axhline(target, color="k", ls=":", lw=1)
     arrow = dict(arrowstyle="->")
     if any(start in runs for start in STUCK_STARTS):
-        ax_acc.annotate("zeros and N(0, 0.01²) overlap at 10 %", (12, 0.1), (28, 0.3), fontsize=8, arrowprops=arrow)
-        ax_loss.annotate("zeros and N(0, 0.01²) overlap at ln 10", (14, 2.3), (28, 1.7), fontsize=8, arrowprops=arrow)
+        ax_acc.annotate("zeros and N(0, 0.01²)\noverlap at 10 %", (12, 0.1), (0.4, 0.3), textcoords="axes fraction",
+                        fontsize=8, arrowprops=arrow)
+        ax_loss.annotate("zeros and N(0, 0.01²)\noverlap at ln 10", (14, 2.3), (0.4, 0.55), textcoords="axes fraction",
+                         fontsize=8, arrowprops=arrow)
     ax_acc.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1))
     ax_acc.set_title("validation accuracy (thin: seeds, bold: median)", fontsize=9)
     ax_loss.set(xlabel="epoch", ylabel="validation loss (cross-entropy)")
@@ -628,9 +637,9 @@ def comparison_figure(runs, target=0.9):
     ax_test.set_xticks(range(len(learning)), [SHORT[s] for s in learning])
     ax_test.set_xlim(-0.5, len(learning) - 0.3)
     ax_test.set(xlabel="start", ylabel="test accuracy at the best epoch")
-    ax_test.set_title("test accuracy (dots: seeds, bar: mean ± sd)", fontsize=9)
+    ax_test.set_title("test accuracy: seeds, mean ± sd", fontsize=9)
     fig.legend(*ax_acc.get_legend_handles_labels(), loc="lower center", ncol=len(runs), fontsize=8, frameon=False)
-    fig.subplots_adjust(left=0.06, right=0.99, top=0.9, bottom=0.3, wspace=0.32)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.9, bottom=0.3, wspace=0.4)
     return fig
 
 
@@ -672,6 +681,8 @@ def budget_figure(study, against=None):
             ax_gap.annotate(f"{row['k']}/{row['n']}", (xi, m + s), (0, 6), textcoords="offset points", ha="center",
                             fontsize=7, color=style["color"])
     ax_gap.axhline(0, color="k", lw=0.8)
+    low, high = ax_gap.get_ylim()
+    ax_gap.set_ylim(low, high + 0.12 * (high - low))  # room for the k/n labels under the title
     for ax in (ax_acc, ax_gap):
         ax.set_xscale("log")
         ax.set_xticks(budgets, [str(int(n)) for n in budgets])

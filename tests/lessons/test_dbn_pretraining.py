@@ -86,8 +86,11 @@ def test_train_start_equals_each_seed_trained_alone(start):
 
 
 def test_stuck_starts_stay_at_chance_with_loss_ln10():
+    # on all labels, as in the notebook: no progress within the patience, so they stop there
+    patience = P.schedule(None)["patience"]
     for start in P.STUCK_STARTS:
-        for run in P.train_start(start, 20, seeds=(0, 1)):
+        for run in P.train_start(start, None, seeds=(0, 1)):
+            assert run.history.epoch[-1] - run.history.best_epoch <= patience + 1
             assert max(run.history.val_accuracy) < 0.15 and not run.converged
             assert np.all(np.abs(np.array(run.history.val_loss) - np.log(10)) < 0.05)
 
@@ -215,3 +218,10 @@ def test_verdict_table_has_one_row_per_pair():
     assert [row[0] for row in table.rows] == ["DBN against He", "DBN against Xavier"]
     assert table.rows[0][3:] == ["He", "5 of 5 seeds", "intervals overlap: a tie"]
     assert table.rows[1][1:] == ["0.958 ± 0.008", "0.908 ± 0.008", "DBN", "5 of 5 seeds", "intervals apart: DBN wins"]
+
+
+def test_picture_shape_is_the_squarest_rectangle():
+    assert P.picture_shape(64) == (8, 8)
+    assert P.picture_shape(48) == (6, 8)
+    assert P.picture_shape(100) == (10, 10)
+    assert P.picture_shape(7) == (1, 7)
