@@ -33,7 +33,7 @@ import numpy as np
 from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.seeding import child, make_rng
-from lessonlib.training import History, all_finite
+from lessonlib.training import EarlyStopping, History, all_finite
 
 # --- activations: each forward rule beside its derivative --------------------------------
 
@@ -46,11 +46,21 @@ def sigmoid(z):
     """
     if not (isinstance(z, np.ndarray) and z.dtype.kind == "f"):
         z = _validate.array(z, "z", finite=False, allow_empty=True)
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # 0.5 * (1 + tanh(0.5 * z)), the same operations in the same order, in one array
+    # instead of three temporaries (three times faster on large arrays, identical numbers)
+    out = np.multiply(z, 0.5)
+    if not isinstance(out, np.ndarray):  # a single number
+        return 0.5 * (1.0 + np.tanh(out))
+    np.tanh(out, out=out)
+    out += 1.0
+    out *= 0.5
+    return out
 
 
 def _sigmoid_grad(z, a, slope):
-    return a * (1.0 - a)
+    out = 1.0 - a  # (1 - a) * a, one array instead of two
+    out *= a
+    return out
 
 
 def _tanh(z):
@@ -509,6 +519,8 @@ class MLP:
         y_val=None,
         callback=None,
         recorder=None,
+        patience=None,
+        record_every=1,
     ):
         """Train with mini-batch SGD and momentum; return a ``History``.
 
@@ -531,13 +543,27 @@ class MLP:
 
         A run whose loss or weights become NaN or infinite stops and is marked
         ``history.diverged``: no warnings, no NaN columns.
+
+        ``patience`` (needs ``X_val``, ``y_val``) turns on early stopping
+        (``lessonlib.training.EarlyStopping``): training stops once the validation
+        accuracy has not improved for ``patience`` epochs (or at ``epochs``), and the
+        network keeps the weights of the epoch with the best validation accuracy (the
+        first, if several tie; epoch 0 counts), which ``history.best_epoch`` names.
+
+        ``record_every`` = k records the history (and tests for early stopping) only
+        after every k-th epoch and the last one, for runs of many tiny epochs (a few
+        labelled examples: one step per epoch) where measuring costs more than training;
+        ``patience`` still counts epochs.
         """
         X, y, X_val, y_val, epochs, lr, batch_size, momentum = self._check_fit(
             X, y, X_val, y_val, epochs, lr, batch_size, momentum)
+        record_every = _validate.positive_int(record_every, "record_every")
+        stopper = _early_stopping(patience, X_val)
         callback = _validate.function(callback, "callback", optional=True)
         rng = child(seed, "batches")
         history = History()
         self._record(history, 0, X, y, X_val, y_val)
+        best = self._keep_best(stopper, history, None)
         velocity_W = [np.zeros_like(W) for W in self.weights]
         velocity_b = [np.zeros_like(b) for b in self.biases]
         velocity_bn = [np.zeros_like(p) for p in (*self.gammas, *self.betas)]
@@ -565,12 +591,33 @@ class MLP:
             if not self._finite():
                 history.diverged = True
                 break
-            self._record(history, epoch, X, y, X_val, y_val)
-            if history.diverged:
-                break
+            if epoch % record_every == 0 or epoch == epochs:
+                self._record(history, epoch, X, y, X_val, y_val)
+                if history.diverged:
+                    break
+                best = self._keep_best(stopper, history, best)
             if callback is not None:
                 callback(epoch, self)
+            if stopper is not None and stopper.done:
+                break
+        if best is not None:
+            self._set_parameters(best)
+            history.best_epoch = stopper.best
         return history
+
+    def _parameters(self):
+        """Copies of every trained array: weights, biases, batch-norm scales, shifts, running statistics."""
+        return [[a.copy() for a in group] for group in (self.weights, self.biases, self.gammas, self.betas,
+                                                         self.running_means, self.running_vars)]
+
+    def _set_parameters(self, parameters):
+        self.weights, self.biases, self.gammas, self.betas, self.running_means, self.running_vars = parameters
+
+    def _keep_best(self, stopper, history, best):
+        """Early stopping: the parameters to keep after this epoch (a copy when it is a new best)."""
+        if stopper is not None and history.epoch and stopper.update(history.epoch[-1], history.val_accuracy[-1]):
+            return self._parameters()
+        return best
 
     def _step_batch_norm(self, trace, lr, momentum, velocity, n):
         params = (*self.gammas, *self.betas)
@@ -641,6 +688,16 @@ class MLP:
         """
         W = self.weights[_validate.integer(layer, "layer", low=0, high=self.n_layers - 1)]
         return float(np.max(W.max(axis=1) - W.min(axis=1)))
+
+
+def _early_stopping(patience, X_val):
+    """``fit``'s early-stopping rule for ``patience`` (None: off), which needs validation data."""
+    if patience is None:
+        return None
+    stopper = EarlyStopping(patience)
+    if X_val is None:
+        raise ValueError("patience (early stopping) needs validation data: give X_val and y_val")
+    return stopper
 
 
 # --- several seeds at once: one network per seed, trained in one set of products ----------
@@ -765,6 +822,25 @@ class MLPStack:
             post.append(a)
         return pre, post
 
+    def _outputs(self, X, weights, biases):
+        """(output logits, output probabilities) of every member, each (S, n, n_outputs).
+
+        The evaluation pass, in blocks of at most ``_single_thread_rows`` rows: every
+        product then stays small enough that OpenBLAS computes it on one thread (it splits
+        products of more than about half a million multiply-adds over threads, see
+        ``_BLAS_ONE_THREAD``; on a busy 2-core machine a split product of a few million
+        took ten times longer than on one thread, measured here). The rows are
+        independent, so the blocks give the same numbers up to rounding in the last bits.
+        """
+        rows = _single_thread_rows(self.layer_sizes)
+        n = X.shape[-2]
+        if n <= rows:
+            pre, post = self._forward(X, weights, biases)
+            return pre[-1], post[-1]
+        parts = [self._forward(X[..., start : start + rows, :], weights, biases) for start in range(0, n, rows)]
+        return (np.concatenate([pre[-1] for pre, _ in parts], axis=1),
+                np.concatenate([post[-1] for _, post in parts], axis=1))
+
     def _grads(self, Xb, yb, weights, biases):
         """Per layer (dW, db) of shape (S, fan_in, fan_out) and (S, fan_out) for batches Xb, yb."""
         pre, post = self._forward(Xb, weights, biases)
@@ -786,10 +862,13 @@ class MLPStack:
         return grads
 
     def _losses(self, z, y):
-        """Mean cross-entropy per member from the output logits z (S, n, C): shape (S,)."""
+        """Mean cross-entropy per member from the output logits z (S, n, C) and labels y,
+        (n,) shared or (S, n) one row per member: shape (S,)."""
         if self.binary:
             z = z[:, :, 0]
             return np.mean(np.logaddexp(0.0, z) - y * z, axis=1)
+        if y.ndim == 2:  # one set of labels per member
+            return -np.mean(np.take_along_axis(_stacked_log_softmax(z), y[:, :, None], axis=2)[:, :, 0], axis=1)
         return -np.mean(_stacked_log_softmax(z)[:, np.arange(len(y)), y], axis=1)
 
     def _labels(self, p):
@@ -800,12 +879,13 @@ class MLPStack:
         X = self._template.check_inputs(X)
         y = self._template._check_y(y, X.shape[0])
         with np.errstate(all="ignore"):
-            p = self._forward(X, self.weights, self.biases)[1][-1]
+            p = self._outputs(X, self.weights, self.biases)[1]
         return [float(a) for a in np.mean(self._labels(p) == y, axis=1)]
 
     # --- training -------------------------------------------------------------------------
 
-    def fit(self, X, y, epochs=10, lr=0.1, batch_size=32, momentum=0.0, seeds=None, X_val=None, y_val=None):
+    def fit(self, X, y, epochs=10, lr=0.1, batch_size=32, momentum=0.0, seeds=None, X_val=None, y_val=None,
+            patience=None, record_every=1):
         """Train every member as ``MLP.fit`` would; return one ``History`` per member.
 
         ``seeds`` (default: the stack's own seeds) gives each member's batch seed, i.e. the
@@ -815,21 +895,43 @@ class MLPStack:
         or weights become NaN or infinite stops there, exactly as ``MLP.fit`` stops: its
         history is marked ``diverged``, its later epochs are not recorded, its weights
         are those it diverged with, and the others train on unaffected (no warnings).
+
+        Every member trains on the same (X, y) of shape (n, n_inputs) and (n,), or each on
+        its own: X of shape (S, n, n_inputs) and y of shape (S, n), member i on ``X[i]``,
+        ``y[i]`` (e.g. a different labelled subset per seed, all of one size); the same
+        holds for ``X_val``, ``y_val``. ``patience`` is ``MLP.fit``'s early stopping, member
+        by member: a member whose validation accuracy has not improved for ``patience``
+        epochs stops (the others train on), and each member keeps the weights of its
+        best epoch (``history.best_epoch``), as its separate ``MLP.fit`` would;
+        ``record_every`` is ``MLP.fit``'s too (a member that overflows between two
+        measurements is caught at the next: the same history, NaN weights either way).
         """
-        X, y, X_val, y_val, epochs, lr, batch_size, momentum = self._template._check_fit(
-            X, y, X_val, y_val, epochs, lr, batch_size, momentum)
+        X, y = self._check_data(X, y, "X", "y")
+        if X_val is not None or y_val is not None:
+            if X_val is None or y_val is None:
+                raise ValueError("give both X_val and y_val, or neither")
+            X_val, y_val = self._check_data(X_val, y_val, "X_val", "y_val")
+        epochs, lr, batch_size, momentum = self._template._check_fit(
+            X[0] if X.ndim == 3 else X, y[0] if y.ndim == 2 else y, None, None, epochs, lr, batch_size, momentum)[4:]
+        record_every = _validate.positive_int(record_every, "record_every")
         seeds = self.seeds if seeds is None else _stack_seeds(seeds, len(self))
+        stoppers = None if _early_stopping(patience, X_val) is None else [EarlyStopping(patience) for _ in self.seeds]
         rngs = [child(s, "batches") for s in seeds]
         histories = [History() for _ in range(len(self))]
-        n = X.shape[0]
+        n = X.shape[-2]
         active = np.arange(len(self))  # the members still training
+        data = [X, y, X_val, y_val]  # the active members' data (per member, or shared)
         W = [w.copy() for w in self.weights]  # the active members' parameters
         b = [c.copy() for c in self.biases]
+        best_W = None if stoppers is None else [w.copy() for w in self.weights]  # each member's best epoch
+        best_b = None if stoppers is None else [c.copy() for c in self.biases]
         vel_W = [np.zeros_like(w) for w in W]
         vel_b = [np.zeros_like(c) for c in b]
         with np.errstate(all="ignore"):  # overflow shows up as a diverged member instead
-            self._record(histories, active, 0, W, b, X, y, X_val, y_val)
+            self._record(histories, active, 0, W, b, *data)
             alive = np.ones(len(active), dtype=bool)  # MLP.fit trains on after epoch 0 regardless
+            if stoppers is not None:
+                alive &= self._keep_best(stoppers, histories, active, 0, W, b, best_W, best_b)
             for epoch in range(1, int(epochs) + 1):
                 if not alive.all():
                     self._store(active, W, b)
@@ -838,27 +940,81 @@ class MLPStack:
                     W, b = [w[keep] for w in W], [c[keep] for c in b]
                     vel_W, vel_b = [v[keep] for v in vel_W], [v[keep] for v in vel_b]
                     rngs = [rngs[j] for j in keep]
+                    data = [d[keep] if d is not None and d.ndim == (3 if k % 2 == 0 else 2) else d
+                            for k, d in enumerate(data)]
                 if len(active) == 0:
                     break
+                Xa, ya = data[0], data[1]
                 orders = np.stack([rng.permutation(n) for rng in rngs])
+                rows = np.arange(len(active))[:, None]
                 for start in range(0, n, batch_size):
                     batch = orders[:, start : start + batch_size]
-                    grads = self._grads(X[batch], y[batch], W, b)
+                    if Xa.ndim == 3:
+                        grads = self._grads(Xa[rows, batch], ya[rows, batch], W, b)
+                    else:
+                        grads = self._grads(Xa[batch], ya[batch], W, b)
                     for layer, (dW, db) in enumerate(grads):
                         vel_W[layer] *= momentum
-                        vel_W[layer] -= lr * dW
+                        dW *= lr  # lr * dW, in the gradient's own array
+                        vel_W[layer] -= dW
                         vel_b[layer] *= momentum
-                        vel_b[layer] -= lr * db
+                        db *= lr
+                        vel_b[layer] -= db
                         W[layer] += vel_W[layer]
                         b[layer] += vel_b[layer]
+                if epoch % record_every and epoch != epochs:
+                    # between two measurements; a member whose numbers overflow now is caught
+                    # at the next one, with the history MLP.fit leaves (nothing recorded after)
+                    alive = np.ones(len(active), dtype=bool)
+                    continue
                 finite = np.ones(len(active), dtype=bool)
                 for array in (*W, *b):  # MLP.fit's test: every weight and bias array's sum finite
                     finite &= np.isfinite(array.reshape(len(active), -1).sum(axis=1))
                 for j in np.flatnonzero(~finite):
                     histories[active[j]].diverged = True
-                alive = finite & self._record(histories, active, epoch, W, b, X, y, X_val, y_val, finite)
+                alive = finite & self._record(histories, active, epoch, W, b, *data, finite)
+                if stoppers is not None:
+                    alive &= self._keep_best(stoppers, histories, active, epoch, W, b, best_W, best_b, alive)
         self._store(active, W, b)
+        if stoppers is not None:
+            for i, stopper in enumerate(stoppers):
+                if stopper.best is not None:
+                    for layer in range(self.n_layers):
+                        self.weights[layer][i] = best_W[layer][i]
+                        self.biases[layer][i] = best_b[layer][i]
+                    histories[i].best_epoch = stopper.best
         return histories
+
+    def _check_data(self, X, y, name_X, name_y):
+        """(X, y) shared by every member, shapes (n, n_inputs) and (n,), or one set per
+        member, (S, n, n_inputs) and (S, n); checked, as arrays."""
+        n_inputs = self.layer_sizes[0]
+        if isinstance(X, np.ndarray) and X.ndim == 3:
+            X = _validate.array(X, name_X, shape=(len(self), None, n_inputs),
+                                what=f"one set per member ({len(self)}), one row per example, {n_inputs} inputs")
+            y = _validate.array(y, name_y, shape=(len(self), X.shape[1]), finite=False,
+                                what=f"one row of labels per member of {name_X}, {X.shape[1]} each")
+            y = np.stack([self._template._check_y(row, X.shape[1], f"{name_y}[{i}]") for i, row in enumerate(y)])
+            return X, y
+        X = self._template._check_X(X, name_X)
+        return X, self._template._check_y(y, X.shape[0], name_y)
+
+    def _keep_best(self, stoppers, histories, active, epoch, W, b, best_W, best_b, alive=None):
+        """Early stopping after ``epoch``: store each new best, return which members train on."""
+        go_on = np.ones(len(active), dtype=bool)
+        improved = []
+        for j, member in enumerate(active):
+            history = histories[member]
+            if (alive is not None and not alive[j]) or not history.epoch or history.epoch[-1] != epoch:
+                continue
+            if stoppers[member].update(epoch, history.val_accuracy[-1]):
+                improved.append(j)
+            go_on[j] = not stoppers[member].done
+        if improved:
+            for layer in range(self.n_layers):
+                best_W[layer][active[improved]] = W[layer][improved]
+                best_b[layer][active[improved]] = b[layer][improved]
+        return go_on
 
     def _store(self, active, W, b):
         for layer in range(self.n_layers):
@@ -867,13 +1023,13 @@ class MLPStack:
 
     def _record(self, histories, active, epoch, W, b, X, y, X_val, y_val, finite=None):
         """Append epoch ``epoch`` to the active members' histories; returns which are still alive."""
-        pre, post = self._forward(X, W, b)
-        losses = self._losses(pre[-1], y)
-        accuracy = np.mean(self._labels(post[-1]) == y, axis=1)
+        z, p = self._outputs(X, W, b)
+        losses = self._losses(z, y)
+        accuracy = np.mean(self._labels(p) == y, axis=1)
         if X_val is not None:
-            pre_v, post_v = self._forward(X_val, W, b)
-            val_losses = self._losses(pre_v[-1], y_val)
-            val_accuracy = np.mean(self._labels(post_v[-1]) == y_val, axis=1)
+            z_val, p_val = self._outputs(X_val, W, b)
+            val_losses = self._losses(z_val, y_val)
+            val_accuracy = np.mean(self._labels(p_val) == y_val, axis=1)
         alive = np.isfinite(losses)
         for j, member in enumerate(active):
             if finite is not None and not finite[j]:
@@ -889,6 +1045,17 @@ class MLPStack:
                 history.val_loss.append(float(val_losses[j]))
                 history.val_accuracy.append(float(val_accuracy[j]))
         return alive
+
+
+#: OpenBLAS gives a product of M x N x K multiply-adds M*N*K / (SMP_THRESHOLD_MIN 65536 *
+#: GEMM_MULTITHREAD_THRESHOLD 4) threads (interface/gemm.c): one thread below this many.
+_BLAS_ONE_THREAD = 2 * 65536 * 4
+
+
+def _single_thread_rows(layer_sizes):
+    """Rows per block of an evaluation pass whose every product OpenBLAS keeps on one thread."""
+    widest = max(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))
+    return max(1, _BLAS_ONE_THREAD // widest - 1)
 
 
 def _stacked_log_softmax(z):

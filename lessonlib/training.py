@@ -76,6 +76,8 @@ class History:
     kl: list = _per_epoch()
     snapshots: dict = field(default_factory=dict)
     diverged: bool = False
+    #: With early stopping (``fit(..., patience=p)``): the epoch whose weights were kept.
+    best_epoch: int = None
 
     def summary(self):
         """One line: the last epoch's numbers, or "diverged at epoch e"."""
@@ -165,6 +167,55 @@ class Run:
             "converged": self.converged,
             "status": self.status,
         }
+
+
+# --- early stopping: train on while the validation score improves, keep the best epoch ----
+
+
+def best_epoch(scores):
+    """Index of the best (highest) score, the first one where several tie; NaN never wins.
+
+    The rule of early stopping after the fact: ``scores[e]`` is the validation accuracy
+    after epoch e (index 0 before training), and the epoch kept is the first at which it
+    was highest. Returns None when no score is finite.
+    """
+    values = _validate.array(scores, "scores", ndim=1, finite=False)
+    finite = np.isfinite(values)
+    if not finite.any():
+        return None
+    return int(np.flatnonzero(finite & (values == values[finite].max()))[0])
+
+
+class EarlyStopping:
+    """The series' early-stopping rule, epoch by epoch (``MLP.fit`` and ``MLPStack.fit``
+    use it when given ``patience``).
+
+    Feed it the validation score after every epoch with ``update``: a score strictly
+    higher than every earlier one makes that epoch the best (so of several equal scores
+    the first is kept, as ``best_epoch`` picks); training stops (``done``) once
+    ``patience`` epochs have passed without a new best. The weights to keep are those of
+    ``best``: the epoch ``best_epoch(scores)`` returns for the scores seen so far.
+    """
+
+    def __init__(self, patience):
+        self.patience = _validate.positive_int(patience, "patience")
+        self.best = None
+        self.best_score = -math.inf
+        self.last = None
+
+    def update(self, epoch, score):
+        """Record ``score`` after ``epoch``; True when it is a new best (keep these weights)."""
+        self.last = _validate.integer(epoch, "epoch", low=0)
+        score = _validate.real(score, "score", finite=False)
+        if math.isfinite(score) and (self.best is None or score > self.best_score):
+            self.best, self.best_score = self.last, score
+            return True
+        return False
+
+    @property
+    def done(self):
+        """True once ``patience`` epochs have passed since the best one."""
+        return self.last is not None and self.last - (-1 if self.best is None else self.best) >= self.patience
 
 
 # --- a conclusion over seeds: the verdict the notebooks print -----------------------------

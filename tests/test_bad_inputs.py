@@ -53,6 +53,10 @@ def arrays(n_columns=4, low=None, high=None, ndim=2):
     return bad
 
 
+#: A label-budget study as ``lessons.dbn_pretraining.label_budget_study`` returns it.
+STUDY = {"budgets": [20], "seeds": [0, 1], "starts": ["dbn", "xavier"], "dbn": {20: [0.5, 0.6]},
+         "xavier": {20: [0.4, 0.5]}}
+
 BINARY = [np.full((3, 4), 0.5)]  # probabilities where binary data is required
 LABELS = ["abc", None, np.array([0, 1, 5]), np.array([0.5, 1, 2]), np.array([-1, 0, 1]), np.zeros(2), np.zeros((3, 1))]
 
@@ -111,6 +115,8 @@ def fixture(name):
         return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, snapshot_epochs=(0, 2), track_likelihood=False)
     if name == "snap_history":
         return rbm.RBM(64, 4, seed=0).fit(np.zeros((3, 64)) + 0.5, epochs=2, snapshot_epochs=(0, 2))
+    if name == "stopper":
+        return training.EarlyStopping(3)
     if name == "run":
         return training.Run("zeros", 0, training.History(), 0.5)
     if name == "grid":
@@ -306,6 +312,9 @@ ROWS = [
     ("nn:@mlp.fit", {"X": X, "y": Y}, "callback", FUNCTION),
     ("nn:@mlp.fit", {"X": X, "y": Y, "y_val": Y}, "X_val", arrays()),
     ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X}, "y_val", LABELS[:5]),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "X_val": X, "y_val": Y, "epochs": 0}, "patience", SIZE[:-1]),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "epochs": 0}, "patience", [3], "patience .*X_val"),
+    ("nn:@mlp.fit", {"X": X, "y": Y, "epochs": 0}, "record_every", SIZE),
     ("nn:@mlp.hidden_unit_spread", {}, "layer", [-1, 2, 2.7, "0", None]),
     *[("nn:MLPStack", {"layer_sizes": [4, 3]}, *spec) for spec in (
         ("layer_sizes", [*SEQ_INTS, [4]]), ("activation", NAME), ("init", NAME, "init"),
@@ -319,6 +328,13 @@ ROWS = [
         ("X", arrays()), ("y", LABELS), ("epochs", COUNT), ("lr", POSITIVE), ("batch_size", SIZE),
         ("momentum", FRACTION), ("seeds", [[0], [0, 2.7], "01", 3]), ("X_val", [np.zeros((2, 5))]))],
     ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0, "y_val": Y}, "X_val", arrays()),
+    ("nn:@stack.fit", {"X": X, "y": Y, "X_val": X, "y_val": Y, "epochs": 0}, "patience", SIZE[:-1]),
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, "patience", [3], "patience .*X_val"),
+    ("nn:@stack.fit", {"X": X, "y": Y, "epochs": 0}, "record_every", SIZE),
+    ("nn:@stack.fit", {"X": np.zeros((2, 6, 4)), "y": np.zeros((2, 6), dtype=int), "epochs": 0}, "X",
+     [np.zeros((3, 6, 4)), np.zeros((2, 6, 5)), np.full((2, 6, 4), NAN)]),
+    ("nn:@stack.fit", {"X": np.zeros((2, 6, 4)), "y": np.zeros((2, 6), dtype=int), "epochs": 0}, "y",
+     [np.zeros((2, 5), dtype=int), np.zeros(6, dtype=int), np.full((2, 6), 7), np.full((2, 6), 0.5), "y"]),
     *[("nn:batch_norm_forward", {"z": X, "gamma": np.ones(4), "beta": np.zeros(4)}, *spec) for spec in (
         ("z", [v for k, v in enumerate(arrays()) if k != 6]), ("gamma", ["g", None, np.ones(3), np.full(4, NAN)]), ("beta", ["b", None, np.ones(5)]),
         ("mean", ["m", np.zeros(3), np.full(4, NAN)]), ("eps", POSITIVE))],
@@ -446,6 +462,10 @@ ROWS = [
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "model", [None, "m", Fx("rbm")]),
     ("starts:pre_activation_variances", {"model": Fx("mlp"), "X": X}, "X", arrays()),
     ("training:mean_sd", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [0.5], [0.5, NAN], [[0.5, 0.6]]]),
+    ("training:best_epoch", {"scores": [0.5, 0.6]}, "scores", ["abc", None, [[0.5, 0.6]]]),
+    ("training:EarlyStopping", {"patience": 3}, "patience", SIZE),
+    ("training:@stopper.update", {"epoch": 1, "score": 0.5}, "epoch", COUNT),
+    ("training:@stopper.update", {"epoch": 1, "score": 0.5}, "score", ["abc", None, True]),
     *[(f"training:{f}", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, *spec) for f in ("decide", "compare")
       for spec in (("a_scores", ["abc", None, [[0.5, 0.6]]]), ("b_scores", ["abc", None, [0.5]]))],
     ("training:decide", {"a_scores": [0.5, 0.6], "b_scores": [0.4, 0.5]}, "win_fraction", [*REAL, 0.5, 1.5]),
@@ -626,20 +646,34 @@ ROWS = [
     ("lessons.dbn_pretraining:make_network", {"start": "zeros"}, "seed", SEED),
     ("lessons.dbn_pretraining:label_subset", {"n_labels": 20}, "n_labels", [9, 2.7, True, "20"]),
     ("lessons.dbn_pretraining:label_subset", {"n_labels": 20}, "seed", SEED),
-    *[("lessons.dbn_pretraining:fine_tune", {"start": "zeros", "epochs": 0}, *spec) for spec in (
-        ("start", NAME), ("seed", SEED), ("n_labels", [9, 2.7, "20"]), ("epochs", COUNT[:-1]),
-        ("track_test", FLAG))],
+    ("lessons.dbn_pretraining:validation_split", {}, "seed", SEED),
+    ("lessons.dbn_pretraining:schedule", {}, "n_labels", [9, 2.7, True, "20"]),
+    *[("lessons.dbn_pretraining:train_start", {"start": "zeros", "n_labels": 20}, *spec) for spec in (
+        ("start", NAME), ("n_labels", [9, 2.7, "20"]), ("seeds", [[2.7], [-1], "0", 3]))],
     ("lessons.dbn_pretraining:compare_starts", {}, "seeds", [[2.7], [-1], "0", 3]),
-    ("lessons.dbn_pretraining:compare_starts", {}, "stuck_seeds", [[2.7], [-1], "0"]),
+    ("lessons.dbn_pretraining:stopped_by_the_cap", {"runs": [Fx("run")]}, "runs", [None, [3], "ab"]),
+    ("lessons.dbn_pretraining:verdict_table", {"runs": {"zeros": [Fx("run")] * 2}, "pairs": [["zeros", "zeros"]]},
+     "runs", [None, {"nope": [Fx("run")]}]),
+    ("lessons.dbn_pretraining:verdict_table", {"runs": {"zeros": [Fx("run")] * 2}, "pairs": [["zeros", "zeros"]]},
+     "pairs", [[], "ab", [["zeros"]], [["zeros", "dbn"]], [[3, "zeros"]]]),
+    ("lessons.dbn_pretraining:scores", {"runs": [Fx("run")]}, "runs", [None, [], [3], "ab"]),
+    *[("lessons.dbn_pretraining:verdict", {"a_runs": [Fx("run")] * 2, "b_runs": [Fx("run")] * 2}, *spec)
+      for spec in (("a_runs", [None, [], [3]]), ("b_runs", [None, [3], [Fx("run")]]),
+                   ("names", ["ab", ["a"], ["a", 3]]))],
+    *[(f"lessons.dbn_pretraining:{f}", {"runs": {"zeros": [Fx("run")]}, "reference": "zeros"}, *spec)
+      for f in ("summary_table", "start_table") for spec in (
+        ("runs", [None, [1], {"nope": [Fx("run")]}, {"zeros": []}, {"zeros": [3]}]), ("target", [NAN, 2.0]),
+        ("reference", ["dbn", 3, None]))],
     ("lessons.dbn_pretraining:epochs_to_reach", {"history": Fx("history"), "target": 0.9}, "history", [None, {}]),
     ("lessons.dbn_pretraining:epochs_to_reach", {"history": Fx("history"), "target": 0.9}, "target",
      [*REAL, 1.5, -0.1]),
-    ("lessons.dbn_pretraining:summary_table", {"runs": {"zeros": [Fx("run")]}}, "runs",
-     [None, [1], {"nope": [Fx("run")]}, {"zeros": []}, {"zeros": [3]}]),
-    ("lessons.dbn_pretraining:summary_table", {"runs": {"zeros": [Fx("run")]}}, "target", [NAN, 2.0]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "budgets", ["50", 50, [5], [2.7], []]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "starts", ["dbn", ["nope"], [3], []]),
     ("lessons.dbn_pretraining:label_budget_study", {}, "seeds", [[2.7], "0", [-1]]),
+    *[("lessons.dbn_pretraining:budget_gaps", {"study": STUDY}, *spec) for spec in (
+        ("study", [None, {}, {"budgets": [20]}, "study"]), ("a", NAME), ("b", NAME))],
+    *[(f"lessons.dbn_pretraining:{f}", {"study": STUDY}, *spec) for f in ("budget_table", "budget_figure")
+      for spec in (("study", [None, {}, {"budgets": [20], "dbn": {}}]), ("against", [["nope"], "xavier", 3, []]))],
     *[("lessons.dbn_pretraining:draw_tower", {"ax": AX, "layer_sizes": [4, 3, 2], "training": 0}, *spec)
       for spec in (("ax", [None]), ("layer_sizes", [*SEQ_INTS, [4]]), ("training", [-1, 2, 2.7, "0", None]),
                      ("names", ["xh", ["x"], ["x", "h1", "h2", "h3"]]))],
@@ -656,6 +690,7 @@ ROWS = [
      [3, -1, 2.7]),
     ("lessons.dbn_pretraining:top_activating", {"dbn": Fx("dbn"), "X": XBIN, "layer": 1, "unit": 0}, "n",
      [0, 7, 2.7]),
+    ("lessons.dbn_pretraining:picture_shape", {"n": 4}, "n", SIZE),
     ("lessons.dbn_pretraining:stacking_figure", {"dbn": Fx("dbn"), "x": np.zeros(4)}, "dbn", [None, Fx("rbm")]),
     ("lessons.dbn_pretraining:stacking_figure", {"dbn": Fx("dbn"), "x": np.zeros(4)}, "x",
      ["x", None, np.zeros(5), np.full(4, NAN), np.full(4, 2.0)]),
@@ -851,7 +886,7 @@ ROWS = [
 
 #: A row whose path names a fixture's method covers this public name.
 COVERS = {
-    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
+    "nn:@mlp": "nn:MLP", "nn:@stack": "nn:MLPStack", "training:@stopper": "training:EarlyStopping", "rbm:@rbm": "rbm:RBM", "dbn:@dbn": "dbn:DBN",
     "propagation:@propagation": "propagation:Propagation", "lessons.start_here:@wave": "widgets:FigureExplorer",
     "lessons.rbm_reconstruction:@panels": "lessons.rbm_reconstruction:EpochPanels",
     "lessons.rbm_reconstruction:@epoch_explorer": "lessons.rbm_reconstruction:EpochExplorer",

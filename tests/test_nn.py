@@ -170,3 +170,59 @@ def test_bad_data_and_hyperparameters():
         model.predict(np.full((2, 4), np.nan))
     with pytest.raises(ValueError, match="both X_val and y_val"):
         model.fit(X, y, X_val=X)
+
+
+def test_early_stopping_keeps_the_best_validation_epoch():
+    Xtr, Xte, ytr, yte = digits_split()
+    X, y, X_val, y_val = Xtr[:150], ytr[:150], Xtr[150:250], ytr[150:250]
+    settings = dict(lr=0.5, momentum=0.9, batch_size=25, seed=1)
+    # the same run without early stopping, with a copy of the weights after every epoch
+    snapshots = {}
+    full = MLP([64, 16, 10], "sigmoid", "glorot_uniform", seed=2)
+    snapshots[0] = [W.copy() for W in full.weights]
+    curve = full.fit(X, y, epochs=40, X_val=X_val, y_val=y_val, **settings,
+                     callback=lambda e, m: snapshots.__setitem__(e, [W.copy() for W in m.weights]))
+    net = MLP([64, 16, 10], "sigmoid", "glorot_uniform", seed=2)
+    history = net.fit(X, y, epochs=40, X_val=X_val, y_val=y_val, patience=4, **settings)
+    best = history.best_epoch
+    seen = history.epoch[-1]
+    # it stopped 4 epochs after its best, well before the end, and kept the first best of what it saw
+    assert seen - best == 4 and seen < 40
+    assert best == int(np.argmax(curve.val_accuracy[: seen + 1]))
+    assert history.val_accuracy == curve.val_accuracy[: seen + 1]
+    for W, W_best in zip(net.weights, snapshots[best]):
+        np.testing.assert_array_equal(W, W_best)
+    assert net.score(X_val, y_val) == history.val_accuracy[best]
+    with pytest.raises(ValueError, match="patience .*needs validation data"):
+        MLP([64, 16, 10]).fit(X, y, patience=3)
+
+
+def test_record_every_measures_every_kth_epoch_and_the_last():
+    Xtr, _, ytr, _ = digits_split()
+    X, y = Xtr[:60], ytr[:60]
+    every = MLP([64, 8, 10], "relu", "he_normal", seed=0)
+    history = every.fit(X, y, epochs=7, batch_size=20, record_every=3, X_val=X, y_val=y)
+    assert history.epoch == [0, 3, 6, 7]
+    alone = MLP([64, 8, 10], "relu", "he_normal", seed=0)
+    full = alone.fit(X, y, epochs=7, batch_size=20)
+    assert history.loss == [full.loss[e] for e in (0, 3, 6, 7)]
+    for a, b in zip(every.weights, alone.weights):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="record_every"):
+        every.fit(X, y, record_every=0)
+
+
+def test_sigmoid_is_exactly_the_tanh_formula_and_leaves_its_input_alone():
+    from lessonlib.nn import sigmoid
+
+    z = np.random.default_rng(0).normal(0.0, 6.0, (50, 40))
+    before = z.copy()
+    for values in (z, z.astype(np.float32)):
+        out = sigmoid(values)
+        assert out.dtype == values.dtype
+        np.testing.assert_array_equal(out, 0.5 * (1.0 + np.tanh(0.5 * values)))
+    np.testing.assert_array_equal(z, before)
+    assert sigmoid(0.0) == 0.5 and sigmoid(np.array(0.0)) == 0.5
+    grad = ACTIVATIONS["sigmoid"][1]
+    a = sigmoid(z)
+    np.testing.assert_array_equal(grad(z, a, 0.0), a * (1.0 - a))

@@ -9,9 +9,11 @@ from lessonlib.training import (
     CHANCE_LIMIT,
     WIN_FRACTION,
     Diverged,
+    EarlyStopping,
     History,
     Run,
     all_finite,
+    best_epoch,
     compare,
     mean_sd,
 )
@@ -103,3 +105,56 @@ def test_run_status():
     diverged = Run("normal_1", 0, History(diverged=True), math.nan)
     assert diverged.diverged and diverged.status == "n/c"
     assert diverged.as_dict()["diverged"] is True
+
+
+# --- early stopping ---------------------------------------------------------------------
+
+
+def test_best_epoch_is_the_first_maximum_and_ignores_nan():
+    assert best_epoch([0.1, 0.5, 0.7, 0.7, 0.6]) == 2
+    assert best_epoch([0.3]) == 0
+    assert best_epoch([math.nan, 0.2, math.nan, 0.4]) == 3
+    assert best_epoch([math.nan, math.nan]) is None
+
+
+def feed(stopper, scores):
+    """Feed ``scores`` (epoch 0, 1, ...) until the rule says stop; the epochs fed."""
+    fed = []
+    for epoch, score in enumerate(scores):
+        stopper.update(epoch, score)
+        fed.append(epoch)
+        if stopper.done:
+            break
+    return fed
+
+
+def test_early_stopping_waits_patience_epochs_after_the_best():
+    scores = [0.1, 0.4, 0.6, 0.6, 0.55, 0.6, 0.59, 0.8, 0.7, 0.7, 0.7, 0.7, 0.75, 0.9]
+    stopper = EarlyStopping(5)
+    fed = feed(stopper, scores)
+    # best 0.6 at epoch 2 (the equal 0.6 at 3 and 5 are not better); 0.8 at epoch 7 comes
+    # after 4 epochs without a better score and resets the count; epochs 8 to 12 bring
+    # nothing better: stop after epoch 12 and keep epoch 7 (the 0.9 of epoch 13 is never seen)
+    assert fed[-1] == 12 and stopper.best == 7 and stopper.best_score == 0.8
+    assert stopper.best == best_epoch(scores[: fed[-1] + 1])
+    # the rule after the fact agrees for every patience: the kept epoch is the first best
+    # of what was seen, and training stops exactly `patience` epochs after it
+    for patience in range(1, 8):
+        stopper = EarlyStopping(patience)
+        fed = feed(stopper, scores)
+        assert stopper.best == best_epoch(scores[: fed[-1] + 1])
+        assert fed[-1] == len(scores) - 1 or fed[-1] - stopper.best == patience
+
+
+def test_early_stopping_reports_new_bests_and_skips_nan():
+    stopper = EarlyStopping(2)
+    assert [stopper.update(e, s) for e, s in enumerate([math.nan, 0.3, 0.3, math.nan, 0.5])] == [
+        False, True, False, False, True]
+    assert stopper.best == 4 and not stopper.done
+    stopper = EarlyStopping(2)
+    stopper.update(0, math.nan)
+    assert not stopper.done
+    stopper.update(1, math.nan)
+    assert stopper.done and stopper.best is None  # nothing finite in `patience` epochs
+    with pytest.raises(ValueError, match="patience"):
+        EarlyStopping(0)

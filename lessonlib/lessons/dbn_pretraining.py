@@ -1,23 +1,32 @@
 """Notebook 03 (DBN pre-training): its experiments and figures, as functions.
 
 Everything runs on the series' standard digits split (1347 training, 450 test images)
-with one architecture, a sigmoid network 64-100-100-100-10, so the only thing that
-differs between the runs is where the weights start:
+with one architecture, 64-48-48-48-10, so what differs between the runs is where the
+weights start (and, for He, the ReLU units that start is made for):
 
-=========  ==============================================================
-"dbn"      the three RBMs of a pre-trained ``lessonlib.dbn.DBN`` + a Glorot output layer
-"zeros"    every weight 0
-"normal"   N(0, 0.01**2) (standard deviation 0.01): "small random"
-"xavier"   Glorot uniform, U(+-sqrt(6 / (fan_in + fan_out)))
-=========  ==============================================================
+=========  ======================================================================
+"dbn"      the three RBMs of a pre-trained ``lessonlib.dbn.DBN`` + a Glorot output layer; sigmoid
+"he"       He normal, N(0, 2 / fan_in); ReLU units: the one-liner that replaced pre-training
+"xavier"   Glorot uniform, U(+-sqrt(6 / (fan_in + fan_out))); sigmoid
+"normal"   N(0, 0.01**2) (standard deviation 0.01): "small random"; sigmoid
+"zeros"    every weight 0; sigmoid
+=========  ======================================================================
 
-Pre-training sees the training images only, never their labels and never the test
-images. A pre-trained stack is made once per seed and cached, so a notebook that asks
-for it twice does not pre-train twice.
+Fine-tuning holds out a validation split of the training images (``VALIDATION_PER_DIGIT``
+of each digit, drawn per seed), trains on labelled images from the rest with the same SGD
+for every start (``FINE_TUNE``) until the validation accuracy stops improving (early
+stopping, ``schedule``), and keeps the weights of the epoch with the best validation
+accuracy; the test accuracy is measured there. The seeds of one start train side by
+side, one network per seed (``lessonlib.nn.MLPStack``).
+
+Pre-training sees the training images only (all 1347, validation images included), never
+a label and never a test image. A pre-trained stack is made once per seed and cached, and
+so is every set of fine-tuned runs.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from functools import lru_cache
 
@@ -25,35 +34,50 @@ import numpy as np
 
 from lessonlib import _validate, data, plots
 from lessonlib.dbn import DBN
+from lessonlib.nn import MLPStack
 from lessonlib.seeding import child
 from lessonlib.starts import build_model
-from lessonlib.training import History, Run
+from lessonlib.training import History, Run, compare, mean_sd
 
-#: The DBN: visible layer and three hidden layers (the network adds 10 outputs).
-LAYERS = (64, 100, 100, 100)
-#: Pre-training: 10 epochs of CD-1 per RBM (about a second for the whole stack).
+#: The DBN: visible layer and three hidden layers (the network adds 10 outputs). 48 units
+#: a layer: enough for the RBMs to learn strokes and kinds of digit, few enough that five
+#: seeds of every start, each trained to its best validation epoch, fit the notebook's time.
+LAYERS = (64, 48, 48, 48)
+#: Pre-training: 10 epochs of CD-1 per RBM (a fraction of a second per stack).
 PRETRAIN = dict(epochs=10, lr=0.1, batch_size=20, momentum=0.5, weight_decay=1e-4)
-#: Fine-tuning and plain training: the same SGD for every start. 20 epochs: enough for
-#: the pre-trained start to settle and for Xavier to leave its plateau (notebook 03).
-FINE_TUNE = dict(epochs=20, lr=0.1, momentum=0.9, batch_size=32)
+#: Fine-tuning and plain training: the same SGD for every start.
+FINE_TUNE = dict(lr=0.1, momentum=0.9, batch_size=32)
+#: Early stopping, in SGD steps (an epoch on a few labels is a single step): training
+#: stops once the validation accuracy has not improved for ``patience_steps`` steps, or
+#: after ``max_steps``; it is measured about every ``record_steps`` steps (every epoch
+#: when an epoch is longer).
+STOPPING = dict(max_steps=3200, patience_steps=480, record_steps=64)
+#: Validation images held out of the training images, per digit (200 in all).
+VALIDATION_PER_DIGIT = 20
 #: The starts compared, in the order they are drawn, with their labels.
 STARTS = {
-    "dbn": "DBN pre-trained",
-    "xavier": "Xavier (Glorot uniform)",
+    "dbn": "DBN pre-trained (sigmoid)",
+    "he": "He (ReLU)",
+    "xavier": "Xavier (Glorot uniform, sigmoid)",
     "normal": "small random N(0, 0.01²)",
     "zeros": "zeros",
 }
-#: Seeds of the starts that learn ("dbn", "xavier"): one pre-trained stack per seed.
-SEEDS = (0, 1)
-#: The starts that stay at chance: their loss does not move from ln 10 whatever the seed.
-#: One seed and 10 epochs show it (the seed only changes which 10 % the guesses hit).
+#: The short names of the starts, for verdicts, ticks and legends of gaps.
+SHORT = {"dbn": "DBN", "he": "He", "xavier": "Xavier", "normal": "N(0, 0.01²)", "zeros": "zeros"}
+#: Each start as a name of ``lessonlib.starts``, and its hidden units.
+START_NAMES = {"dbn": "dbn", "he": "he_normal", "xavier": "glorot_uniform", "normal": "normal_0.01", "zeros": "zeros"}
+ACTIVATIONS = {"dbn": "sigmoid", "he": "relu", "xavier": "sigmoid", "normal": "sigmoid", "zeros": "sigmoid"}
+#: The series' style (colour, marker, line) of each start (``lessonlib.plots.STYLES``).
+STYLES = {start: plots.style_for(name) for start, name in START_NAMES.items()}
+COLORS = {start: style["color"] for start, style in STYLES.items()}
+#: The seeds of every comparison: one pre-trained stack, one network, one label subset per seed.
+SEEDS = (0, 1, 2, 3, 4)
+#: The starts that stay at chance: their loss does not move from ln 10.
 STUCK_STARTS = ("normal", "zeros")
-STUCK_SEEDS = (0,)
-STUCK_EPOCHS = 10
-#: Few labels: every run takes this many SGD steps (as many as 10 epochs on all images).
-#: With 50 labels that is 215 passes over them; both the pre-trained and the Xavier start
-#: classify all 50 training images correctly before the end.
-FEW_LABEL_STEPS = 430
+#: The label budgets of the few-labels study (None = every training image outside the
+#: validation split, 1147) and the starts it compares.
+BUDGETS = (20, 50, 100, 300, None)
+BUDGET_STARTS = ("dbn", "xavier")
 
 
 def digits():
@@ -65,7 +89,7 @@ _PRETRAIN_SECONDS = {}
 
 
 def pretrained_dbn(seed=0):
-    """The DBN 64-100-100-100 pre-trained on the training images (no labels); cached.
+    """The DBN 64-48-48-48 pre-trained on the training images (no labels); cached.
 
     Treat it as read-only: fine-tuning works on the copies ``to_mlp`` makes.
     """
@@ -88,99 +112,143 @@ def pretrain_seconds(seed=0):
     return _PRETRAIN_SECONDS[int(seed)]
 
 
-#: Each start of this notebook as a name of ``lessonlib.starts``.
-START_NAMES = {"dbn": "dbn", "xavier": "glorot_uniform", "normal": "normal_0.01", "zeros": "zeros"}
-
-
-#: The series' colour of each start (``lessonlib.plots.COLORS``).
-COLORS = {start: plots.color_for(name) for start, name in START_NAMES.items()}
-
-
 def make_network(start, seed=0):
-    """The sigmoid network 64-100-100-100-10 with the named start (see ``STARTS``).
+    """The network 64-48-48-48-10 with the named start (see ``STARTS``).
 
     "dbn" unrolls the cached stack ``pretrained_dbn(seed)``; the others are drawn by
-    ``lessonlib.starts.build_model``.
+    ``lessonlib.starts.build_model``. "he" has ReLU hidden units, the others sigmoid.
     """
     start = _validate.choice(start, "start", STARTS)
     seed = _validate.integer(seed, "seed", low=0)
     pretrained = pretrained_dbn(seed) if start == "dbn" else None
-    return build_model(START_NAMES[start], [*LAYERS, 10], "sigmoid", seed=seed, pretrained=pretrained)
+    return build_model(START_NAMES[start], [*LAYERS, 10], ACTIVATIONS[start], seed=seed, pretrained=pretrained)
+
+
+# --- which images carry a label ---------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _label_order(seed):
+    """(validation indices, the other training indices in the order labels are handed out)."""
+    y_train = digits()[2]
+    rng = child(seed, "labels")
+    per_digit = [rng.permutation(np.flatnonzero(y_train == k)) for k in range(10)]
+    validation = np.sort(np.concatenate([members[:VALIDATION_PER_DIGIT] for members in per_digit]))
+    # one image of every digit, then a second of every digit, ...; the digits in a random
+    # order within each round, so a budget that is not a multiple of 10 favours no digit
+    rank = np.argsort(rng.permutation(10))
+    pool = [(r, rank[k], i) for k, members in enumerate(per_digit)
+            for r, i in enumerate(members[VALIDATION_PER_DIGIT:])]
+    order = np.array([i for _, _, i in sorted(pool)])
+    for array in (validation, order):
+        array.setflags(write=False)
+    return validation, order
+
+
+def validation_split(seed=0):
+    """Indices of the training images held out for validation with ``seed``: sorted,
+    ``VALIDATION_PER_DIGIT`` of each digit. No label budget ever includes them."""
+    return _label_order(_validate.integer(seed, "seed", low=0))[0].copy()
 
 
 def label_subset(n_labels, seed=0):
-    """Indices of ``n_labels`` labelled training images, as equal a share per digit as possible.
+    """Indices (sorted) of ``n_labels`` labelled training images, outside the validation split.
 
-    ``None`` (or a number at least the training set's size) means every training image.
+    As equal a share per digit as possible, drawn from the "labels" stream of ``seed``;
+    a smaller budget is part of every larger one with the same seed. ``None`` (or a
+    number at least the size of the pool, 1147) means every training image outside the
+    validation split.
     """
-    y_train = digits()[2]
     n_labels = _budget(n_labels, "n_labels")
-    if n_labels is None or n_labels >= len(y_train):
-        return np.arange(len(y_train))
-    rng = child(seed, "labels")
-    per_class = [rng.permutation(np.flatnonzero(y_train == k)) for k in range(10)]
-    counts = np.full(10, n_labels // 10)
-    counts[rng.permutation(10)[: n_labels % 10]] += 1
-    return np.sort(np.concatenate([members[:c] for members, c in zip(per_class, counts)]))
+    order = _label_order(_validate.integer(seed, "seed", low=0))[1]
+    return np.sort(order if n_labels is None else order[:n_labels])
 
 
-def fine_tune(start, seed=0, n_labels=None, epochs=None, track_test=True):
-    """Train the network from ``start`` on ``n_labels`` labelled images; return a ``Run``.
-
-    The seed sets the start (pre-trained stack, random weights, output layer), the
-    labelled subset and the order of the mini-batches. Every run uses the same SGD
-    (``FINE_TUNE``). On all labels ``epochs`` defaults to ``FINE_TUNE["epochs"]``; with
-    few labels an epoch is a few steps only, so it defaults to as many epochs as give
-    ``FEW_LABEL_STEPS`` steps.
-    ``track_test`` records the test accuracy after every epoch (costly for thousands
-    of tiny epochs; otherwise it is measured once at the end).
-    """
-    start = _validate.choice(start, "start", STARTS)
-    seed = _validate.integer(seed, "seed", low=0)
-    epochs = None if epochs is None else _validate.integer(epochs, "epochs", low=0)
-    track_test = _validate.flag(track_test, "track_test")
-    X_train, X_test, y_train, y_test = digits()
-    idx = label_subset(n_labels, seed)
-    settings = dict(FINE_TUNE)
-    if epochs is None and len(idx) == len(y_train):
-        epochs = FINE_TUNE["epochs"]
-    elif epochs is None:
-        steps_per_epoch = int(np.ceil(len(idx) / FINE_TUNE["batch_size"]))
-        epochs = int(np.ceil(FEW_LABEL_STEPS / steps_per_epoch))
-    settings["epochs"] = epochs
-    model = make_network(start, seed)
-    val = dict(X_val=X_test, y_val=y_test) if track_test else {}
-    history = model.fit(X_train[idx], y_train[idx], seed=seed, **val, **settings)
-    if history.diverged:
-        accuracy = float("nan")
-    elif track_test:
-        accuracy = history.val_accuracy[-1]
-    else:
-        accuracy = model.score(X_test, y_test)
-    return Run(start=start, seed=seed, history=history, test_accuracy=accuracy, n_labels=len(idx),
-               label=STARTS[start])
-
-
-def compare_starts(seeds=SEEDS, stuck_seeds=STUCK_SEEDS):
-    """Every start of ``STARTS`` fine-tuned on all labels: {start: [Run, ...]}.
-
-    The starts that learn run once per seed of ``seeds``; the ``STUCK_STARTS`` (zeros,
-    N(0, 0.01**2)) once per seed of ``stuck_seeds`` and for ``STUCK_EPOCHS`` epochs only.
-    Cached: asking again with the same seeds (in any spelling) does not train again.
-    """
-    return _compare_starts(tuple(_validate.sequence_of_ints(seeds, "seeds", low=0)),
-                           tuple(_validate.sequence_of_ints(stuck_seeds, "stuck_seeds", low=0)))
-
-
-@lru_cache(maxsize=4)
-def _compare_starts(seeds, stuck_seeds):
-    return {start: [fine_tune(start, s, epochs=STUCK_EPOCHS) for s in stuck_seeds] if start in STUCK_STARTS
-            else [fine_tune(start, s) for s in seeds] for start in STARTS}
+def n_pool():
+    """How many training images can carry a label: all but the validation split (1147)."""
+    return len(digits()[2]) - 10 * VALIDATION_PER_DIGIT
 
 
 def _budget(n_labels, name):
     """A label budget: None (every label) or at least one label per digit."""
     return None if n_labels is None else _validate.integer(n_labels, name, low=10)
+
+
+def _count(n_labels):
+    return n_pool() if n_labels is None else min(int(n_labels), n_pool())
+
+
+# --- fine-tuning: every seed of a start together, to its best validation epoch --------------
+
+
+def schedule(n_labels=None):
+    """The training length for a budget of ``n_labels`` labels (``STOPPING`` in epochs).
+
+    Returns a dict: ``steps_per_epoch`` (SGD steps in one pass over the labels),
+    ``epochs`` (the most epochs run), ``patience`` (epochs without a better validation
+    accuracy before stopping) and ``record_every`` (epochs between measurements).
+    """
+    n = _count(_budget(n_labels, "n_labels"))
+    steps = math.ceil(n / FINE_TUNE["batch_size"])
+    return {"steps_per_epoch": steps, "epochs": math.ceil(STOPPING["max_steps"] / steps),
+            "patience": math.ceil(STOPPING["patience_steps"] / steps),
+            "record_every": max(1, round(STOPPING["record_steps"] / steps))}
+
+
+def train_start(start, n_labels=None, seeds=SEEDS):
+    """Fine-tune (or train) the network from ``start`` once per seed; a list of ``Run``.
+
+    Seed s sets the start (its pre-trained stack or random weights, the output layer),
+    the validation split, the ``n_labels`` labelled images (``label_subset``) and the
+    order of the mini-batches. Every seed trains as its own network, all of them side by
+    side in one ``MLPStack`` (each member equals its separate run), with early stopping
+    on its validation split (``schedule``); each keeps its best validation epoch
+    (``run.history.best_epoch``), where ``run.test_accuracy`` is measured. Cached.
+    """
+    start = _validate.choice(start, "start", STARTS)
+    n_labels = _budget(n_labels, "n_labels")
+    seeds = tuple(_validate.sequence_of_ints(seeds, "seeds", low=0))
+    return list(_train_start(start, None if n_labels is None or n_labels >= n_pool() else n_labels, seeds))
+
+
+@lru_cache(maxsize=64)
+def _train_start(start, n_labels, seeds):
+    X_train, X_test, y_train, y_test = digits()
+    subsets = [label_subset(n_labels, s) for s in seeds]
+    held_out = [validation_split(s) for s in seeds]
+    plan = schedule(n_labels)
+    stack = MLPStack.from_models([make_network(start, s) for s in seeds], seeds)
+    histories = stack.fit(
+        np.stack([X_train[i] for i in subsets]), np.stack([y_train[i] for i in subsets]),
+        X_val=np.stack([X_train[i] for i in held_out]), y_val=np.stack([y_train[i] for i in held_out]),
+        epochs=plan["epochs"], patience=plan["patience"], record_every=plan["record_every"], **FINE_TUNE)
+    scores = stack.score(X_test, y_test)
+    return tuple(
+        Run(start=start, seed=s, history=h, test_accuracy=float("nan") if h.diverged else a, label=STARTS[start],
+            activation=ACTIVATIONS[start], n_labels=len(subsets[0]))
+        for s, h, a in zip(seeds, histories, scores))
+
+
+def stopped_by_the_cap(runs):
+    """The runs that ``max_steps`` stopped while their validation accuracy could still have
+    improved (fewer than ``patience`` epochs after their best): [] when early stopping
+    ended every run, as it should."""
+    runs = _validate.sequence(runs, "runs", lambda r, n: _validate.instance(r, n, Run, "a lessonlib.training.Run"),
+                              what="lessonlib.training.Run records")
+    late = []
+    for run in runs:
+        plan = schedule(run.n_labels)
+        history = run.history
+        if history.epoch and history.epoch[-1] >= plan["epochs"] and history.best_epoch is not None \
+                and history.epoch[-1] - history.best_epoch < plan["patience"]:
+            late.append(run)
+    return late
+
+
+def compare_starts(seeds=SEEDS):
+    """Every start of ``STARTS`` trained on all labels (1147, the validation split held
+    out), once per seed: {start: [Run, ...]}. Cached."""
+    return {start: train_start(start, None, seeds) for start in STARTS}
 
 
 def _check_runs(runs):
@@ -196,7 +264,8 @@ def _check_runs(runs):
 
 
 def epochs_to_reach(history, target):
-    """The first epoch after which the test accuracy is at least ``target`` (None: never)."""
+    """The first recorded epoch after which the validation accuracy is at least ``target``
+    (None: never)."""
     _validate.instance(history, "history", History, "a lessonlib.training.History")
     target = _validate.real(target, "target", low=0.0, high=1.0)
     for epoch, accuracy in zip(history.epoch, history.val_accuracy):
@@ -205,64 +274,196 @@ def epochs_to_reach(history, target):
     return None
 
 
-def summary_table(runs, target=0.9):
-    """Per start: mean, min and max final test accuracy, and epochs to reach ``target``.
+#: A diverged run (NaN) counts with what guessing one of ten classes gives.
+CHANCE = 0.1
 
-    ``runs`` is what ``compare_starts`` returns. Returns a list of dicts with ``start``,
-    ``label``, ``mean``, ``low``, ``high``, ``epochs_to_target`` (a list, None where a
-    run did not get there) and ``epochs`` (how many epochs were run).
-    """
+
+def scores(runs):
+    """The test accuracy of every run, in seed order; a diverged run (NaN) counts as ``CHANCE``."""
+    return _scores(runs, "runs")
+
+
+def _scores(runs, name):
+    runs = _validate.sequence(runs, name, lambda r, n: _validate.instance(r, n, Run, "a lessonlib.training.Run"),
+                              min_length=1, what="lessonlib.training.Run records")
+    return np.array([r.test_accuracy if math.isfinite(r.test_accuracy) else CHANCE for r in runs])
+
+
+def verdict(a_runs, b_runs, names=None):
+    """The series' verdict (``lessonlib.training.compare``) on two starts' test accuracies,
+    paired seed by seed. ``names`` defaults to the starts' short names (``SHORT``)."""
+    a, b = _scores(a_runs, "a_runs"), _scores(b_runs, "b_runs")
+    if [r.seed for r in a_runs] != [r.seed for r in b_runs]:
+        raise ValueError("a_runs and b_runs must come from the same seeds, in the same order")
+    names = [SHORT[a_runs[0].start], SHORT[b_runs[0].start]] if names is None else names
+    return compare(a, b, names=names)
+
+
+def verdict_table(runs, pairs=(("dbn", "he"), ("dbn", "xavier"))):
+    """The verdict (``verdict``) on each pair of starts of ``runs``, as an HTML table: both
+    starts' test accuracy (mean ± sd), who leads, on how many seeds, and the outcome."""
+    from lessonlib.widgets import Table
+
+    _check_runs(runs)
+    pairs = _validate.sequence(pairs, "pairs", lambda p, name: _validate.sequence(
+        p, name, lambda s, n: _validate.choice(s, n, runs), length=2, what="start names"), min_length=1,
+        what="pairs of start names")
+    rows = []
+    for a, b in pairs:
+        v = verdict(runs[a], runs[b])
+        rows.append([f"{SHORT[a]} against {SHORT[b]}", f"{v.mean[0]:.3f} ± {v.sd[0]:.3f}",
+                     f"{v.mean[1]:.3f} ± {v.sd[1]:.3f}", v.leader, v.ahead, v.outcome])
+    caption = ("The test accuracy of the first and of the second start at each run's best validation epoch, "
+               "mean ± sd over the seeds (ddof = 1), compared seed by seed.")
+    return Table(["compared", "first start", "second start", "leader", "ahead on", "verdict"], rows,
+                 align="lrrlrl", caption=caption)
+
+
+def summary_table(runs, target=0.9, reference="dbn"):
+    """Per start: test accuracy (mean ± sd over seeds), how many converged, the best
+    epoch, the first epoch at ``target`` validation accuracy, and the verdict against
+    ``reference``. A list of dicts; ``start_table`` shows it."""
     _check_runs(runs)
     target = _validate.real(target, "target", low=0.0, high=1.0)
+    reference = _validate.choice(reference, "reference", runs)
     rows = []
     for start, group in runs.items():
-        accs = np.array([r.test_accuracy for r in group])
-        rows.append(
-            {
-                "start": start,
-                "label": STARTS[start],
-                "mean": float(np.mean(accs)),
-                "low": float(np.min(accs)),
-                "high": float(np.max(accs)),
-                "epochs_to_target": [epochs_to_reach(r.history, target) for r in group],
-                "epochs": max(r.history.epoch[-1] for r in group),
-            }
-        )
+        accs = scores(group)
+        mean, sd = mean_sd(accs) if len(accs) > 1 else (float(accs[0]), float("nan"))
+        rows.append({
+            "start": start, "label": STARTS[start], "mean": mean, "sd": sd,
+            "converged": sum(r.converged for r in group), "n": len(group),
+            "best_epochs": [r.history.best_epoch for r in group],
+            "epochs_to_target": [epochs_to_reach(r.history, target) for r in group],
+            "verdict": None if start == reference or len(accs) < 2 else verdict(runs[reference], group),
+        })
     return rows
 
 
-#: The label budgets of the few-labels study (None = all 1347 training labels).
-BUDGETS = (50, None)
-BUDGET_STARTS = ("dbn", "xavier")
+def start_table(runs, target=0.9, reference="dbn"):
+    """``summary_table`` as an HTML table (``lessonlib.widgets.Table``): per start its test
+    accuracy, how many seeds converged, the best epochs, the first epoch at ``target``
+    validation accuracy and the verdict against ``reference`` (who leads, on how many
+    seeds, and the outcome)."""
+    from lessonlib.widgets import Table
+
+    rows = []
+    for row in summary_table(runs, target, reference):
+        best = [e for e in row["best_epochs"] if e is not None]
+        reached = [e for e in row["epochs_to_target"] if e is not None]
+        if not reached:
+            first = "never"
+        elif len(reached) == row["n"]:
+            first = _span(reached)
+        else:
+            first = f"{_span(reached)} ({len(reached)} of {row['n']} seeds)"
+        v = row["verdict"]
+        against = ["", "", ""] if v is None else [v.leader, v.ahead, v.outcome]
+        rows.append([row["label"], f"{row['mean']:.3f} ± {row['sd']:.3f}", f"{row['converged']} of {row['n']}",
+                     _span(best) if best else "-", first, *against])
+    header = ["start", "test accuracy", "converged", "best epoch", f"at {target:.0%} by epoch",
+              f"leader against {SHORT[reference]}", "ahead on", "verdict"]
+    caption = ("Test accuracy at each run's best validation epoch, mean ± sd over the seeds (ddof = 1); "
+               "the epochs are those of the validation measurements.")
+    return Table(header, rows, align="lrrrrlrl", wrap=[0, 7], caption=caption)
+
+
+def _span(values):
+    """"4" or "16-32": the range of a few integers."""
+    return str(min(values)) if min(values) == max(values) else f"{min(values)}-{max(values)}"
+
+
+# --- the label-budget study ----------------------------------------------------------------
 
 
 def label_budget_study(budgets=BUDGETS, starts=BUDGET_STARTS, seeds=SEEDS):
-    """Final test accuracy per (start, budget), one number per seed.
+    """Test accuracy per (start, budget), one number per seed, each run early-stopped.
 
-    Returns {"budgets": [n, ...], start: {n: [accuracy per seed]}}. Pre-training always
-    uses every training image (without labels); only fine-tuning is limited to the budget.
-    The full budget reuses ``compare_starts``. Cached.
+    Returns {"budgets": [n, ...], "seeds": [...], "starts": [...], start: {n: [accuracy
+    per seed]}, "stopped_by_the_cap": how many runs ``max_steps`` ended} with n the
+    number of labelled images (None becomes all 1147). Pre-training always uses every
+    training image (without labels); only fine-tuning is limited to the budget. Cached
+    through ``train_start``.
     """
-    budgets = tuple(_validate.sequence(budgets, "budgets", _budget, min_length=1, what="label counts (or None)"))
-    starts = tuple(_validate.sequence(starts, "starts", lambda s, name: _validate.choice(s, name, STARTS),
-                                      min_length=1, what="start names"))
-    return _label_budget_study(budgets, starts, tuple(_validate.sequence_of_ints(seeds, "seeds", low=0)))
-
-
-@lru_cache(maxsize=4)
-def _label_budget_study(budgets, starts, seeds):
-    n_all = len(digits()[2])
-    full = compare_starts(tuple(seeds))
-    result = {"budgets": [n_all if b is None else int(b) for b in budgets]}
+    budgets = _validate.sequence(budgets, "budgets", _budget, min_length=1, what="label counts (or None)")
+    starts = _validate.sequence(starts, "starts", lambda s, name: _validate.choice(s, name, STARTS),
+                                min_length=1, what="start names")
+    seeds = _validate.sequence_of_ints(seeds, "seeds", low=0)
+    result = {"budgets": [_count(b) for b in budgets], "seeds": list(seeds), "starts": list(starts),
+              "stopped_by_the_cap": 0}
     for start in starts:
         result[start] = {}
         for b in budgets:
-            if b is None or b >= n_all:
-                runs = full[start]
-            else:
-                runs = [fine_tune(start, s, n_labels=b, track_test=False) for s in seeds]
-            result[start][n_all if b is None else int(b)] = [r.test_accuracy for r in runs]
+            runs = train_start(start, b, seeds)
+            result[start][_count(b)] = list(scores(runs))
+            result["stopped_by_the_cap"] += len(stopped_by_the_cap(runs))
     return result
+
+
+def _check_study(study, *starts):
+    _validate.instance(study, "study", dict, "a dict as label_budget_study returns")
+    for key in ("budgets", *starts):
+        if key not in study:
+            raise ValueError(f"study must hold {key!r} (as label_budget_study returns), got keys {sorted(study)}")
+    return study
+
+
+def _against(study, against):
+    """The baselines of a study's table or figure: ``against``, or every start but "dbn"."""
+    if against is None:
+        _check_study(study, "starts")
+        against = [s for s in study["starts"] if s != "dbn"]
+    return _validate.sequence(against, "against", lambda s, name: _validate.choice(s, name, STARTS),
+                              min_length=1, what="start names")
+
+
+def budget_gaps(study, a="dbn", b="xavier"):
+    """Per budget, the gap ``a`` minus ``b`` in test accuracy, seed by seed.
+
+    Returns a list of dicts (one per budget): ``n_labels``, ``gaps`` (per seed),
+    ``mean`` and ``sd`` (ddof=1) of the gap, ``k`` (seeds on which ``a`` is ahead), ``n``
+    (seeds) and ``verdict`` (``lessonlib.training.compare`` of the two starts' scores).
+    """
+    a = _validate.choice(a, "a", STARTS)
+    b = _validate.choice(b, "b", STARTS)
+    _check_study(study, a, b)
+    rows = []
+    for n in study["budgets"]:
+        sa, sb = np.array(study[a][n]), np.array(study[b][n])
+        gaps = sa - sb
+        mean, sd = mean_sd(gaps)
+        rows.append({"n_labels": n, "gaps": gaps, "mean": mean, "sd": sd, "k": int(np.sum(gaps > 0)),
+                     "n": len(gaps), "verdict": compare(sa, sb, names=(SHORT[a], SHORT[b]))})
+    return rows
+
+
+def budget_table(study, against=None):
+    """The study as an HTML table: per budget, every start's test accuracy (mean ± sd) and
+    the gap DBN minus each start of ``against`` (default: every other start of the study)
+    with the seeds on which DBN is ahead and the verdict (``budget_gaps``)."""
+    from lessonlib.widgets import Table
+
+    against = _against(study, against)
+    starts = ["dbn", *against]
+    _check_study(study, *starts)
+    gaps = {b: budget_gaps(study, "dbn", b) for b in against}
+    header = ["labels", *[SHORT[s] for s in starts]]
+    for b in against:
+        header += [f"gap DBN − {SHORT[b]}", "DBN ahead on", "verdict"]
+    rows = []
+    for k, n in enumerate(study["budgets"]):
+        cells = [str(n)]
+        for s in starts:
+            mean, sd = mean_sd(study[s][n])
+            cells.append(f"{mean:.3f} ± {sd:.3f}")
+        for b in against:
+            g = gaps[b][k]
+            cells += [f"{100 * g['mean']:+.1f} ± {100 * g['sd']:.1f}", f"{g['k']} of {g['n']} seeds",
+                      g["verdict"].outcome]
+        rows.append(cells)
+    caption = ("Test accuracy of each start at its runs' best validation epochs, mean ± sd over the seeds "
+               "(ddof = 1); the gap is DBN minus the other start, seed by seed, in points of accuracy.")
+    return Table(header, rows, align="r" * (1 + len(starts)) + "rrl" * len(against), caption=caption)
 
 
 # --- pictures ----------------------------------------------------------------------------------
@@ -333,13 +534,22 @@ def top_activating(dbn, X, layer, unit, n=8):
     return np.argsort(-H[:, unit], kind="stable")[:n]
 
 
+def picture_shape(n):
+    """(rows, columns) of the most nearly square rectangle of ``n`` cells: (8, 8) for 64
+    values, (6, 8) for 48, (1, n) for a prime."""
+    n = _validate.positive_int(n, "n")
+    rows = max(r for r in range(1, int(math.isqrt(n)) + 1) if n % r == 0)
+    return rows, n // rows
+
+
 def stacking_figure(dbn, x):
     """The lecture's three stacking pictures, drawn from the real, trained RBMs.
 
     One column per RBM: on top the layers (the RBM being trained in red, the frozen ones
     below in grey); below, for one image ``x``, what this RBM is given as its data, its
     hidden probabilities p(h | v) (forward), and its reconstruction p(v | h) (backward).
-    Vectors of 100 values are drawn as 10x10 squares.
+    Vectors are drawn as the most nearly square rectangles (``picture_shape``: 64 values
+    as 8x8, 48 as 6x8).
     """
     import matplotlib.pyplot as plt
 
@@ -358,9 +568,7 @@ def stacking_figure(dbn, x):
                     (rbm.backward(rbm.forward(v)), "backward p(v|h)")]
         for k, (values, title) in enumerate(pictures):
             ax = fig.add_subplot(grid[1, 3 * l + k])
-            side = int(round(np.sqrt(values.shape[1])))
-            shape = (side, values.shape[1] // side)
-            plots.image_grid(ax, values, shape=shape, ncols=1, cmap="gray_r", vmin=0, vmax=1)
+            plots.image_grid(ax, values, shape=picture_shape(values.shape[1]), ncols=1, cmap="gray_r", vmin=0, vmax=1)
             ax.set_title(title, fontsize=8)
     return fig
 
@@ -387,25 +595,104 @@ def filters_figure(dbn, n_units=24):
 
 
 def comparison_figure(runs, target=0.9):
-    """Test accuracy and training loss per epoch for every start of ``compare_starts``.
+    """Every start of ``compare_starts``: validation accuracy and loss per epoch, and the
+    test accuracy each seed reached at its best validation epoch.
 
-    Thin lines are seeds, bold lines their median (``plots.curve_band``). The stuck starts
-    (zeros, N(0, 0.01²)) lie exactly on top of each other; the figure says so.
+    Left and middle: thin lines are seeds, bold lines their median (``plots.curve_band``),
+    each start in its series style (colour, marker, line). Right: the starts that learn,
+    one dot per seed and the mean ± sd (ddof=1) of each, on a scale that shows their
+    spread. The stuck starts (zeros, N(0, 0.01²)) lie on top of each other; the figure
+    says so.
     """
     import matplotlib.pyplot as plt
 
     _check_runs(runs)
     target = _validate.real(target, "target", low=0.0, high=1.0)
-    fig, (ax_acc, ax_loss) = plt.subplots(1, 2, figsize=(10, 3.6))
+    fig, (ax_acc, ax_loss, ax_test) = plt.subplots(1, 3, figsize=(11, 3.6), width_ratios=[1.2, 1.2, 1])
+    learning = [start for start in runs if start not in STUCK_STARTS]
     for start, group in runs.items():
-        label = STARTS[start] + (" (1 seed, 10 epochs)" if start in STUCK_STARTS else "")
-        plots.curve_band(ax_acc, [r.history.val_accuracy for r in group], color=COLORS[start], label=label)
-        plots.curve_band(ax_loss, [r.history.loss for r in group], color=COLORS[start])
+        style = STYLES[start]
+        longest = max(group, key=lambda r: len(r.history.epoch)).history.epoch
+        plots.curve_band(ax_acc, [r.history.val_accuracy for r in group], x=longest, label=STARTS[start], **style)
+        plots.curve_band(ax_loss, [r.history.val_loss for r in group], x=longest, **style)
+    for k, start in enumerate(learning):
+        style = STYLES[start]
+        accs = scores(runs[start])
+        ax_test.scatter(k + np.linspace(-0.15, 0.15, len(accs)), accs, color=style["color"], marker=style["marker"],
+                        s=18, alpha=0.6, zorder=2)
+        if len(accs) > 1:
+            mean, sd = mean_sd(accs)
+            ax_test.errorbar(k + 0.32, mean, yerr=sd, color=style["color"], marker=style["marker"], capsize=3, zorder=3)
     ax_acc.axhline(target, color="k", ls=":", lw=1)
     arrow = dict(arrowstyle="->")
-    ax_acc.annotate("zeros and N(0, 0.01²) overlap at 10 %", (5, 0.1), (5, 0.3), fontsize=8, arrowprops=arrow)
-    ax_loss.annotate("zeros and N(0, 0.01²) overlap at ln 10", (5, 2.3), (2, 1.4), fontsize=8, arrowprops=arrow)
-    ax_acc.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title="test accuracy (thin: seeds, bold: median)")
-    ax_loss.set(xlabel="epoch", ylabel="training loss", title="training loss")
-    ax_acc.legend(fontsize=8, loc="center right")
+    if any(start in runs for start in STUCK_STARTS):
+        ax_acc.annotate("zeros and N(0, 0.01²)\noverlap at 10 %", (12, 0.1), (0.4, 0.3), textcoords="axes fraction",
+                        fontsize=8, arrowprops=arrow)
+        ax_loss.annotate("zeros and N(0, 0.01²)\noverlap at ln 10", (14, 2.3), (0.4, 0.55), textcoords="axes fraction",
+                         fontsize=8, arrowprops=arrow)
+    ax_acc.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1))
+    ax_acc.set_title("validation accuracy (thin: seeds, bold: median)", fontsize=9)
+    ax_loss.set(xlabel="epoch", ylabel="validation loss (cross-entropy)")
+    ax_loss.set_title("validation loss", fontsize=9)
+    ax_test.set_xticks(range(len(learning)), [SHORT[s] for s in learning])
+    ax_test.set_xlim(-0.5, len(learning) - 0.3)
+    ax_test.set(xlabel="start", ylabel="test accuracy at the best epoch")
+    ax_test.set_title("test accuracy: seeds, mean ± sd", fontsize=9)
+    fig.legend(*ax_acc.get_legend_handles_labels(), loc="lower center", ncol=len(runs), fontsize=8, frameon=False)
+    fig.subplots_adjust(left=0.06, right=0.99, top=0.9, bottom=0.3, wspace=0.4)
+    return fig
+
+
+def budget_figure(study, against=None):
+    """The label-budget study: test accuracy against the number of labels (left) and the
+    gap DBN minus each start of ``against`` (right), with its spread over seeds.
+
+    Dots are seeds; bars are mean ± sd (ddof=1); the numbers above the gaps say on how
+    many seeds the pre-trained start was ahead. The x axis is logarithmic. ``against``
+    defaults to every other start of the study.
+    """
+    import matplotlib.pyplot as plt
+
+    against = _against(study, against)
+    starts = ["dbn", *against]
+    _check_study(study, *starts)
+    budgets = np.array(study["budgets"], dtype=float)
+    fig, (ax_acc, ax_gap) = plt.subplots(1, 2, figsize=(11, 3.8))
+    spread = {start: 1.0 + 0.06 * (k - (len(starts) - 1) / 2) for k, start in enumerate(starts)}
+    for start in starts:
+        style = STYLES[start]
+        accs = np.array([study[start][n] for n in study["budgets"]])
+        x = budgets * spread[start]
+        ax_acc.scatter(np.repeat(x, accs.shape[1]), accs.ravel(), color=style["color"], marker=style["marker"],
+                       s=12, alpha=0.4)
+        sd = accs.std(axis=1, ddof=1)
+        ax_acc.errorbar(x, accs.mean(axis=1), yerr=sd, capsize=3, label=STARTS[start], **style)
+    for k, b in enumerate(against):
+        style = STYLES[b]
+        rows = budget_gaps(study, "dbn", b)
+        x = budgets * (1.0 + 0.08 * (k - (len(against) - 1) / 2))
+        gaps = 100 * np.array([row["gaps"] for row in rows])
+        ax_gap.scatter(np.repeat(x, gaps.shape[1]), gaps.ravel(), color=style["color"], marker=style["marker"],
+                       s=12, alpha=0.4)
+        mean = np.array([100 * row["mean"] for row in rows])
+        sd = np.array([100 * row["sd"] for row in rows])
+        ax_gap.errorbar(x, mean, yerr=sd, capsize=3, label=f"DBN − {SHORT[b]}", **style)
+        for xi, m, s, row in zip(x, mean, sd, rows):
+            ax_gap.annotate(f"{row['k']}/{row['n']}", (xi, m + s), (0, 6), textcoords="offset points", ha="center",
+                            fontsize=7, color=style["color"])
+    ax_gap.axhline(0, color="k", lw=0.8)
+    low, high = ax_gap.get_ylim()
+    ax_gap.set_ylim(low, high + 0.12 * (high - low))  # room for the k/n labels under the title
+    for ax in (ax_acc, ax_gap):
+        ax.set_xscale("log")
+        ax.set_xticks(budgets, [str(int(n)) for n in budgets])
+        ax.minorticks_off()
+        ax.set_xlabel("labelled training images (log scale)")
+    ax_acc.set(ylabel="test accuracy at the best epoch", title="test accuracy (dots: seeds, bars: mean ± sd)")
+    ax_gap.set(ylabel="gap in test accuracy (points)",
+               title="pre-trained minus baseline (k/n: seeds on which DBN is ahead)")
+    for ax in (ax_acc, ax_gap):
+        ax.title.set_fontsize(9)
+        plots.legend_outside(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(starts))
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.3, wspace=0.25)
     return fig
