@@ -53,7 +53,8 @@ DATASETS = (N_("moons"), N_("circles"))
 
 def start_label(start):
     """The name of one of ``STARTS`` ("too small", "He", ...) in the notebook's language."""
-    return _(_validate.choice(start, "start", STARTS))
+    start = _validate.choice(start, "start", STARTS)
+    return _(start)
 
 
 def flag_text(flag):
@@ -201,7 +202,7 @@ def plot_starts_row(fig, dataset="moons", frame=-1):
     axes[-1].yaxis.set_label_position("right")
     axes[-1].set_title(_("loss on all 200 points"), fontsize=8)
     axes[-1].axhline(math.log(2), color="0.5", ls=":", lw=1)
-    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.25, 1.0), frameon=False)
+    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.32, 1.0), frameon=False)
     return axes
 
 
