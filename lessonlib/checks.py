@@ -171,6 +171,13 @@ def check_environment():
 # --- notebook 00: the warm-up, the loss of a classifier that knows nothing ------------------
 
 
+def _brief(value, width=60):
+    """``repr(value)`` on one line, cut after about ``width`` characters: an array's repr
+    runs to many lines, and a hint is one line."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= width else text[: width - 3].rstrip(", ") + " ..."
+
+
 def _as_number(value):
     """``value`` as a float, or None when it is not one number (a check never raises)."""
     if value is None or isinstance(value, (bool, str, bytes)):
@@ -212,7 +219,7 @@ def check_initial_loss(func):
         number = _as_number(value)
         if number is None:
             return _report(title, [_("for n_classes = {n} it returned {value}: return one number, e.g. a float").format(
-                n=n, value=repr(value))])
+                n=n, value=_brief(value))])
         if not math.isfinite(number):
             return _report(title, [_("for n_classes = {n} it returned {value}: a loss of a fair guess is finite").format(
                 n=n, value=number)])
