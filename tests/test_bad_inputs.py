@@ -834,6 +834,8 @@ ROWS = [
     ("lessons.comparison:activation_label", {"activation": "relu"}, "activation", NAME),
     # lessons/training_dynamics
     ("lessons.training_dynamics:playground_model", {"start": "He"}, "start", NAME),
+    ("lessons.training_dynamics:start_label", {"start": "He"}, "start", NAME),
+    ("lessons.training_dynamics:flag_text", {"flag": True}, "flag", FLAG),
     ("lessons.training_dynamics:playground_model", {"start": "He"}, "scale", POSITIVE),
     ("lessons.training_dynamics:playground_model", {"start": "He"}, "seed", SEED),
     ("lessons.training_dynamics:FrameRecorder", {"X": np.zeros((3, 2)), "y": [0, 1, 0]}, "X", arrays(2)),

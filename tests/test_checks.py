@@ -189,3 +189,12 @@ def test_lsuv_rescale_wrong_answers_are_rejected_with_hints():
         assert expected in str(verdict), (expected, str(verdict))
     assert not checks.check_lsuv_rescale(lambda W, A: W)  # unchanged W: variance not 1
     assert not checks.check_lsuv_rescale(lambda W, A: -W / np.std(A @ W))  # sign flipped
+
+
+def test_an_array_answer_is_named_on_one_line():
+    verdict = checks.check_initial_loss(lambda c: np.full((400, 100), np.nan))
+    assert not verdict and len(verdict.failures) == 1
+    (hint,) = verdict.failures
+    assert "\n" not in hint and hint.startswith("for n_classes = 2 it returned array([[nan, nan, nan, ...")
+    assert hint.endswith(" ...: return one number, e.g. a float")
+    assert "it returned 'abc': return one number" in str(checks.check_initial_loss(lambda c: "abc"))

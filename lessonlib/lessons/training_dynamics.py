@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from lessonlib import _validate, data, plots
+from lessonlib.i18n import N_, _
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
 from lessonlib.training import decide
@@ -38,15 +39,27 @@ PLAYGROUND_EPOCHS = 75  # 200 points in batches of 50: 4 steps an epoch, 300 ste
 FRAME_EVERY = 10
 GRID = 60
 #: The five starts: (initializer, its options, label). "scale" multiplies the weights.
+#: Names and labels are English; ``start_label`` shows a name in the notebook's language.
 STARTS = {
-    "zeros": ("zeros", None, "all zeros"),
-    "constant": ("constant", {"value": 0.1}, "constant 0.1"),
-    "too small": ("normal", {"std": 0.01}, "N(0, 0.01²)"),
+    N_("zeros"): ("zeros", None, N_("all zeros")),
+    N_("constant"): ("constant", {"value": 0.1}, N_("constant 0.1")),
+    N_("too small"): ("normal", {"std": 0.01}, "N(0, 0.01²)"),
     "He": ("he_normal", None, "He N(0, 2/fan_in)"),
-    "too large": ("normal", {"std": 5.0}, "N(0, 5²)"),
+    N_("too large"): ("normal", {"std": 5.0}, "N(0, 5²)"),
 }
 SCALES = (0.1, 0.3, 1.0, 3.0, 10.0)
-DATASETS = ("moons", "circles")
+DATASETS = (N_("moons"), N_("circles"))
+
+
+def start_label(start):
+    """The name of one of ``STARTS`` ("too small", "He", ...) in the notebook's language."""
+    start = _validate.choice(start, "start", STARTS)
+    return _(start)
+
+
+def flag_text(flag):
+    """``True``/``False`` as a printed line shows it: "True"/"False" in English, 예/아니요 in Korean."""
+    return _("True") if _validate.flag(flag, "flag") else _("False")
 
 
 @lru_cache(maxsize=4)
@@ -128,7 +141,7 @@ def playground_model(start, scale=1.0, seed=0):
     _validate.choice(start, "start", STARTS)
     _validate.positive(scale, "scale")
     _validate.integer(seed, "seed", low=0)
-    init, options, _ = STARTS[start]
+    init, options, _label = STARTS[start]
     model = MLP(PLAYGROUND_NET, activation="relu", init=init, init_options=options, seed=seed)
     model.weights = [W * float(scale) for W in model.weights]
     return model
@@ -179,17 +192,17 @@ def plot_starts_row(fig, dataset="moons", frame=-1):
         _draw_data(ax, X, y, size=5)
         ax.set_xticks([])
         ax.set_yticks([])
-        ax.set_title(f"{STARTS[start][2]}\nloss {f.loss[frame]:.2f}", fontsize=8)
+        ax.set_title(_(STARTS[start][2]) + "\n" + _("loss {loss:.2f}").format(loss=f.loss[frame]), fontsize=8)
         axes[-1].plot(f.step, np.clip(f.loss, 1e-2, 1e3), color=PALETTE[k], marker=MARKERS[k], markevery=5,
-                      markersize=4, label=start)
-    fig.suptitle(f"the boundary after {playground_frames('He').step[frame]} steps (orange: class 0, blue: class 1)",
-                 fontsize=9)
-    axes[-1].set(yscale="log", xlabel="step", ylabel="loss")
+                      markersize=4, label=_(start))
+    fig.suptitle(_("the boundary after {steps} steps (orange: class 0, blue: class 1)").format(
+        steps=playground_frames("He").step[frame]), fontsize=9)
+    axes[-1].set(yscale="log", xlabel=_("step"), ylabel=_("loss"))
     axes[-1].yaxis.tick_right()
     axes[-1].yaxis.set_label_position("right")
-    axes[-1].set_title("loss on all 200 points", fontsize=8)
+    axes[-1].set_title(_("loss on all 200 points"), fontsize=8)
     axes[-1].axhline(math.log(2), color="0.5", ls=":", lw=1)
-    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.25, 1.0), frameon=False)
+    axes[-1].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.32, 1.0), frameon=False)
     return axes
 
 
@@ -209,15 +222,16 @@ class BoundaryExplorer(FigureExplorer):
         _validate.choice(dataset, "dataset", DATASETS)
         _validate.integer(step, "step", 0, last)
         controls = {
-            "step": widgets.IntSlider(value=step, min=0, max=last, step=FRAME_EVERY, description="step",
+            "step": widgets.IntSlider(value=step, min=0, max=last, step=FRAME_EVERY, description=_("step"),
                                       continuous_update=False, layout=widgets.Layout(width="360px")),
-            "start": dropdown("start", list(STARTS), start),
-            "scale": selection_slider("scale ×", [(f"{s:g}", s) for s in SCALES], scale, width="260px"),
-            "dataset": dropdown("data", list(DATASETS), dataset, width="170px"),
+            "start": dropdown(_("start"), [(_(name), name) for name in STARTS], start),
+            "scale": selection_slider(_("scale ×"), [(f"{s:g}", s) for s in SCALES], scale, width="260px"),
+            "dataset": dropdown(_("data"), [(_(name), name) for name in DATASETS], dataset, width="170px"),
         }
         super().__init__(controls, figsize=(8.0, 3.4), dpi=dpi)
         # Play steps through the slider in the browser (jslink: no round trip to the kernel).
-        self.play = widgets.Play(value=step, min=0, max=last, step=FRAME_EVERY, interval=250, description="play")
+        self.play = widgets.Play(value=step, min=0, max=last, step=FRAME_EVERY, interval=250,
+                                 description=_("play"))
         self.link = widgets.jslink((self.play, "value"), (controls["step"], "value"))
         self.ax_map, self.ax_loss = self.figure.subplots(1, 2, width_ratios=[1, 1.25])
         self.figure.subplots_adjust(left=0.04, right=0.8, bottom=0.15, top=0.88, wspace=0.25)
@@ -226,11 +240,11 @@ class BoundaryExplorer(FigureExplorer):
                                       vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
         self.points = _draw_data(self.ax_map, *toy_data(dataset))
         self.ax_map.set(xticks=[], yticks=[], xlabel="x₁", ylabel="x₂")
-        (self.full_line,) = self.ax_loss.plot([], [], color="0.7", lw=1, label="whole run")
-        (self.line,) = self.ax_loss.plot([], [], color=PALETTE[4], lw=2, label="so far")
-        (self.dot,) = self.ax_loss.plot([], [], color=PALETTE[5], marker="o", ls="", label="this step")
-        self.ax_loss.axhline(math.log(2), color="k", ls=":", lw=1, label="ln 2: guessing")
-        self.ax_loss.set(yscale="log", ylim=(1e-2, 1e3), xlim=(0, last), xlabel="step", ylabel="loss")
+        (self.full_line,) = self.ax_loss.plot([], [], color="0.7", lw=1, label=_("whole run"))
+        (self.line,) = self.ax_loss.plot([], [], color=PALETTE[4], lw=2, label=_("so far"))
+        (self.dot,) = self.ax_loss.plot([], [], color=PALETTE[5], marker="o", ls="", label=_("this step"))
+        self.ax_loss.axhline(math.log(2), color="k", ls=":", lw=1, label=_("ln 2: guessing"))
+        self.ax_loss.set(yscale="log", ylim=(1e-2, 1e3), xlim=(0, last), xlabel=_("step"), ylabel=_("loss"))
         self.ax_loss.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
         self._shown = None
         self.refresh()
@@ -251,13 +265,17 @@ class BoundaryExplorer(FigureExplorer):
         self.full_line.set_data(f.step, loss)
         self.line.set_data(f.step[: k + 1], loss[: k + 1])
         self.dot.set_data([f.step[k]], [loss[k]])
-        same = "every hidden layer's units are identical" if np.all(f.spread[k] == 0) else "units differ"
-        self.ax_map.set_title(f"{STARTS[start][2]} × {scale:g}, step {f.step[k]}", fontsize=9)
+        self.ax_map.set_title(_("{start} × {scale:g}, step {step}").format(
+            start=_(STARTS[start][2]), scale=scale, step=f.step[k]), fontsize=9)
         if f.diverged_step is not None and step >= f.diverged_step:
-            self.ax_loss.set_title(f"diverged at step {f.diverged_step}", fontsize=9)
-            return f"step {step}: diverged at step {f.diverged_step} (showing step {f.step[k]})"
-        self.ax_loss.set_title(f"loss {f.loss[k]:.3f}", fontsize=9)
-        return f"step {f.step[k]}: loss {f.loss[k]:.3f}; {same}"
+            self.ax_loss.set_title(_("diverged at step {step}").format(step=f.diverged_step), fontsize=9)
+            return _("step {step}: diverged at step {diverged} (showing step {shown})").format(
+                step=step, diverged=f.diverged_step, shown=f.step[k])
+        self.ax_loss.set_title(_("loss {loss:.3f}").format(loss=f.loss[k]), fontsize=9)
+        if np.all(f.spread[k] == 0):
+            return _("step {step}: loss {loss:.3f}; every hidden layer's units are identical").format(
+                step=f.step[k], loss=f.loss[k])
+        return _("step {step}: loss {loss:.3f}; units differ").format(step=f.step[k], loss=f.loss[k])
 
     @property
     def widget(self):
@@ -306,16 +324,17 @@ def statistics_table(starts=tuple(STAT_STARTS)):
     rows, notes = [], []
     n_layers = 0
     for start in starts:
-        r, history, accuracy, _ = training_statistics(start)
+        r, history, accuracy, _edges = training_statistics(start)
         first, last = (np.nanmedian(r["update_ratio"][part], axis=0) for part in (slice(0, 10), slice(-10, None)))
         n_layers = max(n_layers, len(first))
         rows += [
-            [start, "saturated at the start", *(f"{x:.2f}" for x in r["saturated"][0])],
-            ["", "log10 update/data, steps 2-20", *(f"{x:.1f}" for x in first)],
-            ["", "log10 update/data, last 20 steps", *(f"{x:.1f}" for x in last)],
+            [start, _("saturated at the start"), *(f"{x:.2f}" for x in r["saturated"][0])],
+            ["", _("log10 update/data, steps 2-20"), *(f"{x:.1f}" for x in first)],
+            ["", _("log10 update/data, last 20 steps"), *(f"{x:.1f}" for x in last)],
         ]
-        notes.append(f"{start}: loss {history.loss[0]:.2f} -> {history.loss[-1]:.3f}, test accuracy {accuracy:.3f}")
-    header = ["start", "", *(f"layer {k}" for k in range(1, n_layers + 1))]
+        notes.append(_("{start}: loss {first:.2f} -> {last:.3f}, test accuracy {accuracy:.3f}").format(
+            start=start, first=history.loss[0], last=history.loss[-1], accuracy=accuracy))
+    header = [_("start"), "", *(_("layer {layer}").format(layer=k) for k in range(1, n_layers + 1))]
     rows = [row + [""] * (len(header) - len(row)) for row in rows]  # the output layer has no saturation
     return Table(header, rows, align="ll" + "r" * n_layers, notes=notes, grouped=True)
 
@@ -325,7 +344,7 @@ def plot_histograms(fig):
     _check_figure(fig)
     axes = fig.subplots(1, len(STAT_STARTS), sharey=True)
     for ax, start in zip(axes, STAT_STARTS):
-        r, _, _, edges = training_statistics(start)
+        r, _history, _accuracy, edges = training_statistics(start)
         n_layers, bins = r["histogram"].shape[1:]
         rows = []
         for layer in range(n_layers):
@@ -336,10 +355,11 @@ def plot_histograms(fig):
         image = ax.imshow(picture, aspect="auto", origin="lower", cmap=cmap, vmin=0, vmax=0.4,
                           extent=(r["step"][0], r["step"][-1], 0, picture.shape[0]), interpolation="nearest")
         ax.set_yticks([layer * (bins + 3) + bins / 2 for layer in range(n_layers)],
-                      [f"layer {layer + 1}" for layer in range(n_layers)])
-        ax.set(xlabel="step", title=f"{start}: tanh activations, -1 (bottom) to 1 (top) per layer")
+                      [_("layer {layer}").format(layer=layer + 1) for layer in range(n_layers)])
+        ax.set(xlabel=_("step"),
+               title=_("{start}: tanh activations, -1 (bottom) to 1 (top) per layer").format(start=start))
         ax.title.set_fontsize(8)
-    fig.colorbar(image, ax=list(axes), label="fraction of units in the bin", shrink=0.9)
+    fig.colorbar(image, ax=list(axes), label=_("fraction of units in the bin"), shrink=0.9)
     return axes
 
 
@@ -351,18 +371,20 @@ def plot_statistics(fig):
         r = training_statistics(start)[0]
         steps = r["step"]
         for layer in range(r["act_std"].shape[1] + 1):
+            output = layer == r["act_std"].shape[1]
+            label = _("layer {layer} (output)") if output else _("layer {layer}")
             style = dict(color=PALETTE[layer], marker=MARKERS[layer], markevery=20, markersize=3, lw=1,
-                         label=f"layer {layer + 1}" + (" (output)" if layer == r["act_std"].shape[1] else ""))
+                         label=label.format(layer=layer + 1))
             if layer < r["act_std"].shape[1]:
                 row[0].plot(steps, r["act_std"][:, layer], **style)
                 row[1].plot(steps, r["saturated"][:, layer], **style)
             row[2].plot(steps, r["update_ratio"][:, layer], **style)
-        row[0].set(ylabel=f"{start}\nactivation std", ylim=(0, 1))
-        row[1].set(ylabel="saturated (|a| > 0.97)", ylim=(-0.02, 1))
+        row[0].set(ylabel=start + "\n" + _("activation std"), ylim=(0, 1))
+        row[1].set(ylabel=_("saturated (|a| > 0.97)"), ylim=(-0.02, 1))
         row[2].axhline(-3, color="k", ls=":", lw=1)
-        row[2].set(ylabel="log10 update / data", ylim=(-5, -1))
+        row[2].set(ylabel=_("log10 update / data"), ylim=(-5, -1))
     for ax in axes[-1]:
-        ax.set_xlabel("step")
+        ax.set_xlabel(_("step"))
     axes[0, 2].legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
     return axes
 
@@ -402,19 +424,20 @@ def plot_output_start(ax, seeds=(0, 1, 2, 3, 4)):
         for c in curves:
             ax.plot(steps, c, color=PALETTE[k + 4], lw=0.6, alpha=0.4)
         ax.plot(steps, curves.mean(axis=0), color=PALETTE[k + 4], marker=MARKERS[k], markevery=5, lw=2,
-                label=f"output weights N(0, 1) × {scale:g}")
+                label=_("output weights N(0, 1) × {scale:g}").format(scale=scale))
     ax.axhline(math.log(10), color="k", ls=":", lw=1, label="ln 10 = 2.303")
-    ax.set(xlabel="step", ylabel="batch loss", yscale="log")
+    ax.set(xlabel=_("step"), ylabel=_("batch loss"), yscale="log")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
 
 
 # --- 3. batch normalization over seeds ------------------------------------------------------
 
 BN_NET = (64, 32, 32, 32, 32, 32, 10)  # five hidden layers
+#: The three failing starts (names in English, shown with ``_``).
 BN_CASES = {
-    "ReLU, too small N(0, 0.01²)": ("relu", "normal", {"std": 0.01}),
-    "ReLU, too large N(0, 1)": ("relu", "normal", {"std": 1.0}),
-    "sigmoid, Glorot uniform": ("sigmoid", "glorot_uniform", None),
+    N_("ReLU, too small N(0, 0.01²)"): ("relu", "normal", {"std": 0.01}),
+    N_("ReLU, too large N(0, 1)"): ("relu", "normal", {"std": 1.0}),
+    N_("sigmoid, Glorot uniform"): ("sigmoid", "glorot_uniform", None),
 }
 SEEDS = (0, 1, 2, 3, 4)
 
@@ -449,11 +472,11 @@ def compare_over_seeds(a, b, name_a, name_b, higher_is_better=True):
     (ma, mb), (sa, sb), n = d["mean"], d["sd"], d["n"]
     k = d["wins"][0]
     if d["winner"] == 0:
-        verdict = f"{name_a} wins: holds on {k} of {n} seeds"
+        verdict = _("{name} wins: holds on {k} of {n} seeds").format(name=name_a, k=k, n=n)
     elif d["winner"] == 1:
-        verdict = f"{name_b} wins: holds on {d['wins'][1]} of {n} seeds"
+        verdict = _("{name} wins: holds on {k} of {n} seeds").format(name=name_b, k=d["wins"][1], n=n)
     else:
-        verdict = f"no clear winner ({name_a} ahead on {k} of {n} seeds)"
+        verdict = _("no clear winner ({name} ahead on {k} of {n} seeds)").format(name=name_a, k=k, n=n)
     return f"{name_a} {ma:.3f} ± {sa:.3f}, {name_b} {mb:.3f} ± {sb:.3f}: {verdict}"
 
 
@@ -464,10 +487,10 @@ def bn_table(seeds=SEEDS):
     for case in BN_CASES:
         without = [bn_run(case, False, s) for s in seeds]
         with_bn = [bn_run(case, True, s) for s in seeds]
-        diverged = sum(d for _, d in without)
-        note = f" ({diverged} diverged)" if diverged else ""
-        lines.append(f"{case}{note}\n    " + compare_over_seeds([a for a, _ in with_bn], [a for a, _ in without],
-                                                                 "with BN", "without"))
+        diverged = sum(d for _a, d in without)
+        title = _("{case} ({n} diverged)").format(case=_(case), n=diverged) if diverged else _(case)
+        lines.append(f"{title}\n    " + compare_over_seeds([a for a, _d in with_bn], [a for a, _d in without],
+                                                           _("with BN"), _("without")))
     return "\n".join(lines)
 
 
@@ -490,5 +513,6 @@ def signal_change(std, depth=50, width=100):
     with np.errstate(all="ignore"):
         forward = p.act_std[-1] / p.act_std[0] if p.finite else float("nan")
         backward = p.grad_std[0] / p.grad_std[-1] if p.finite else float("nan")
-    print(f"std {float(std):.4g}: forward signal ×{forward:.3g} over {depth} layers, backward ×{backward:.3g}")
+    print(_("std {std:.4g}: forward signal ×{forward:.3g} over {depth} layers, backward ×{backward:.3g}").format(
+        std=float(std), forward=forward, depth=depth, backward=backward))
     return forward, backward

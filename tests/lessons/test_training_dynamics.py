@@ -1,8 +1,10 @@
 """Notebook 06's machinery: the playground's frames and explorer, the studies."""
 
+import re
 import warnings
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -116,3 +118,131 @@ def test_frame_recorder_marks_divergence_without_warnings():
         recorder.on_step(20, model, None, None)
     frames = recorder.frames()
     assert frames.diverged_step == 10 and frames.step.tolist() == [0]
+
+
+# --- the Korean edition: every text this module shows, in the notebook's language ---------
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+#: Words that stay as they are in Korean: proper names, function names, math.
+KEPT = re.compile(r"LeCun|Glorot|He\b|ReLU|sigmoid|tanh|fan_in|log10|ln|N\(|[xWzua]\b")
+
+
+@pytest.fixture
+def korean():
+    """Korean texts, a font with Hangul (NanumGothic after DejaVu Sans), warnings as errors."""
+    import importlib.util
+    from pathlib import Path
+
+    from matplotlib import font_manager
+
+    import lessonlib
+
+    fonts = Path(importlib.util.find_spec("koreanize_matplotlib").submodule_search_locations[0]) / "fonts"
+    font_manager.fontManager.addfont(str(fonts / "NanumGothic.ttf"))
+    lessonlib.set_language("ko")
+    try:
+        with matplotlib.rc_context({"font.family": ["DejaVu Sans", "NanumGothic"]}), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            yield
+    finally:
+        lessonlib.set_language("en")
+
+
+def _english_left(text):
+    """Latin words of ``text`` that are neither kept names nor beside Korean."""
+    if not text or text.startswith("$") or HANGUL.search(text):
+        return None
+    return text if re.search("[A-Za-z]{2,}", KEPT.sub("", text)) else None
+
+
+def _texts_of(fig):
+    """Every text a figure shows: titles, labels, tick labels, legends (drawn, so a missing
+    glyph warns)."""
+    import io
+
+    fig.savefig(io.BytesIO(), format="png")
+    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def test_figures_are_korean(korean):
+    figures = [Figure(figsize=(10, 2)), Figure(figsize=(10, 3)), Figure(figsize=(10, 4)), Figure(figsize=(7, 3))]
+    td.plot_starts_row(figures[0])
+    td.plot_histograms(figures[1])
+    td.plot_statistics(figures[2])
+    td.plot_output_start(figures[3].subplots())
+    for fig in figures:
+        texts = _texts_of(fig)
+        assert any(HANGUL.search(t) for t in texts)
+        assert not [t for t in texts if _english_left(t)], [t for t in texts if _english_left(t)]
+    row = _texts_of(figures[0])
+    assert "너무 작음" in row and "모두 0\n손실 0.69" in row
+    assert any(t.startswith("300단계 뒤의 결정 경계") for t in row)
+
+
+def test_tables_and_reports_are_korean(korean, capsys):
+    table = td.statistics_table()
+    assert table.header == ["초기화", "", *(f"{k}층" for k in range(1, 7))]
+    assert [row[1] for row in table.rows[:3]] == ["시작 시 포화 비율", "log10 업데이트/데이터, 2-20단계",
+                                                  "log10 업데이트/데이터, 마지막 20단계"]
+    r, history, accuracy, _ = td.training_statistics("N(0, 1)")
+    assert table.notes[0] == (f"N(0, 1): 손실 {history.loss[0]:.2f} -> {history.loss[-1]:.3f}, "
+                              f"테스트 정확도 {accuracy:.3f}")
+    lines = td.bn_table().splitlines()
+    assert lines[0] == "ReLU, 너무 작음 N(0, 0.01²)" and lines[2] == "ReLU, 너무 큼 N(0, 1) (시드 1개에서 발산함)"
+    assert lines[1].startswith("    배치 정규화 있음 0.")
+    assert lines[1].endswith(": 배치 정규화 있음 승: 시드 5개 중 5개에서 성립")
+    assert td.compare_over_seeds([0.5, 0.6, 0.4, 0.5, 0.6], [0.5, 0.5, 0.5, 0.6, 0.4], "A", "B").endswith(
+        "뚜렷한 승자 없음(시드 5개 중 2개에서 A 쪽이 앞섬)")
+    td.signal_change(0.1)
+    assert capsys.readouterr().out.startswith("표준편차 0.1: 층 50개를 지나며 순방향 신호 ×")
+    assert [td.start_label(s) for s in td.STARTS] == ["모두 0", "상수", "너무 작음", "He", "너무 큼"]
+    assert (td.flag_text(True), td.flag_text(np.False_)) == ("예", "아니요")
+
+
+def test_explorer_controls_status_and_figure_are_korean(korean, monkeypatch):
+    explorer = td.BoundaryExplorer(start="zeros", dpi=40)
+    controls = explorer.controls
+    assert [controls[k].description for k in ("step", "start", "scale", "dataset")] == ["단계", "초기화", "배율 ×",
+                                                                                         "데이터"]
+    assert explorer.play.description == "재생"
+    assert controls["start"].options == (("모두 0", "zeros"), ("상수", "constant"), ("너무 작음", "too small"),
+                                         ("He", "He"), ("너무 큼", "too large"))
+    assert [label for label, _ in controls["dataset"].options] == ["반달", "동심원"]
+    assert ">0단계: 손실 0.693, 은닉층마다 유닛이 모두 같음 " in explorer.status.value
+    explorer.set(start="He", step=100, dataset="circles")
+    assert ">100단계: 손실 " in explorer.status.value and ", 유닛들이 서로 다름 " in explorer.status.value
+    texts = _texts_of(explorer.figure)
+    assert "He N(0, 2/fan_in) × 1, 100단계" in texts and "전체 학습" in texts
+    assert not [t for t in texts if _english_left(t)], texts
+    frames = td.playground_frames("He", 1.0, "circles")
+    cut = td.Frames(frames.step[:6], frames.prob[:6], frames.loss[:6], frames.spread[:6], frames.extent, 60)
+    monkeypatch.setattr(td, "playground_frames", lambda *args: cut)
+    explorer.set(step=200)
+    assert ">200단계: 60단계에서 발산함(50단계의 그림) " in explorer.status.value
+    assert "60단계에서 발산함" in _texts_of(explorer.figure)
+    plt.close(explorer.figure)
+
+
+def test_every_text_of_the_module_has_a_korean_entry_with_the_same_fields():
+    import ast
+    import string
+    from pathlib import Path
+
+    import polib
+
+    from lessonlib import i18n
+
+    catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko")))}
+
+    def fields(text):
+        return sorted({(name, spec) for _t, name, spec, _c in string.Formatter().parse(text) if name is not None})
+
+    tree = ast.parse(Path(td.__file__).read_text(encoding="utf-8"))
+    marked = [node.args[0].value for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_", "N_")
+              and node.args and isinstance(node.args[0], ast.Constant)]
+    assert len(marked) > 50
+    for text in marked:
+        korean_text = catalog.get((None, text))
+        assert korean_text and fields(korean_text) == fields(text), text
+        assert HANGUL.search(korean_text), text
