@@ -512,6 +512,7 @@ ROWS = [
     ("lessons.zero_init:SeedExplorer", {}, "std", [0.2, NAN, "0.1", None]),
     ("lessons.zero_init:SeedExplorer", {}, "seed", [50, -1, 2.7, NAN, "1"]),
     ("lessons.zero_init:SeedExplorer", {}, "dpi", SIZE),
+    ("lessons.zero_init:SeedExplorer", {}, "precompute", FLAG),
     ("lessons.zero_init:SeedExplorer.run", {"self": None, "std": 0.1, "seed": 0}, "std", [-0.1, NAN]),
     ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "std", [*REAL, -0.1]),
     ("lessons.zero_init:dead_relu_units", {"std": 0.1, "seed": 0}, "seed", SEED),
