@@ -482,16 +482,18 @@ class RBM:
           [-(h W.T + b), -inf]: the bias is inside the product, the sigmoid
           1 / (1 + exp(-z)) starts straight at exp, and the extra unit comes out of it
           exactly 1 again (exp(-inf) = 0), ready for the next product;
-        - a batch of m rows sits in rows B-m..B of the buffers and its negative phase in
-          rows B..B+m, so VV[B-m:B+m] = [[v0, 1], [v, 1]] and PP[B-m:B+m] =
-          [[s p0, s], [-s ph, -s]] with s = -lr / m; one product VV.T @ PP is then the
-          whole scaled update: the weight statistics v0.T p0 - v.T ph, in the extra row
-          the hidden-bias statistics sum(p0 - ph), in the extra column the visible-bias
+        - a batch of m rows sits in rows B-m..B of VV and its negative phase in rows
+          B..B+m, so VV[B-m:B+m] = [[v0, 1], [v, 1]]; the hidden side HP holds p0 in rows
+          2B-m..2B and -ph in rows 2B..2B+m, so HP[2B-m:2B+m] = [[s p0, s], [-s ph, -s]]
+          with s = -lr / m, and one product VV[B-m:B+m].T @ HP[2B-m:2B+m] is the whole
+          scaled update: the weight statistics v0.T p0 - v.T ph, in the extra row the
+          hidden-bias statistics sum(p0 - ph), in the extra column the visible-bias
           statistics sum(v0 - v), and ~0 at the corner (which keeps N's -inf);
-        - the persistent chains live in rows B..2B of VV, where the negative phase leaves
-          them, so the batch and the chains go up through one product
-          (VV[B-m:B+m] @ N), and the chains' hidden states come down together with the
-          batch's p0 (the record's reconstruction) through one;
+        - the sampled hidden states [h, 1] sit in rows 2B-2m..2B-m of HP, just above p0:
+          the persistent chains (rows B..2B of VV, where the negative phase leaves them)
+          go up with the batch through one product (VV[B-m:B+m] @ N), and their hidden
+          states come down with the batch's p0 (the record's reconstruction) through one
+          (HP[2B-2m:2B] @ N.T);
         - every array is a buffer allocated once, and the random numbers of a mini-batch
           come from one call, in the order the chain uses them (the same numbers as one
           array at a time).
@@ -514,8 +516,8 @@ class RBM:
         G = np.empty_like(N)
         vel = np.zeros_like(N) if momentum > 0.0 else None
         decay = np.empty((nv, nh)) if weight_decay > 0.0 else None
-        VV, PP = np.ones((2 * B, nv + 1)), np.empty((2 * B, nh + 1))
-        HH, Q, D = np.ones((2 * B, nh + 1)), np.empty((2 * B, nv + 1)), np.empty((B, nv + 1))
+        VV, HP = np.ones((2 * B, nv + 1)), np.ones((3 * B, nh + 1))
+        Q, D = np.empty((2 * B, nv + 1)), np.empty((B, nv + 1))
         X1 = np.ones((n, nv + 1))
         X1[:, :nv] = X
         shuffled = np.empty_like(X1) if B < n else X1
@@ -526,11 +528,13 @@ class RBM:
         views = {}
 
         def batch_views(m):
+            lo, hi, h_lo, p_lo, p_hi = B - m, B + m, 2 * B - 2 * m, 2 * B - m, 2 * B + m
+            HP[h_lo:p_lo, nh] = 1.0  # these rows may have held a scaled p0 of another batch size
             if m not in views:
-                lo, hi = B - m, B + m
-                views[m] = (VV[lo:B], VV[B:hi], VV[B:hi, :nv], VV[lo:hi], VV[lo:hi].T, PP[lo:B], PP[B:hi],
-                            PP[lo:hi], PP[B:hi, :nh], HH[lo:B], HH[lo:B, :nh], HH[B:hi], HH[lo:hi],
-                            Q[lo:B, :nv], Q[B:hi], Q[lo:hi], D[:m], R[: m * n_random])
+                views[m] = (VV[lo:B], VV[B:hi], VV[B:hi, :nv], VV[lo:hi], VV[lo:hi].T, HP[p_lo:2 * B],
+                            HP[2 * B : p_hi], HP[p_lo:p_hi], HP[2 * B : p_hi, :nh], HP[h_lo:p_lo],
+                            HP[h_lo:p_lo, :nh], HP[h_lo : 2 * B], Q[lo:B, :nv], Q[B:hi], Q[lo:hi], D[:m],
+                            R[: m * n_random])
             return views[m]
 
         matmul, less, exp, reciprocal, divide, subtract, copyto, vdot = (
@@ -545,8 +549,8 @@ class RBM:
                 for start in range(0, n, B):
                     m = min(B, n - start)
                     if m != last_m:
-                        (v0_1, v_1, v, vv, vv_t, p0, minus_ph, pp, ph_, h_1, h, p0_down, hh, q_chain, q_p0,
-                         qq, d, r) = batch_views(m)
+                        (v0_1, v_1, v, vv, vv_t, p0, minus_ph, pp, ph_, h_1, h, hh, q_chain, q_p0, qq, d,
+                         r) = batch_views(m)
                         rows_h, rows_v, s = m * nh, m * nv, -lr / m
                         last_m = m
                     copyto(v0_1, shuffled[start : start + m])
@@ -574,7 +578,6 @@ class RBM:
                         if step == 0 and persistent:
                             # down together: the chains' p(v | h) and, for the record, the
                             # batch's reconstruction p(v | p(h | v0))
-                            copyto(p0_down, p0)
                             matmul(hh, NT, out=qq)
                             exp(qq, out=qq)
                             qq += 1.0
