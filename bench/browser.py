@@ -26,6 +26,7 @@ HEADER = [
     "settled max (s)",
     "drag fps",
     "drag frames / values",
+    "play fps",
     "PNG bytes / frame",
     "target",
 ]
@@ -46,11 +47,12 @@ def summarize(results):
     """
     summary = {}
     for r in results:
-        ok = r["median"] < TARGETS["browser_median_s"] and r["p95"] < TARGETS["browser_p95_s"] and not r["lost"]
+        ok = (not r.get("error") and r["median"] < TARGETS["browser_median_s"]
+              and r["p95"] < TARGETS["browser_p95_s"] and not r["lost"])
         summary[r["explorer"]] = {
             key: r.get(key)
             for key in ("notebook", "moves", "median", "p95", "max", "settled_max", "drag_fps", "drag_shown",
-                        "png_bytes", "live_sliders", "lost")
+                        "play_fps", "png_bytes", "live_sliders", "lost", "error")
         } | {"ok": ok}
     return summary
 
@@ -58,6 +60,7 @@ def summarize(results):
 def _row(name, r):
     fps = "-" if r["drag_fps"] is None else f"{r['drag_fps']:.1f}"
     shown = "-" if r["drag_shown"] is None else f"{r['drag_shown']:.2f}"
+    play = "-" if r.get("play_fps") is None else f"{r['play_fps']:.1f}"
     return [
         f"`lessonlib.lessons.{name}`",
         r["moves"],
@@ -67,6 +70,7 @@ def _row(name, r):
         fmt_s(r["settled_max"]),
         fps,
         shown,
+        play,
         r["png_bytes"] or "-",
         verdict(r["ok"]),
     ]
@@ -83,7 +87,8 @@ def section_for(summary, seconds=None):
         "event to the first new picture (median, p95, max) and to the last one (settled: an explorer that "
         "shows a part at once and the rest under a progress line sends two). Drag: a slider dragged steadily "
         "across 80 % of its track in about two seconds; frames per second and pictures shown per value "
-        "crossed, for sliders that redraw while dragged. Targets: median < "
+        "crossed, for sliders that redraw while dragged; play: pictures per second while a Play widget runs "
+        "for two seconds (its pace is the widget's interval). Targets: median < "
         f"{TARGETS['browser_median_s']} s and p95 < {TARGETS['browser_p95_s']} s, no move without a picture.",
         header=HEADER,
     )
@@ -94,6 +99,8 @@ def section_for(summary, seconds=None):
         section.rows.append(_row(name, r))
         if r["lost"]:
             section.notes.append(f"`{name}`: moves with no new picture: {'; '.join(r['lost'])}")
+        if r.get("error"):
+            section.notes.append(f"`{name}`: the sweep failed: {r['error']}")
     if seconds is not None:
         section.notes.append(f"the browser run took {seconds:.0f} s (server and notebooks included)")
     return section
@@ -129,8 +136,8 @@ def bench_browser(quick=False, notebooks=None, artifacts=None):
     started = time.perf_counter()
     try:
         results = browser_latency.run(chosen, artifacts or browser_latency.labharness.ARTIFACTS)
-    except SystemExit as stop:  # a notebook that does not run cleanly, or explorers missing on the page
-        summary = {"error": str(stop)}
+    except (SystemExit, Exception) as stop:  # a notebook that does not run cleanly, the server, ...
+        summary = {"error": str(stop).splitlines()[0] if str(stop) else stop.__class__.__name__}
         return section_for(summary), summary
     summary = {"explorers": summarize(results)}
     return section_for(summary, time.perf_counter() - started), summary

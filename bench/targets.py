@@ -73,7 +73,11 @@ def _browser_rows(br):
     rows = []
     for name, r in br["explorers"].items():
         short = name.split(".")[-1]
+        if r.get("error"):
+            rows.append([f"{short} (browser)", f"the sweep failed: {r['error']}", verdict(False)])
+            continue
         fps = "" if r.get("drag_fps") is None else f"; drag {r['drag_fps']:.1f} fps"
+        fps += "" if r.get("play_fps") is None else f"; play {r['play_fps']:.1f} fps"
         size = "" if not r.get("png_bytes") else f"; {r['png_bytes'] / 1000:.0f} kB/frame"
         rows.append(
             [

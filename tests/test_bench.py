@@ -253,20 +253,28 @@ def _latency_result(name, median, p95, lost=()):
 
 
 def test_browser_results_are_summarized_against_the_targets():
+    from tools.browser_latency import failed
+
+    playground = _latency_result("training_dynamics.BoundaryExplorer", 0.07, 0.09) | {"play_fps": 4.5}
     results = [_latency_result("zero_init.SeedExplorer", 0.08, 0.15),
                _latency_result("xavier_he.PropagationExplorer", 0.12, 0.15),
-               _latency_result("start_here.WaveDemo", 0.05, 0.06, lost=["frequency at 0.50"])]
+               _latency_result("start_here.WaveDemo", 0.05, 0.06, lost=["frequency at 0.50"]),
+               playground, failed("rbm_reconstruction.EpochExplorer", TimeoutError("Timeout 60000ms exceeded.\nlog"))]
     summary = browser.summarize(results)
-    assert [summary[name]["ok"] for name in summary] == [True, False, False]  # median; a lost move
+    assert [summary[name]["ok"] for name in summary] == [True, False, False, True, False]  # median; lost; failed
     assert "samples" not in summary["zero_init.SeedExplorer"]  # the raw samples stay in the tool's JSON
     section = browser.section_for({"explorers": summary}, seconds=42)
     text = section.markdown()
-    assert "`lessonlib.lessons.zero_init.SeedExplorer` | 12 | 0.080 | 0.150 | 0.160 | 0.170 | - | - | 32908 | met" in text
+    assert "`lessonlib.lessons.zero_init.SeedExplorer` | 12 | 0.080 | 0.150 | 0.160 | 0.170 | - | - | - | 32908 | met" in text
+    assert "| 0.070 | 0.090 | 0.100 | 0.110 | - | - | 4.5 | 32908 | met" in text
     assert any("frequency at 0.50" in note for note in section.notes) and "42 s" in text
+    assert "`rbm_reconstruction.EpochExplorer`: the sweep failed: TimeoutError: Timeout 60000ms exceeded." in section.notes
     rows = targets.targets_table({"browser": {"explorers": summary}})
     assert rows[0][0] == "SeedExplorer (browser): median < 0.1 s, p95 < 0.2 s"
     assert rows[0][1] == "0.080 s / 0.150 s (max 0.16 s, 12 moves; 33 kB/frame)" and rows[0][2] == "met"
-    assert rows[1][2] == "**missed**"
+    assert rows[1][2] == "**missed**" and "play 4.5 fps" in rows[3][1]
+    assert rows[4] == ["EpochExplorer (browser)", "the sweep failed: TimeoutError: Timeout 60000ms exceeded.",
+                       "**missed**"]
 
 
 def test_browser_section_without_a_browser_is_skipped_with_the_reason(monkeypatch):
@@ -289,6 +297,13 @@ def test_a_notebook_failing_in_the_page_is_reported(monkeypatch):
     section, summary = browser.bench_browser(notebooks=["01_x.ipynb"])
     assert "does not run cleanly" in summary["error"] and "error" in section.notes[0]
     assert targets.targets_table({"browser": summary})[0][2] == "**missed**"
+
+    def crash(notebooks, artifacts):
+        raise RuntimeError("the server did not start\nits log")
+
+    monkeypatch.setattr(browser_latency, "run", crash)  # the benchmark goes on with its other sections
+    _, summary = browser.bench_browser(notebooks=["01_x.ipynb"])
+    assert summary == {"error": "the server did not start"}
 
 
 def test_browser_sweeps_every_notebook_with_explorers():
