@@ -236,6 +236,7 @@ def test_seed_explorer_trains_every_band_when_built_so_no_std_waits(seed_explore
         seed_explorer.controls["std"].value = std
     assert len(pictures) == len(moves)
     assert not any("training seeds" in s for s in statuses)  # one picture per move, never a progress line
+    assert seed_explorer.controls["seed"].continuous_update  # a drag trains at most one network per redraw
     lazy = SeedExplorer(std=0.3, precompute=False)  # the runs are cached: cheap to build again
     assert {std for std, _ in lazy._visited} == {0.3}
 

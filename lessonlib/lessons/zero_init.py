@@ -418,7 +418,8 @@ class SeedExplorer(FigureExplorer):
     ``precompute=True`` (the default) trains the band of every std when the explorer is
     built (70 networks, a second or two, mostly runs the notebook's seed study uses
     anyway), so no move of the std slider waits for training; a new seed trains one
-    network (a few hundredths of a second). With ``precompute=False`` the first visit of
+    network (a few hundredths of a second), so the seed slider follows a drag (the redraws
+    coalesce: a fast drag never queues a backlog). With ``precompute=False`` the first visit of
     a std shows the seed's own run at once and fills in the band under a progress line.
     """
 
@@ -430,7 +431,7 @@ class SeedExplorer(FigureExplorer):
         precompute = _validate.flag(precompute, "precompute")
         self._visited = set()  # (std, seed) this explorer has shown
         controls = {
-            "seed": slider("seed", 0, 49, seed),
+            "seed": slider("seed", 0, 49, seed, live=True),  # follows a drag: one network per redraw at most
             "std": selection_slider(
                 "initial std", [(f"{s:g}" if s else "0 (zeros)", s) for s in self.STDS], std, width="300px"
             ),
