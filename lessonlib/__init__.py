@@ -29,11 +29,11 @@ Above, ``lessonlib.lessons``: one module per notebook, named after it (``start_h
 Every random draw takes an explicit seed (see ``lessonlib.seeding``).
 """
 
-from lessonlib.i18n import set_language  # noqa: E402  (the one call that picks an edition)
+from lessonlib.i18n import set_language, tr  # noqa: E402  (the edition, and notebook texts)
 
 __version__ = "0.1.0"
 
-__all__ = ["REPOSITORY_URL", "set_language"]
+__all__ = ["REPOSITORY_URL", "set_language", "tr"]
 
 #: The public home of the series: the README's badges and every notebook's Colab set-up
 #: cell are checked against this one string (tests/test_repository.py). To point the whole

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from lessonlib import _validate
 from lessonlib import init as _init
+from lessonlib.i18n import _
 from lessonlib.nn import MLP, check_activation
 from lessonlib.rbm import RBM
 from lessonlib.seeding import make_rng
@@ -87,7 +88,7 @@ class DBN:
         self.histories = []
 
     def __repr__(self):
-        state = "pre-trained" if self.pretrained else "not pre-trained"
+        state = _("pre-trained") if self.pretrained else _("not pre-trained")
         return f"DBN({'-'.join(map(str, self.layer_sizes))}, {state})"
 
     @property

@@ -61,6 +61,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lessonlib import _validate
+from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.seeding import make_rng
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras' and JAX's variance_scaling constant).
@@ -81,44 +82,47 @@ class Default:
     bias_rule: str
 
 
+#: The texts of the rules are English, marked for the catalog: show them as ``_(d.weight_rule)``
+#: (a rule that is only code is its own translation).
 DEFAULTS = (
     Default("pytorch", "torch.nn.Linear", "kaiming_uniform_(a=√5) = U(±1/√fan_in)",
             "1/(3·fan_in)", "U(±1/√fan_in)"),
     Default("keras", "keras.layers.Dense", "glorot_uniform = U(±√(6/(fan_in+fan_out)))",
-            "2/(fan_in+fan_out)", "zeros"),
+            "2/(fan_in+fan_out)", N_("zeros")),
     Default("tf1", "tf.contrib.layers.xavier_initializer()",
-            "uniform, mode FAN_AVG, factor 1 = Glorot uniform",
-            "2/(fan_in+fan_out)", "zeros (biases are set separately; fully_connected's default)"),
-    Default("flax", "flax.linen.Dense", "lecun_normal = truncated normal (±2σ), scale 1, fan_in",
-            "1/fan_in", "zeros"),
+            N_("uniform, mode FAN_AVG, factor 1 = Glorot uniform"),
+            "2/(fan_in+fan_out)", N_("zeros (biases are set separately; fully_connected's default)")),
+    Default("flax", "flax.linen.Dense", N_("lecun_normal = truncated normal (±2σ), scale 1, fan_in"),
+            "1/fan_in", N_("zeros")),
 )
 
 FRAMEWORKS = tuple(d.framework for d in DEFAULTS)
 
 #: What each framework calls LeCun's, Glorot's and He's start (the function or class, and
-#: the distribution it draws from by default).
+#: the distribution it draws from by default). English, marked for the catalog: show an
+#: entry as ``_(NAMES[framework][who])``.
 NAMES = {
     "pytorch": {
-        "lecun": "torch.nn.init.kaiming_normal_(w, nonlinearity='linear')  (no LeCun function; N(0, 1/fan_in))",
-        "glorot": "torch.nn.init.xavier_uniform_ (uniform), torch.nn.init.xavier_normal_ (normal)",
-        "he": "torch.nn.init.kaiming_normal_ (normal), torch.nn.init.kaiming_uniform_ (uniform); "
-              "defaults a=0, mode='fan_in', nonlinearity='leaky_relu' give gain √2",
+        "lecun": N_("torch.nn.init.kaiming_normal_(w, nonlinearity='linear')  (no LeCun function; N(0, 1/fan_in))"),
+        "glorot": N_("torch.nn.init.xavier_uniform_ (uniform), torch.nn.init.xavier_normal_ (normal)"),
+        "he": N_("torch.nn.init.kaiming_normal_ (normal), torch.nn.init.kaiming_uniform_ (uniform); "
+                 "defaults a=0, mode='fan_in', nonlinearity='leaky_relu' give gain √2"),
     },
     "keras": {
-        "lecun": "keras.initializers.LecunNormal (truncated normal), LecunUniform",
-        "glorot": "keras.initializers.GlorotUniform (the Dense default), GlorotNormal (truncated normal)",
-        "he": "keras.initializers.HeNormal (truncated normal), HeUniform",
+        "lecun": N_("keras.initializers.LecunNormal (truncated normal), LecunUniform"),
+        "glorot": N_("keras.initializers.GlorotUniform (the Dense default), GlorotNormal (truncated normal)"),
+        "he": N_("keras.initializers.HeNormal (truncated normal), HeUniform"),
     },
     "tf1": {
         "lecun": "tf.contrib.layers.variance_scaling_initializer(factor=1.0, mode='FAN_IN')",
-        "glorot": "tf.contrib.layers.xavier_initializer() (uniform; uniform=False: truncated normal)",
-        "he": "tf.contrib.layers.variance_scaling_initializer() (defaults factor=2.0, mode='FAN_IN', "
-              "truncated normal)",
+        "glorot": N_("tf.contrib.layers.xavier_initializer() (uniform; uniform=False: truncated normal)"),
+        "he": N_("tf.contrib.layers.variance_scaling_initializer() (defaults factor=2.0, mode='FAN_IN', "
+                 "truncated normal)"),
     },
     "flax": {
-        "lecun": "flax.linen.initializers.lecun_normal (the Dense default, truncated normal), lecun_uniform",
-        "glorot": "flax.linen.initializers.glorot_uniform (= xavier_uniform), glorot_normal (truncated normal)",
-        "he": "flax.linen.initializers.he_normal (= kaiming_normal, truncated normal), he_uniform",
+        "lecun": N_("flax.linen.initializers.lecun_normal (the Dense default, truncated normal), lecun_uniform"),
+        "glorot": N_("flax.linen.initializers.glorot_uniform (= xavier_uniform), glorot_normal (truncated normal)"),
+        "he": N_("flax.linen.initializers.he_normal (= kaiming_normal, truncated normal), he_uniform"),
     },
 }
 
@@ -237,9 +241,14 @@ def draw_default(framework, fan_in, fan_out, seed=0):
 
 
 def table():
-    """``DEFAULTS`` as printable text, one framework a line."""
-    head = f"{'framework':<9} {'layer':<40} {'weights':<52} {'Var(W)':<19} bias"
-    lines = [head]
-    for d in DEFAULTS:
-        lines.append(f"{d.framework:<9} {d.layer:<40} {d.weight_rule:<52} {d.variance:<19} {d.bias_rule}")
-    return "\n".join(lines)
+    """``DEFAULTS`` as printable text, one framework a line, in the current language.
+
+    The columns have the English widths; a column widens where a translated text needs it.
+    """
+    english = [["framework", "layer", "weights", "Var(W)", "bias"],
+               *([d.framework, d.layer, d.weight_rule, d.variance, d.bias_rule] for d in DEFAULTS)]
+    shown = [[_("framework"), _("layer"), _("weights"), "Var(W)", _("bias")],
+             *([d.framework, d.layer, _(d.weight_rule), d.variance, _(d.bias_rule)] for d in DEFAULTS)]
+    widths = [max([width, *(text_width(row[i]) for row, source in zip(shown, english) if row[i] != source[i])])
+              for i, width in enumerate((9, 40, 52, 19))]
+    return "\n".join(" ".join([*(pad(cell, width) for cell, width in zip(row, widths)), row[-1]]) for row in shown)

@@ -14,6 +14,9 @@ Use:
 - ``_("text with {name}").format(name=value)``: placeholders are Python's ``{}`` fields,
   inside the translated string, so a translation may move them;
 - ``_("text", context="where")`` when one English text needs two translations;
+- ``tr("text with {name}", name=value)`` in a notebook's code cell: the same lookup and
+  ``format`` in one call, so the code cells of both editions stay identical (``_`` itself is
+  left to Python and IPython, which use it for "the last result" and "ignored");
 - ``N_("text")`` marks a text kept in a constant (a dict of labels, a default) so that
   ``tools/i18n.py extract`` finds it; translate it with ``_(constant)`` where it is shown.
 
@@ -88,6 +91,53 @@ def _(message: str, context: str | None = None) -> str:
     return _load(lang).get((context, message), message)
 
 
+def tr(message: str, **values) -> str:
+    """``message`` in the current language, its ``{fields}`` filled from ``values``.
+
+    >>> tr("{n} seeds", n=5)
+    '5 seeds'
+    """
+    if not isinstance(message, str):
+        from lessonlib._validate import InputTypeError
+
+        raise InputTypeError(f"message must be a text (str), got {message!r} of type {type(message).__name__}")
+    text = _(message)
+    try:
+        return text.format(**values)
+    except (KeyError, IndexError) as missing:
+        raise ValueError(f"message needs a value for the field {missing} of {message!r}") from None
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it (for constants)."""
     return message
+
+
+def text_width(text: str) -> int:
+    """Columns ``text`` takes in a fixed-width font: two for a wide character (Hangul,
+    CJK), one for any other, so a Korean column lines up under an English one.
+
+    >>> text_width("층"), text_width("layer")
+    (2, 5)
+    """
+    import unicodedata
+
+    if not isinstance(text, str):
+        from lessonlib._validate import InputTypeError
+
+        raise InputTypeError(f"text must be a text (str), got {text!r} of type {type(text).__name__}")
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int, align: str = "<") -> str:
+    """``text`` padded with spaces to ``width`` columns (``text_width``), on the right
+    (``align="<"``) or on the left (``">"``): ``f"{text:<9}"`` for texts in any language.
+
+    A text wider than ``width`` is returned as it is, as ``format`` does.
+    """
+    from lessonlib import _validate
+
+    width = _validate.integer(width, "width", low=0)
+    align = _validate.choice(align, "align", ("<", ">"))
+    gap = " " * max(0, width - text_width(text))
+    return text + gap if align == "<" else gap + text

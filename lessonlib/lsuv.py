@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lessonlib import _validate
+from lessonlib.i18n import _
 from lessonlib.nn import ACTIVATIONS, MLP
 
 
@@ -94,16 +95,16 @@ def unit_variance_scale(W, A, b=None):
             C = float(np.mean((z - z.mean()) * (bb - bb.mean())))
             B = float(np.var(bb))
     if not (math.isfinite(V) and math.isfinite(C) and math.isfinite(B)) or V <= 0.0:
-        return None, f"Var(AW) is {V!r}: nothing to rescale"
+        return None, _("Var(AW) is {variance}: nothing to rescale").format(variance=repr(V))
     discriminant = C * C - V * (B - 1.0)
     if discriminant < 0.0:
-        return None, (
-            f"no scale reaches variance 1: the biases alone give Var(b) = {B:.3g} "
-            f"(at best Var(b) - Cov²/Var(AW) = {B - C * C / V:.3g} > 1)"
-        )
+        return None, _(
+            "no scale reaches variance 1: the biases alone give Var(b) = {bias_variance:.3g} "
+            "(at best Var(b) - Cov²/Var(AW) = {lowest:.3g} > 1)"
+        ).format(bias_variance=B, lowest=B - C * C / V)
     s = (-C + math.sqrt(discriminant)) / V
     if not s > 0.0:
-        return None, f"no positive scale reaches variance 1 (Var(b) = {B:.3g} >= 1)"
+        return None, _("no positive scale reaches variance 1 (Var(b) = {bias_variance:.3g} >= 1)").format(bias_variance=B)
     return s, None
 
 
@@ -141,6 +142,8 @@ class LSUVReport:
                    biases alone keep it above 1) or the variance was 0 or not finite
                    (e.g. an all-zero layer)
     steps[l]       what was done to layer l, in words (the scale and the variances)
+    before[l]      Var(z_l) on the batch when LSUV reached layer l
+    scale[l]       the factor W_l was multiplied by, or None when it was left alone
     """
 
     tol: float
@@ -149,6 +152,8 @@ class LSUVReport:
     variance: list = field(default_factory=list)
     converged: list = field(default_factory=list)
     steps: list = field(default_factory=list)
+    before: list = field(default_factory=list)
+    scale: list = field(default_factory=list)
 
     @property
     def all_converged(self):
@@ -160,13 +165,14 @@ class LSUVReport:
         if self.all_converged:
             steps = sorted(set(self.iterations))
             text = ", ".join(map(str, steps))
-            return f"LSUV: {n} layers at unit variance (tol {self.tol:g}), {text} step(s) per layer"
+            return _("LSUV: {n} layers at unit variance (tol {tol:g}), {steps} step(s) per layer").format(
+                n=n, tol=self.tol, steps=text)
         bad = [k for k, ok in enumerate(self.converged) if not ok]
-        why = "; ".join(f"layer {k + 1}: {self.steps[k]}" for k in bad if k < len(self.steps))
-        return (
-            f"LSUV: layer(s) {', '.join(str(k + 1) for k in bad)} not within tol {self.tol:g}"
-            + (f" ({why})" if why else "")
-        )
+        why = "; ".join(_("layer {layer}: {step}").format(layer=k + 1, step=self.steps[k]) for k in bad if k < len(self.steps))
+        layers = ", ".join(str(k + 1) for k in bad)
+        if why:
+            return _("LSUV: layer(s) {layers} not within tol {tol:g} ({why})").format(layers=layers, tol=self.tol, why=why)
+        return _("LSUV: layer(s) {layers} not within tol {tol:g}").format(layers=layers, tol=self.tol)
 
 
 def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
@@ -204,22 +210,25 @@ def lsuv(model, X_batch, tol=0.02, max_iter=20, include_output=True):
     for layer in range(model.n_layers):
         W, b = model.weights[layer], model.biases[layer]
         if layer < n_scaled:
-            var = output_variance(W, a, b)
-            steps, text = 0, f"left alone: Var(z) = {var:.4g} already within tol"
+            var = before = output_variance(W, a, b)
+            steps, s_, text = 0, None, _("left alone: Var(z) = {variance:.4g} already within tol").format(variance=var)
             if not (math.isfinite(var) and abs(var - 1.0) < tol):
                 s_, reason = unit_variance_scale(W, a, b)
                 if s_ is None:
-                    text = f"left alone: {reason}"
+                    text = _("left alone: {reason}").format(reason=reason)
                 else:
                     W = W * s_
-                    steps, before = 1, var
+                    steps = 1
                     var = output_variance(W, a, b)
-                    text = f"W × {s_:.4g} (closed form): Var(z) {before:.4g} -> {var:.4g}"
+                    text = _("W × {scale:.4g} (closed form): Var(z) {before:.4g} -> {after:.4g}").format(
+                        scale=s_, before=before, after=var)
             model.weights[layer] = W
             report.iterations.append(steps)
             report.variance.append(var)
             report.converged.append(math.isfinite(var) and abs(var - 1.0) < tol)
             report.steps.append(text)
+            report.before.append(before)
+            report.scale.append(s_)
         if layer < model.n_layers - 1:
             with np.errstate(all="ignore"):
                 a = ACTIVATIONS[model.activation][0](a @ W + b, model.slope)

@@ -40,6 +40,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
 from lessonlib import _validate
+from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
 
 #: The activations the theory covers (their functions and derivatives come from lessonlib.nn).
@@ -368,7 +369,7 @@ def _fixed_point(activation, sigma_w2, sigma_b2, q, slope, tol, max_iter, n_poin
     if activation == "tanh" and sigma_b2 == 0.0 and (sigma_w2 <= 1.0 or q == 0.0):
         return 0.0
     step = lambda q: _next_q(q, activation, sigma_w2, sigma_b2, slope, n_points)  # noqa: E731
-    for _ in range(max_iter):
+    for _iteration in range(max_iter):
         new = step(q)
         if new is None:
             break
@@ -538,8 +539,13 @@ def critical_sigma_w2(sigma_b2=0.0, activation="tanh", slope=0.01, n_points=101,
     return 0.5 * (low + high)
 
 
+#: The word shown for each phase (translated where it is shown: ``_(PHASE_LABELS[phase])``).
+PHASE_LABELS = {"ordered": N_("ordered"), "critical": N_("critical"), "chaotic": N_("chaotic")}
+
+
 def phase(chi_1, tol=1e-6):
-    """"ordered" (chi_1 < 1), "critical" (|chi_1 - 1| <= tol) or "chaotic" (chi_1 > 1)."""
+    """"ordered" (chi_1 < 1), "critical" (|chi_1 - 1| <= tol) or "chaotic" (chi_1 > 1): a
+    code, the same in every language (``PHASE_LABELS`` has the words shown)."""
     chi_1 = _validate.real(chi_1, "chi_1", low=0.0)
     tol = _validate.real(tol, "tol", low=0.0, low_open=True)
     if abs(chi_1 - 1.0) <= tol:
@@ -560,15 +566,16 @@ def named_initializers(fan_in=100):
     Returns
     -------
     list of dict
-        Keys "label", "sigma_w2", "sigma_b2".
+        Keys "label" (English, the same in every language: show it as ``_(row["label"])``),
+        "sigma_w2", "sigma_b2".
     """
     fan_in = _validate.integer(fan_in, "fan_in", 1, 10**9)
     return [
         {"label": "LeCun N(0, 1/fan_in)", "sigma_w2": 1.0, "sigma_b2": 0.0},
-        {"label": "Glorot, square layer", "sigma_w2": 1.0, "sigma_b2": 0.0},
+        {"label": N_("Glorot, square layer"), "sigma_w2": 1.0, "sigma_b2": 0.0},
         {"label": "He N(0, 2/fan_in)", "sigma_w2": 2.0, "sigma_b2": 0.0},
-        {"label": "PyTorch tanh gain 5/3", "sigma_w2": 25.0 / 9.0, "sigma_b2": 0.0},
-        {"label": "PyTorch nn.Linear default", "sigma_w2": 1.0 / 3.0, "sigma_b2": 1.0 / (3.0 * fan_in)},
+        {"label": N_("PyTorch tanh gain 5/3"), "sigma_w2": 25.0 / 9.0, "sigma_b2": 0.0},
+        {"label": N_("PyTorch nn.Linear default"), "sigma_w2": 1.0 / 3.0, "sigma_b2": 1.0 / (3.0 * fan_in)},
         {"label": "N(0, 0.01²)", "sigma_w2": fan_in * 1e-4, "sigma_b2": 0.0},
         {"label": "N(0, 1)", "sigma_w2": float(fan_in), "sigma_b2": 0.0},
     ]
@@ -588,7 +595,7 @@ def initializer_phases(activation="tanh", fan_in=100, slope=0.01):
 # --- the story notebook 04 prints ---------------------------------------------------------
 
 #: The three tanh starts of the story: (label, sigma_w2).
-TANH_STARTS = (("LeCun 1/fan_in", 1.0), ("He 2/fan_in", 2.0), ("tanh gain 5/3", 25.0 / 9.0))
+TANH_STARTS = (("LeCun 1/fan_in", 1.0), ("He 2/fan_in", 2.0), (N_("tanh gain 5/3"), 25.0 / 9.0))
 
 
 def tanh_story(depths=(1, 10, 50), q0=1.0):
@@ -625,16 +632,28 @@ def tanh_story(depths=(1, 10, 50), q0=1.0):
 
 
 def tanh_story_text(depths=(1, 10, 50), q0=1.0):
-    """``tanh_story`` as a small printable table."""
+    """``tanh_story`` as a small printable table, in the current language.
+
+    The columns have the English widths; a column widens where a translated text needs it.
+    """
     rows = tanh_story(depths, q0)
-    head = f"{'start':<16} {'σ_w²':>5} {'q*':>6} {'χ₁':>6} {'phase':<9}"
-    head += "".join(f" {'std L' + str(d):>8}" for d in depths)
-    head += "".join(f" {'gradVar×' + str(d):>10}" for d in depths if d > 1)
-    lines = [head]
+    grown = [d for d in depths if d > 1]
+    columns = [  # (title, its English text, width, alignment)
+        (_("start"), "start", 16, "<"), ("σ_w²", "σ_w²", 5, ">"), ("q*", "q*", 6, ">"), ("χ₁", "χ₁", 6, ">"),
+        (_("phase"), "phase", 9, "<"),
+        *((_("std L{depth}").format(depth=d), f"std L{d}", 8, ">") for d in depths),
+        *((_("gradVar×{depth}").format(depth=d), f"gradVar×{d}", 10, ">") for d in grown),
+    ]
+    shown = [[column[0] for column in columns]]
+    english = [[column[1] for column in columns]]
     for r in rows:
-        line = f"{r['label']:<16} {r['sigma_w2']:>5.2f} {r['q_star']:>6.3f} {r['chi1']:>6.3f} {r['phase']:<9}"
-        line += "".join(f" {r['act_std'][d]:>8.3f}" for d in depths)
-        line += "".join(f" {r['grad_variance_growth'][d]:>10.3g}" for d in depths if d > 1)
-        lines.append(line)
-    lines.append("gradVar×D: Var(dL/dz) at layer 1 over that at layer D of a D-layer net (std: its square root)")
+        numbers = [f"{r['sigma_w2']:.2f}", f"{r['q_star']:.3f}", f"{r['chi1']:.3f}"]
+        tail = [*(f"{r['act_std'][d]:.3f}" for d in depths), *(f"{r['grad_variance_growth'][d]:.3g}" for d in grown)]
+        shown.append([_(r["label"]), *numbers, _(PHASE_LABELS[r["phase"]]), *tail])
+        english.append([r["label"], *numbers, r["phase"], *tail])
+    widths = [max([column[2], *(text_width(row[i]) for row, source in zip(shown, english) if row[i] != source[i])])
+              for i, column in enumerate(columns)]
+    aligns = [column[3] for column in columns]
+    lines = [" ".join(pad(cell, width, align) for cell, width, align in zip(row, widths, aligns)) for row in shown]
+    lines.append(_("gradVar×D: Var(dL/dz) at layer 1 over that at layer D of a D-layer net (std: its square root)"))
     return "\n".join(lines)

@@ -35,6 +35,7 @@ import numpy as np
 
 from lessonlib import _validate
 from lessonlib import init as _init
+from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
 from lessonlib.nn import layer_statistics
 from lessonlib.seeding import child
@@ -168,28 +169,43 @@ class Propagation:
     def state(self):
         """The overall state, the verdict's first word (one of ``STATES``): diverged,
         symmetric, dead, saturated, vanishing, exploding or healthy, in that order of
-        precedence over the forward and the backward state."""
-        return self.verdict.split(":")[0].split(" ")[0]
+        precedence over the forward and the backward state ("" before ``propagate``).
+        A code, the same in every language (``state_label`` is its word in the verdict)."""
+        return next((s for s in STATES if s in (self.forward_state, self.backward_state)), "")
+
+    @property
+    def state_label(self):
+        """``state`` as the verdict shows it, in the current language ("healthy", "정상")."""
+        return _(STATE_LABELS[self.state]) if self.state else ""
+
+    def table_rows(self, max_rows=12):
+        """The cells of ``table``: (header, rows), texts in the current language.
+
+        ``header`` has the four column titles (layer, activation std, dead or saturated
+        %, gradient std); each row has four cells, except the gap between the first and
+        the last layers, ``["..."]``. At most ``max_rows`` layer rows (at least 3).
+        """
+        max_rows = _validate.integer(max_rows, "max_rows", low=3)
+        relu = self.settings["activation"] in ("relu", "leaky_relu")
+        header = [_("layer"), _("act std"), _("dead %") if relu else _("sat. %"), _("grad std")]
+        values = self.dead if relu else self.saturated
+        rows = []
+        for k in _rows_to_show(self.depth, max_rows):
+            if k is None:
+                rows.append(["..."])
+            else:
+                rows.append([str(k + 1), _short(self.act_std[k]), _percent(values[k]), _short(self.grad_std[k])])
+        return header, rows
 
     def table(self, max_rows=12):
         """A small text table: per layer, activation std, saturated or dead %, gradient std.
 
-        At most ``max_rows`` layer rows (at least 3: the first, "...", the last).
+        At most ``max_rows`` layer rows (at least 3: the first, "...", the last). Columns
+        right-aligned, each at least as wide as its title (``table_rows`` has the cells).
         """
-        max_rows = _validate.integer(max_rows, "max_rows", low=3)
-        activation = self.settings["activation"]
-        column = "dead %" if activation in ("relu", "leaky_relu") else "sat. %"
-        values = self.dead if activation in ("relu", "leaky_relu") else self.saturated
-        rows = _rows_to_show(self.depth, max_rows)
-        lines = [f"{'layer':>5} {'act std':>9} {column:>6} {'grad std':>9}"]
-        for k in rows:
-            if k is None:
-                lines.append(f"{'...':>5}")
-                continue
-            lines.append(
-                f"{k + 1:>5} {_short(self.act_std[k]):>9} {_percent(values[k]):>6} {_short(self.grad_std[k]):>9}"
-            )
-        return "\n".join(lines)
+        header, rows = self.table_rows(max_rows)
+        widths = [max(width, text_width(title)) for width, title in zip((5, 9, 6, 9), header)]
+        return "\n".join(" ".join(pad(cell, width, ">") for cell, width in zip(row, widths)) for row in [header, *rows])
 
 
 def _rows_to_show(depth, max_rows):
@@ -318,6 +334,17 @@ def propagate(width=100, depth=10, activation="tanh", init="glorot_uniform", sca
 #: The states a verdict can name, in order of precedence for the overall state.
 STATES = ("diverged", "symmetric", "dead", "saturated", "vanishing", "exploding", "healthy")
 
+#: The word a verdict shows for each state (translated where it is shown).
+STATE_LABELS = {
+    "diverged": N_("diverged"),
+    "symmetric": N_("symmetric"),
+    "dead": N_("dead"),
+    "saturated": N_("saturated"),
+    "vanishing": N_("vanishing"),
+    "exploding": N_("exploding"),
+    "healthy": N_("healthy"),
+}
+
 #: A std ratio (last layer over first, or layer 1 over the top layer for gradients)
 #: below 1/FACTOR is "vanishing", above FACTOR "exploding".
 FACTOR = 10.0
@@ -345,35 +372,38 @@ def _forward_state(r):
     a_first, a_last = r.act_std[0], r.act_std[-1]
     rms_last = math.hypot(r.act_mean[-1], a_last)
     if a_last <= DEAD_RELATIVE * rms_last or rms_last == 0.0:
-        return "dead", "every example gives the same output in the last layer"
+        return "dead", _("every example gives the same output in the last layer")
     if max(r.saturated) > SATURATED:
         layer = int(np.argmax(r.saturated)) + 1
-        return "saturated", f"{_percent(max(r.saturated))} % of layer {layer}'s outputs at ±limit (slope ≈ 0)"
+        return "saturated", _("{percent} % of layer {layer}'s outputs at ±limit (slope ≈ 0)").format(
+            percent=_percent(max(r.saturated)), layer=layer)
     ratio = a_last / a_first if a_first > 0 else math.inf
     state = "vanishing" if ratio < 1 / FACTOR else "exploding" if ratio > FACTOR else "healthy"
-    return state, f"activation std {_short(a_first)} -> {_short(a_last)} (layer 1 -> {r.depth}, ×{_short(ratio)})"
+    return state, _("activation std {first} -> {last} (layer 1 -> {depth}, ×{ratio})").format(
+        first=_short(a_first), last=_short(a_last), depth=r.depth, ratio=_short(ratio))
 
 
 def _backward_state(r):
     g_top, g_first = r.grad_std[-1], r.grad_std[0]
     if g_first == 0.0:
-        return "dead", "no gradient reaches layer 1"
+        return "dead", _("no gradient reaches layer 1")
     ratio = g_first / g_top if g_top > 0 else math.inf
     state = "vanishing" if ratio < 1 / FACTOR else "exploding" if ratio > FACTOR else "healthy"
-    return state, f"gradient std {_short(g_top)} -> {_short(g_first)} (layer {r.depth} -> 1, ×{_short(ratio)})"
+    return state, _("gradient std {top} -> {first} (layer {depth} -> 1, ×{ratio})").format(
+        top=_short(g_top), first=_short(g_first), depth=r.depth, ratio=_short(ratio))
 
 
 def _verdict(r):
     depth = r.depth
     if not r.finite:
         r.forward_state = r.backward_state = "diverged"
-        return (
-            f"diverged (inf/NaN): the numbers overflowed float64 within {depth} layers; "
+        return _(
+            "diverged (inf/NaN): the numbers overflowed float64 within {depth} layers; "
             "the weights are far too large"
-        )
+        ).format(depth=depth)
     if r.identical_units:
         r.forward_state = r.backward_state = "symmetric"
-        return (
+        return _(
             "symmetric (units identical): every unit of a layer has the same weights, so it "
             "computes the same value and gets the same gradient: the units stay copies of "
             "each other whatever training does"
@@ -381,12 +411,13 @@ def _verdict(r):
     forward, forward_text = _forward_state(r)
     backward, backward_text = _backward_state(r)
     r.forward_state, r.backward_state = forward, backward
-    state = next(s for s in STATES if s in (forward, backward))
-    line = f"{state}: forward {forward} ({forward_text}); backward {backward} ({backward_text})"
+    values = dict(state=r.state_label, forward=_(STATE_LABELS[forward]), forward_text=forward_text,
+                  backward=_(STATE_LABELS[backward]), backward_text=backward_text)
     worst = max(r.dead)
     if worst > 0.2:
-        line += f"; {_percent(worst)} % dead units"
-    return line
+        return _("{state}: forward {forward} ({forward_text}); backward {backward} ({backward_text}); "
+                 "{percent} % dead units").format(percent=_percent(worst), **values)
+    return _("{state}: forward {forward} ({forward_text}); backward {backward} ({backward_text})").format(**values)
 
 
 def signal_variance_ratio(depth=30, width=100, seed=0, batch=50):

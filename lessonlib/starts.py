@@ -23,21 +23,23 @@ import numpy as np
 from lessonlib import _validate
 from lessonlib import init as _init
 from lessonlib.dbn import DBN
+from lessonlib.i18n import N_, _
 from lessonlib.lsuv import lsuv
 from lessonlib.nn import ACTIVATIONS, MLP
 from lessonlib.seeding import child
 
-#: The named starts, with the labels the figures and tables show.
+#: The named starts, with the labels the figures and tables show (English, marked for the
+#: catalog: ``label(name)`` gives them in the current language).
 LABELS = {
-    "zeros": "all zeros",
+    "zeros": N_("all zeros"),
     "normal_0.01": "N(0, 0.01²)",
     "normal_1": "N(0, 1)",
-    "slide_xavier": "slide one-liner (LeCun)",
-    "glorot_uniform": "Glorot uniform",
-    "he_normal": "He normal",
-    "orthogonal": "orthogonal",
+    "slide_xavier": N_("slide one-liner (LeCun)"),
+    "glorot_uniform": N_("Glorot uniform"),
+    "he_normal": N_("He normal"),
+    "orthogonal": N_("orthogonal"),
     "lsuv": "LSUV",
-    "dbn": "DBN pre-training",
+    "dbn": N_("DBN pre-training"),
 }
 
 #: Starts that are a name of ``lessonlib.init`` with options.
@@ -58,9 +60,9 @@ def check_start(name):
 
 
 def label(name):
-    """The display label of a start ("N(0, 0.01²)" for "normal_0.01")."""
+    """The display label of a start ("N(0, 0.01²)" for "normal_0.01"), in the current language."""
     check_start(name)
-    return LABELS.get(name, name)
+    return _(LABELS[name]) if name in LABELS else name
 
 
 def build_model(name, layer_sizes, activation, seed=0, X=None, slope=0.01,

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lessonlib import _validate
+from lessonlib.i18n import N_, _
 
 #: Below this test accuracy a run of ten classes counts as "did not converge" (n/c):
 #: guessing gives 0.1.
@@ -79,18 +80,20 @@ class History:
     def summary(self):
         """One line: the last epoch's numbers, or "diverged at epoch e"."""
         if self.diverged:
-            return f"diverged at epoch {self.epoch[-1] + 1 if self.epoch else 1}"
+            return _("diverged at epoch {epoch}").format(epoch=self.epoch[-1] + 1 if self.epoch else 1)
         if not self.epoch:
-            return "not trained"
+            return _("not trained")
         if self.loss:
-            text = f"epoch {self.epoch[-1]}: loss {self.loss[-1]:.3f}, accuracy {self.accuracy[-1]:.3f}"
+            last = {"epoch": self.epoch[-1], "loss": self.loss[-1], "accuracy": self.accuracy[-1]}
             if self.val_accuracy:
-                text += f", test accuracy {self.val_accuracy[-1]:.3f}"
-            return text
-        text = f"epoch {self.epoch[-1]}: reconstruction error {self.recon_error[-1]:.4f}"
+                return _("epoch {epoch}: loss {loss:.3f}, accuracy {accuracy:.3f}, test accuracy {test_accuracy:.3f}").format(
+                    test_accuracy=self.val_accuracy[-1], **last)
+            return _("epoch {epoch}: loss {loss:.3f}, accuracy {accuracy:.3f}").format(**last)
+        last = {"epoch": self.epoch[-1], "error": self.recon_error[-1]}
         if self.log_likelihood:
-            text += f", log-likelihood {self.log_likelihood[-1]:.3f}, KL {self.kl[-1]:.3f}"
-        return text
+            return _("epoch {epoch}: reconstruction error {error:.4f}, log-likelihood {log_likelihood:.3f}, KL {kl:.3f}").format(
+                log_likelihood=self.log_likelihood[-1], kl=self.kl[-1], **last)
+        return _("epoch {epoch}: reconstruction error {error:.4f}").format(**last)
 
 
 @dataclass
@@ -145,8 +148,9 @@ class Run:
 
     @property
     def status(self):
-        """ "ok", or "n/c" (did not converge)."""
-        return "ok" if self.converged else "n/c"
+        """ "ok", or "n/c" (did not converge): a code, the same in every language; show it
+        as ``_(run.status)``."""
+        return N_("ok") if self.converged else N_("n/c")
 
     def as_dict(self):
         """The run as one row of a tidy table."""
@@ -182,7 +186,8 @@ class Verdict:
     mean, sd : tuple of float
         Mean and sample standard deviation (ddof=1) of each.
     k : int
-        Seeds on which ``winner`` (or, in a tie, a) scored higher than the other.
+        Seeds on which ``leader`` (the winner, or in a tie the higher mean) scored higher
+        than the other.
     n : int
         Number of seeds.
     apart : bool
@@ -191,7 +196,8 @@ class Verdict:
         The name of the better start when it is better on at least ``WIN_FRACTION`` of
         the seeds and the intervals are apart; None for a tie.
     text : str
-        One printable line with all of the above.
+        One printable line with all of the above; ``leader``, ``ahead`` and ``outcome``
+        are its parts, for a table.
     """
 
     names: tuple
@@ -207,6 +213,27 @@ class Verdict:
     @property
     def tie(self):
         return self.winner is None
+
+    @property
+    def leader(self):
+        """The start with the higher mean (the winner, when there is one): the one whose
+        count ``k`` is."""
+        return self.winner if self.winner is not None else (self.names[0] if self.mean[0] >= self.mean[1] else self.names[1])
+
+    @property
+    def ahead(self):
+        """How often the leader scored higher, e.g. "4 of 5 seeds"."""
+        return _("{k} of {n} seeds").format(k=self.k, n=self.n)
+
+    @property
+    def outcome(self):
+        """The end of ``text``: why, and the verdict ("intervals overlap: a tie",
+        "intervals apart: He normal wins", or "higher on only 3 of 5 seeds: a tie")."""
+        if self.winner is not None:
+            return _("intervals apart: {winner} wins").format(winner=self.winner)
+        if not self.apart:
+            return _("intervals overlap: a tie")
+        return _("higher on only {k} of {n} seeds: a tie").format(k=self.k, n=self.n)
 
 
 def decide(a_scores, b_scores, higher_is_better=True, win_fraction=WIN_FRACTION):
@@ -276,14 +303,18 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
     a_wins, b_wins = d["wins"]
     winner = None if d["winner"] is None else names[d["winner"]]
     k = (a_wins if d["winner"] == 0 else b_wins) if winner is not None else (a_wins if ma >= mb else b_wins)
-    leader = names[0] if ma >= mb else names[1]
     f = f".{int(digits)}f"
-    text = (
-        f"{names[0]} {ma:{f}} ± {sa:{f}} vs {names[1]} {mb:{f}} ± {sb:{f}} (mean ± sd, {n} seeds): "
-    )
+    verdict = Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, "")
+    values = dict(a=names[0], a_mean=f"{ma:{f}}", a_sd=f"{sa:{f}}", b=names[1], b_mean=f"{mb:{f}}", b_sd=f"{sb:{f}}",
+                  n=n, k=k, winner=winner, leader=verdict.leader)
     if winner is not None:
-        text += f"{winner} higher on {k} of {n} seeds, intervals apart: {winner} wins"
+        text = _("{a} {a_mean} ± {a_sd} vs {b} {b_mean} ± {b_sd} (mean ± sd, {n} seeds): "
+                 "{winner} higher on {k} of {n} seeds, intervals apart: {winner} wins")
+    elif not apart:
+        text = _("{a} {a_mean} ± {a_sd} vs {b} {b_mean} ± {b_sd} (mean ± sd, {n} seeds): "
+                 "{leader} higher on {k} of {n} seeds, intervals overlap: a tie")
     else:
-        why = "intervals overlap" if not apart else f"higher on only {k} of {n} seeds"
-        text += f"{leader} higher on {k} of {n} seeds, {why}: a tie"
-    return Verdict(tuple(names), (a, b), (ma, mb), (sa, sb), k, n, bool(apart), winner, text)
+        text = _("{a} {a_mean} ± {a_sd} vs {b} {b_mean} ± {b_sd} (mean ± sd, {n} seeds): "
+                 "{leader} higher on {k} of {n} seeds, higher on only {k} of {n} seeds: a tie")
+    verdict.text = text.format(**values)
+    return verdict

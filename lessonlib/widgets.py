@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lessonlib import _validate
+from lessonlib.i18n import _, pad, text_width
 
 
 class FigureExplorer:
@@ -240,7 +241,8 @@ class FigureExplorer:
 
 
 def _status_html(message, seconds):
-    took = "" if seconds is None else f" &nbsp; <span style='color:#888'>(redrawn in {seconds:.2f} s)</span>"
+    took = "" if seconds is None else (
+        " &nbsp; <span style='color:#888'>" + _("(redrawn in {seconds:.2f} s)").format(seconds=seconds) + "</span>")
     return f"<span style='font-family:monospace'>{message or ''}{took}</span>"
 
 
@@ -266,9 +268,18 @@ class Table:
     The HTML never wraps a cell (``white-space: nowrap``) and scrolls sideways instead
     of breaking when the page is narrow; numbers are right-aligned. Its own line height,
     since an ``ipywidgets.HTML`` sets that of its content to a control's height.
+
+    ``align`` gives each column's alignment as one letter, "l" or "r" (default: the first
+    column left, the others right, for numbers); ``wrap`` lists the columns (0-based) whose
+    cells are prose and may wrap onto several lines, left-aligned. ``caption`` is a line
+    above the table and ``notes`` lines below it (sentences, which wrap like prose); the
+    text form has them too, unless ``text`` replaces the whole text form. ``grouped``
+    draws a thin line above each row whose first cell is filled: rows that leave it
+    blank belong to the group above.
     """
 
-    def __init__(self, header, rows, text=None, font_size="12px"):
+    def __init__(self, header, rows, text=None, font_size="12px", align=None, wrap=(), caption=None, notes=(),
+                 grouped=False):
         self.header = [str(h) for h in _validate.sequence(header, "header", lambda v, n: v, min_length=1, what="column titles")]
         rows = _validate.sequence(rows, "rows", lambda v, n: v, what="rows of cells")
         for k, row in enumerate(rows):
@@ -277,23 +288,48 @@ class Table:
         self.rows = [["" if c is None else str(c) for c in row] for row in rows]
         self.font_size = _validate.text(font_size, "font_size")
         self._text = None if text is None else _validate.text(text, "text")
+        n = len(self.header)
+        if align is None:
+            align = "l" + "r" * (n - 1)
+        align = _validate.text(align, "align")
+        if len(align) != n or set(align) - {"l", "r"}:
+            raise ValueError(f"align must be one letter per column, 'l' or 'r' ({n} letters), got {align!r}")
+        self.wrap = sorted(set(_validate.sequence(wrap, "wrap", lambda v, k: _validate.integer(v, k, 0, n - 1),
+                                                  what="column numbers")))
+        self.align = "".join("l" if i in self.wrap else a for i, a in enumerate(align))
+        self.caption = None if caption is None else _validate.text(caption, "caption")
+        self.notes = _validate.sequence(notes, "notes", _validate.text, what="lines of text")
+        self.grouped = _validate.flag(grouped, "grouped")
 
     @property
     def html(self):
         def cells(values, tag):
             out = []
             for i, value in enumerate(values):
-                align = "left" if i == 0 else "right"
-                out.append(f"<{tag} style='text-align:{align};white-space:nowrap;padding:1px 8px'>"
+                align = "left" if self.align[i] == "l" else "right"
+                space = "normal" if i in self.wrap and tag == "td" else "nowrap"
+                out.append(f"<{tag} style='text-align:{align};white-space:{space};padding:1px 8px'>"
                            f"{html.escape(value)}</{tag}>")
             return "".join(out)
 
-        body = "".join(f"<tr>{cells(row, 'td')}</tr>" for row in self.rows)
+        def lines(texts, margin):
+            return "".join(f"<div style='font-size:{self.font_size};line-height:1.3;margin:{margin}'>"
+                           f"{html.escape(t)}</div>" for t in texts)
+
+        def opening(k, row):
+            if self.grouped and k > 0 and row and row[0]:
+                return "<tr style='border-top:1px solid var(--jp-border-color1, #bdbdbd)'>"
+            return "<tr>"
+
+        body = "".join(f"{opening(k, row)}{cells(row, 'td')}</tr>" for k, row in enumerate(self.rows))
         return (
             "<div class='lessonlib-table' style='overflow-x:auto;max-width:100%'>"
-            f"<table style='border-collapse:collapse;font-size:{self.font_size};line-height:1.3;"
+            + lines([] if self.caption is None else [self.caption], "0 0 3px 0")
+            + f"<table style='border-collapse:collapse;font-size:{self.font_size};line-height:1.3;"
             "font-variant-numeric:tabular-nums;margin:0'>"
-            f"<thead><tr>{cells(self.header, 'th')}</tr></thead><tbody>{body}</tbody></table></div>"
+            f"<thead><tr>{cells(self.header, 'th')}</tr></thead><tbody>{body}</tbody></table>"
+            + lines(self.notes, "3px 0 0 0")
+            + "</div>"
         )
 
     def _repr_html_(self):
@@ -304,12 +340,12 @@ class Table:
         if self._text is not None:
             return self._text
         columns = [self.header, *self.rows]
-        widths = [max(len(row[i]) for row in columns if i < len(row)) for i in range(len(self.header))]
-        lines = []
+        widths = [max(text_width(row[i]) for row in columns if i < len(row)) for i in range(len(self.header))]
+        lines = [] if self.caption is None else [self.caption]
         for row in columns:
-            parts = [f"{c:{widths[0]}s}" if i == 0 else f"{c:>{widths[i]}s}" for i, c in enumerate(row)]
+            parts = [pad(c, widths[i], "<" if self.align[i] == "l" else ">") for i, c in enumerate(row)]
             lines.append("  ".join(parts).rstrip())
-        return "\n".join(lines)
+        return "\n".join(lines + self.notes)
 
     def __str__(self):
         return self.text

@@ -107,6 +107,8 @@ def fixture(name):
         return training.History()
     if name == "ll_history":
         return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, track_likelihood=True)
+    if name == "snap_history4":
+        return rbm.RBM(4, 3, seed=0).fit(fixture("Xbin"), epochs=2, snapshot_epochs=(0, 2), track_likelihood=False)
     if name == "snap_history":
         return rbm.RBM(64, 4, seed=0).fit(np.zeros((3, 64)) + 0.5, epochs=2, snapshot_epochs=(0, 2))
     if name == "run":
@@ -133,6 +135,12 @@ def fixture(name):
         return comparison.ProgressBar()
     if name == "tanh_results":
         return xavier_he.tanh_theory_and_simulation(width=4, depth=3, seeds=(0,), batch=4)
+    if name == "tanh_results_mixed":  # two calls' results: depths 3 and 2
+        return fixture("tanh_results")[:1] + xavier_he.tanh_theory_and_simulation(width=4, depth=2, seeds=(0,), batch=4)
+    if name == "lsuv_report":
+        from lessonlib import lsuv
+
+        return lsuv.lsuv_mlp([4, 3, 2], np.random.default_rng(0).normal(size=(8, 4)))[1]
     if name == "frame_recorder":
         from lessonlib.lessons.training_dynamics import FrameRecorder
 
@@ -174,6 +182,11 @@ X, XBIN, Y, AX = Fx("X"), Fx("Xbin"), Fx("y"), Fx("ax")
 ROWS = [
     # seeding
     ("i18n:set_language", {"language": "en"}, "language", ["de", "", "EN", 3, None]),
+    ("i18n:tr", {"message": "{n} seeds", "n": 5}, "message", [3, None, "{m} seeds"]),
+    ("i18n:text_width", {"text": "층"}, "text", [3, None, b"layer"]),
+    ("i18n:pad", {"text": "층", "width": 5}, "text", [3, None, b"layer"]),
+    ("i18n:pad", {"text": "층", "width": 5}, "width", COUNT),
+    ("i18n:pad", {"text": "층", "width": 5, "align": "<"}, "align", ["^", "left", 3, None]),
     ("seeding:make_rng", {"seed": 0}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "seed", SEED),
     ("seeding:child", {"seed": 0, "stream": "batches"}, "stream", ["nope", -1, 2.7, None]),
@@ -412,6 +425,7 @@ ROWS = [
         ("init", NAME), ("scale", [*POSITIVE, *HUGE]), ("seed", SEED), ("batch", SIZE), ("bins", [*SIZE, 1]),
         ("slope", FRACTION), ("init_options", ["std", {"sdt": 1}, {"gain": -1}], "init_options|sdt|gain"))],
     ("propagation:@propagation.table", {}, "max_rows", [2, 2.7, "5", None]),
+    ("propagation:@propagation.table_rows", {}, "max_rows", [2, 2.7, "5", None]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "depth", [*SIZE, 101]),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "width", SIZE),
     ("propagation:signal_variance_ratio", {"depth": 2, "width": 4, "batch": 4}, "seed", SEED),
@@ -543,6 +557,32 @@ ROWS = [
     ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "title", [3]),
     ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "patterns",
      BINARY),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ax_share",
+     ["ax", 3]),
+    ("lessons.rbm_reconstruction:draw_model_vs_data", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, "ymax",
+     [v for v in POSITIVE if v is not None]),
+    *[("lessons.rbm_reconstruction:draw_model_vs_data_over_training",
+       {"figure": Fx("figure"), "history": Fx("snap_history4"), "patterns": XBIN}, *spec) for spec in (
+        ("figure", [None, AX]), ("history", [None, Fx("history")], "history"), ("patterns", BINARY),
+        ("epochs", [[], [1], "0", [0.0], [0] * 7, [0, 0]]))],
+    *[("lessons.rbm_reconstruction:draw_models_vs_data",
+       {"figure": Fx("figure"), "models": {"a": Fx("rbm")}, "patterns": XBIN}, *spec) for spec in (
+        ("figure", [None, AX]), ("models", [None, {}, {"a": None}, {3: Fx("rbm")}, [Fx("rbm")],
+                                            {str(k): Fx("rbm") for k in range(7)}]), ("patterns", BINARY))],
+    *[("lessons.rbm_reconstruction:draw_patterns", {"ax": AX, "patterns": XBIN, "shape": (2, 2)}, *spec) for spec in (
+        ("ax", [None, "ax"]), ("patterns", arrays(low=0.0, high=1.0)), ("shape", [(2,), "22", (2.0, 2)]))],
+    *[("lessons.rbm_reconstruction:draw_free_energies", {"ax": AX, "model": Fx("rbm"), "patterns": XBIN}, *spec)
+      for spec in (("ax", [None, "ax"]), ("model", [None, Fx("mlp")]), ("patterns", [*arrays(), *BINARY]),
+                   ("title", [3]))],
+    *[("lessons.rbm_reconstruction:phase_samples", {"model": Fx("rbm"), "patterns": XBIN, "repeats": 2}, *spec)
+      for spec in (("model", [None, Fx("mlp")]), ("patterns", BINARY), ("steps", [[], [0], "1", [1.5]]),
+                   ("repeats", SIZE), ("seed", SEED))],
+    *[("lessons.rbm_reconstruction:share_on_patterns", {"samples": XBIN, "patterns": XBIN}, *spec) for spec in (
+        ("samples", [*arrays(), *BINARY]), ("patterns", ["abc", None, np.zeros(4), *BINARY]))],
+    *[("lessons.rbm_reconstruction:draw_phases",
+       {"ax": AX, "model": Fx("rbm"), "patterns": XBIN, "repeats": 2, "shape": (2, 2)}, *spec) for spec in (
+        ("ax", [None, "ax"]), ("model", [None, Fx("mlp")]), ("patterns", BINARY), ("steps", [[], [0]]),
+        ("repeats", SIZE), ("seed", SEED), ("shape", [(3, 3), (2,), "22"]))],
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "ax", [None, "ax"]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_visible", [*SIZE, 1000]),
     ("lessons.rbm_reconstruction:draw_bipartite", {"ax": AX}, "n_hidden", [*SIZE, 1000]),
@@ -669,15 +709,18 @@ ROWS = [
                      ("batch", SIZE), ("cases", ["abc", [], [("a", "nope", {})], [("a", "normal", {"sdt": 1})],
                                                  [("a", "normal")]], "cases|initializer|sdt"))],
     ("lessons.xavier_he:weight_gradient_ratio", {"r": Fx("propagation")}, "r", [None, Fx("mlp"), {}]),
-    *[("lessons.xavier_he:deep_relu_summary", {"runs": {"lecun_normal": [Fx("history")] * 2,
-                                                       "he_normal": [Fx("history")] * 2}}, *spec) for spec in (
+    *[("lessons.xavier_he:deep_relu_table", {"runs": {"lecun_normal": [Fx("history")] * 2,
+                                                     "he_normal": [Fx("history")] * 2}, "seeds": (0, 1)}, *spec)
+      for spec in (
         ("runs", [None, [1], {"lecun_normal": [Fx("history")] * 2}, {"lecun_normal": [3, 3], "he_normal": [3, 3]},
                   {"lecun_normal": [Fx("history")], "he_normal": [Fx("history")]}], "runs|names"),
-        ("names", [("he_normal",), ("nope", "he_normal"), "ab", None]))],
+        ("names", [("he_normal",), ("nope", "he_normal"), "ab", None]),
+        ("seeds", [None, "01", (0,), (0, 1, 2), (0, -1), (0, 1.5)], "seeds|runs"))],
     *[("lessons.xavier_he:tanh_theory_and_simulation", {"width": 4, "depth": 3, "seeds": (0,), "batch": 4}, *spec)
       for spec in (("width", SIZE), ("depth", SIZE), ("batch", SIZE), ("seeds", [[], [2.7], [-1], "0", 3]),
                      ("cases", [[], "abc", [("a", "b")], [("a", "b", -1.0)], [(3, "b", 1.0)], [("a", "b", NAN)]]))],
-    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "results", [None, [], [{}], [3], "r"]),
+    ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "results",
+     [None, [], [{}], [3], "r", Fx("tanh_results_mixed")]),
     ("lessons.xavier_he:theory_table", {"results": Fx("tanh_results")}, "layers", SEQ_INTS),
     ("lessons.xavier_he:plot_theory_and_simulation", {"results": Fx("tanh_results")}, "results",
      [None, [], [{}], [3], "r"]),
@@ -729,6 +772,14 @@ ROWS = [
     *[("lessons.comparison:Grid.compare", {"self": Fx("grid"), "init_a": "zeros", "init_b": "zeros",
                                           "activation": "relu"}, p, NAME, w)
       for p, w in (("init_a", "start"), ("init_b", "start"), ("activation", "activation"))],
+    *[("lessons.comparison:Grid.beats_table", {"self": Fx("grid"), "inits": ["zeros"], "baseline": "zeros",
+                                              "activations": ["relu"]}, *spec) for spec in (
+        ("inits", [[], ["nope"], "zeros", None], "inits|start"), ("baseline", NAME, "start|baseline"),
+        ("activations", [[], ["nope"], "relu", None]))],
+    ("lessons.comparison:Grid.claims_table", {"self": Fx("grid"), "claims": [("relu", "zeros", "zeros")]}, "claims",
+     [[], None, "relu", [("relu", "zeros")], [("nope", "zeros", "zeros")], [("relu", "nope", "zeros")], ["abc"]],
+     "claims|start"),
+    ("lessons.comparison:lsuv_table", {"report": Fx("lsuv_report")}, "report", [None, "report", {}]),
     ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "activation", NAME),
     ("lessons.comparison:Grid.best", {"self": Fx("grid"), "activation": "relu"}, "inits", [["nope"], "zeros", 3],
      "inits|start"),
@@ -768,6 +819,7 @@ ROWS = [
         ("a", ["abc", None, [[0.5]]]), ("b", ["abc", None, [[0.5]]]), ("name_a", [3, None]), ("name_b", [3, None]),
         ("higher_is_better", FLAG))],
     ("lessons.training_dynamics:bn_table", {}, "seeds", [[], [2.7], [-1], "0", 3]),
+    ("lessons.training_dynamics:statistics_table", {}, "starts", [[], ["nope"], "N(0, 1)", None, [3]]),
     ("lessons.training_dynamics:signal_change", {"std": 0.1}, "std", [*POSITIVE, *HUGE]),
     ("lessons.training_dynamics:signal_change", {"std": 0.1}, "depth", SIZE),
     ("lessons.training_dynamics:signal_change", {"std": 0.1}, "width", SIZE),
@@ -780,7 +832,8 @@ ROWS = [
         ("message", [3, None]), ("picture", FLAG))],
     *[("widgets:Table", {"header": ["a", "b"], "rows": [["1", "2"]]}, *spec) for spec in (
         ("header", [[], "ab", None, 3]), ("rows", ["ab", None, [["1", "2", "3"]], ["12"]]), ("text", [3]),
-        ("font_size", [12, None]))],
+        ("font_size", [12, None]), ("align", ["l", "lx", "lrr", 3]), ("wrap", [[2], [-1], [1.5], "0", 3, None]),
+        ("caption", [3]), ("notes", ["ab", [3], None]), ("grouped", FLAG))],
     *[("widgets:encode_png", {"rgba": np.zeros((2, 2, 4), dtype=np.uint8), "dpi": 72}, *spec) for spec in (
         ("rgba", [np.zeros((2, 2)), np.zeros((2, 2, 4)), np.zeros((0, 2, 4), dtype=np.uint8), "x"]),
         ("dpi", SIZE), ("compress_level", [-1, 10, 2.7, "1", None]))],

@@ -39,3 +39,12 @@ def test_lookup_uses_the_catalog_with_its_context(monkeypatch):
 
 def test_the_catalog_ships_inside_the_package():
     assert i18n._catalog_path("ko").is_file()
+
+
+def test_tr_formats_the_translated_text(monkeypatch):
+    monkeypatch.setitem(i18n._catalogs, "ko", {(None, "{n} seeds"): "시드 {n}개"})
+    assert lessonlib.tr("{n} seeds", n=5) == "5 seeds"
+    lessonlib.set_language("ko")
+    assert lessonlib.tr("{n} seeds", n=5) == "시드 5개"
+    with pytest.raises(ValueError, match="field 'n'"):
+        lessonlib.tr("{n} seeds")

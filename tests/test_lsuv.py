@@ -47,6 +47,7 @@ def test_a_layer_already_within_tol_is_left_alone(batch):
     before = [W.copy() for W in model.weights]
     report = L.lsuv(model, X)
     assert report.iterations == [0] * model.n_layers
+    assert report.scale == [None] * model.n_layers and report.before == report.variance
     for W, W0 in zip(model.weights, before):
         assert np.array_equal(W, W0)
 
@@ -63,6 +64,9 @@ def test_biases_too_spread_for_unit_variance_are_reported(batch):
     assert report.converged[0] and not report.converged[1]
     assert report.iterations[1] == 0 and np.array_equal(model.weights[1], W_before)  # left alone
     assert "no scale reaches variance 1" in report.steps[1] and "Var(b)" in report.steps[1]
+    assert report.scale[1] is None and report.before[1] == report.variance[1] > 1  # nothing changed
+    assert report.scale[0] is not None and report.before[0] != pytest.approx(1.0, abs=0.02)
+    assert report.variance[0] == pytest.approx(1.0, abs=0.02)
     assert not report.all_converged
     summary = report.summary()
     assert "not within tol" in summary and "layer 2" in summary and "Var(b)" in summary
@@ -83,6 +87,8 @@ def test_with_biases_one_closed_form_step_gives_unit_variance(batch, activation,
     for z in model.trace(X, y).pre:
         assert np.var(z) == pytest.approx(1.0, abs=1e-9)
     assert all("closed form" in step for step in report.steps)
+    for step, s, before in zip(report.steps, report.scale, report.before):
+        assert step.startswith(f"W × {s:.4g} (closed form): Var(z) {before:.4g} -> ")
 
 
 def test_the_old_iteration_was_slow_with_biases_the_closed_form_is_exact():
@@ -127,6 +133,7 @@ def test_a_dead_layer_is_reported_not_raised(batch):
         report = L.lsuv(model, X)
     assert report.converged == [False] * model.n_layers
     assert report.iterations == [0] * model.n_layers
+    assert report.scale == [None] * model.n_layers and report.before == report.variance
 
 
 def test_output_layer_can_be_left_out(batch):

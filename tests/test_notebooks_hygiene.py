@@ -14,7 +14,11 @@ see is what is stored. So for every ``notebooks/NN_name.ipynb``:
   lecture's video and slides) as the line right under the title;
 - the first code cell opens with the Colab set-up block of ``tools/notebook_cells.py``
   for ``lessonlib.REPOSITORY_URL`` (it installs ``lessonlib @ git+{REPOSITORY_URL}@main``
-  only on Colab, and prints nothing elsewhere); no other cell installs anything.
+  only on Colab, and prints nothing elsewhere); no other cell installs anything;
+- every ``**bold**`` in the markdown renders as bold under CommonMark's rules, which
+  GitHub and JupyterLab follow: ``**크기(스케일)**에`` stays literal (a closing ``**``
+  after punctuation must be followed by a space or punctuation), ``**크기**(스케일)에``
+  is bold.
 
 Only the standard library is used here, so these checks run in any test environment.
 """
@@ -25,6 +29,7 @@ import base64
 import importlib.util
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -218,3 +223,54 @@ def test_title_cell_has_the_lecture_header(path):
 def test_valid_against_the_notebook_schema(path):
     nbformat = pytest.importorskip("nbformat")
     nbformat.validate(nbformat.read(path, as_version=nbformat.NO_CONVERT))
+
+
+def _punctuation(ch):
+    return unicodedata.category(ch)[0] in "PS"  # CommonMark: Unicode punctuation and symbols
+
+
+def _space(ch):
+    return ch == "" or ch.isspace()
+
+
+def broken_bold(markdown):
+    """The ``**...**`` spans of ``markdown`` that CommonMark would not make bold.
+
+    A ``**`` opens only when left-flanking (not followed by a space, and if followed by
+    punctuation, preceded by a space or punctuation) and closes only when
+    right-flanking (the mirror rule). Code, fenced code and math are left out.
+    """
+    blank = lambda m: "x" * len(m.group())  # noqa: E731
+    text = re.sub(r"```.*?```", blank, markdown, flags=re.S)
+    text = re.sub(r"`[^`\n]*`", blank, text)
+    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$", blank, text, flags=re.S)
+    broken = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        marks = [m.start() for m in re.finditer(r"(?<!\*)\*\*(?!\*)", paragraph)]
+        for a, b in zip(marks[::2], marks[1::2]):
+            before_open, after_open = paragraph[a - 1 : a], paragraph[a + 2 : a + 3]
+            before_close, after_close = paragraph[b - 1 : b], paragraph[b + 2 : b + 3]
+            opens = not _space(after_open) and (
+                not _punctuation(after_open) or _space(before_open) or _punctuation(before_open))
+            closes = not _space(before_close) and (
+                not _punctuation(before_close) or _space(after_close) or _punctuation(after_close))
+            if not (opens and closes):
+                broken.append(paragraph[max(0, a - 10) : b + 12].replace("\n", " "))
+    return broken
+
+
+def test_broken_bold_finds_what_commonmark_leaves_literal(path):
+    assert broken_bold("값의 **크기(스케일)**에 따라") == ["값의 **크기(스케일)**에 따라"]
+    assert broken_bold("값의 **크기**(스케일)에 따라") == []
+    assert broken_bold('은**"제한된"** 것') != []
+    assert broken_bold("**bold.** Next, **(a)** and `**x)**y` or $**a)**b$") == []
+
+
+def test_bold_renders_in_commonmark(path):
+    nb = load(path)
+    broken = [(i, span) for i, cell in enumerate(nb["cells"]) if cell["cell_type"] == "markdown"
+              for span in broken_bold(text(cell["source"]))]
+    assert not broken, (
+        f"{path.name}: bold that CommonMark leaves as literal asterisks (bold the word, not the"
+        f" parenthesis: **크기**(스케일)에): {broken}"
+    )

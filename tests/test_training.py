@@ -54,6 +54,22 @@ def test_apart_but_winning_on_too_few_seeds_is_a_tie():
     assert v.tie and v.k == 3
 
 
+def test_the_verdict_line_is_built_from_its_parts_for_a_table():
+    # a winner: the winner leads, its count and the verdict
+    v = compare([0.1] * 5, [0.5, 0.6, 0.55, 0.52, 0.58], names=("a", "b"))
+    assert (v.leader, v.ahead, v.outcome) == ("b", "5 of 5 seeds", "intervals apart: b wins")
+    assert v.text == "a 0.100 ± 0.000 vs b 0.550 ± 0.041 (mean ± sd, 5 seeds): b higher on 5 of 5 seeds, intervals apart: b wins"
+    # a tie with overlapping intervals: the higher mean leads, even when it is the second start
+    v = compare([0.80, 0.81, 0.82, 0.83, 0.84], [0.5, 0.6, 0.7, 0.8, 1.6], names=("a", "b"))
+    assert v.mean[0] < v.mean[1] and v.leader == "b" and v.k == 1 and v.outcome == "intervals overlap: a tie"
+    assert v.text.endswith(": b higher on 1 of 5 seeds, intervals overlap: a tie")
+    # apart, but ahead on too few seeds
+    v = compare([0.9, 0.9, 0.9, 0.5, 0.5], [0.2, 0.2, 0.2, 0.51, 0.51], names=("a", "b"))
+    assert v.apart and v.tie and v.leader == "a" and v.k == 3
+    assert v.outcome == "higher on only 3 of 5 seeds: a tie"
+    assert v.text.endswith(f"a higher on 3 of 5 seeds, {v.outcome}")
+
+
 def test_inputs_are_checked():
     with pytest.raises(ValueError, match="pair"):
         compare([1, 2, 3], [1, 2])

@@ -199,6 +199,39 @@ def test_table_renders_as_html_and_as_text():
     assert repr(table) == str(table)
 
 
+def test_table_without_options_keeps_its_html_and_text():
+    # stored notebook outputs hold this HTML: the options below must not change it
+    table = Table(["start", "relu"], [["He", "0.9"]])
+    cell = "style='text-align:{};white-space:nowrap;padding:1px 8px'"
+    assert table.html == (
+        "<div class='lessonlib-table' style='overflow-x:auto;max-width:100%'><table style='border-collapse:collapse;"
+        "font-size:12px;line-height:1.3;font-variant-numeric:tabular-nums;margin:0'><thead><tr>"
+        f"<th {cell.format('left')}>start</th><th {cell.format('right')}>relu</th></tr></thead><tbody><tr>"
+        f"<td {cell.format('left')}>He</td><td {cell.format('right')}>0.9</td></tr></tbody></table></div>"
+    )
+    assert table.text == "start  relu\nHe      0.9"
+
+
+def test_table_alignment_prose_columns_caption_notes_and_groups():
+    table = Table(["activation", "start", "score", "verdict"],
+                  [["relu", "He", "0.9", "a long sentence & more"], ["", "LeCun", "0.85", ""], ["tanh", "He", "0.7", "x"]],
+                  align="llrr", wrap=[3], caption="Two <starts>", notes=["one note", "two"], grouped=True)
+    html = table.html
+    assert table.align == "llrl"  # a prose column is left-aligned
+    assert "<td style='text-align:left;white-space:normal;padding:1px 8px'>a long sentence &amp; more</td>" in html
+    assert "<th style='text-align:left;white-space:nowrap;padding:1px 8px'>verdict</th>" in html  # headers never wrap
+    assert "<td style='text-align:left;white-space:nowrap;padding:1px 8px'>LeCun</td>" in html
+    assert html.index("Two &lt;starts&gt;") < html.index("<table") < html.index("</table>") < html.index("one note")
+    rows = html.split("<tbody>")[1].split("</tr>")
+    assert rows[0].startswith("<tr><td") and rows[1].startswith("<tr><td")  # the first row and a group's own rows
+    assert rows[2].startswith("<tr style='border-top:")  # a new group
+    lines = table.text.splitlines()
+    assert lines[0] == "Two <starts>" and lines[-2:] == ["one note", "two"]
+    assert lines[1].split() == ["activation", "start", "score", "verdict"]
+    assert lines[3] == "            LeCun   0.85"  # left, left, right; an empty last cell leaves no spaces
+    assert Table(["a", "b"], [["1", "2"]], text="given").text == "given"
+
+
 def test_extreme_values_of_every_wave_control_draw_without_warnings():
     demo = WaveDemo()
     with warnings.catch_warnings():

@@ -221,6 +221,45 @@ class Grid:
             rows.append([label(init), *("-" if c is None else c["text"] for c in cells)])
         return Table(["start", *self.activations], rows, text=self.table())
 
+    def beats_table(self, inits, baseline, activations):
+        """Each of ``inits`` against ``baseline`` (``compare``), per activation, as a
+        ``widgets.Table``: how many of them win, and on how many seeds the weakest
+        is ahead."""
+        from lessonlib.widgets import Table
+
+        inits = _validate.sequence(inits, "inits", lambda v, k: check_start(v), min_length=1, what="start names")
+        baseline = check_start(baseline)
+        activations = _validate.sequence(activations, "activations", lambda v, k: _validate.choice(v, k, ACTIVATIONS),
+                                         min_length=1, what="activation names")
+        rows = []
+        for act in activations:
+            verdicts = [self.compare(name, baseline, act) for name in inits]
+            wins = sum(v.winner == v.names[0] for v in verdicts)
+            rows.append([act, f"{wins} of {len(inits)}", f"{min(v.k for v in verdicts)} of {verdicts[0].n} seeds"])
+        return Table(["activation", "starts that win", "the weakest ahead on"], rows,
+                     caption=f"Each of {', '.join(label(i) for i in inits)} against {label(baseline)}:")
+
+    def claims_table(self, claims):
+        """``compare`` for each (activation, start a, start b) of ``claims``, as a
+        ``widgets.Table`` of two rows per claim: each start's mean ± sd, on how many
+        seeds the leader (the higher mean) is ahead, and the verdict."""
+        from lessonlib.widgets import Table
+
+        def claim(value, name):
+            if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or len(value) != 3:
+                raise _validate.InputTypeError(f"{name} must be an (activation, start, start) triple, got {value!r}")
+            return (_validate.choice(value[0], f"{name} activation", ACTIVATIONS), check_start(value[1]),
+                    check_start(value[2]))
+
+        claims = _validate.sequence(claims, "claims", claim, min_length=1, what="(activation, start, start) triples")
+        rows = []
+        for act, a, b in claims:
+            v = self.compare(a, b, act)
+            for k in (0, 1):
+                rows.append([act if k == 0 else "", v.names[k], f"{v.mean[k]:.3f} ± {v.sd[k]:.3f}",
+                             v.ahead if v.names[k] == v.leader else "", v.outcome if k == 0 else ""])
+        return Table(["activation", "start", "mean ± sd", "ahead on", "verdict"], rows, align="llrrl", grouped=True)
+
     def summary(self):
         """One line: runs, how many did not converge, how many diverged (NaN/inf)."""
         n_nc = sum(not r.converged for r in self.runs)
@@ -371,6 +410,22 @@ def depth_study(activation="sigmoid", init="slide_xavier", depths=(1, 2, 4, 6), 
             "n_nc": sum(not r.converged for r in runs),
         })
     return rows
+
+
+def lsuv_table(report):
+    """What ``lsuv.lsuv`` did, layer by layer, as a ``widgets.Table`` under its summary:
+    the factor W was multiplied by and Var(z) before and after ("-": left alone; why is
+    in the summary)."""
+    from lessonlib.lsuv import LSUVReport
+    from lessonlib.widgets import Table
+
+    report = _validate.instance(report, "report", LSUVReport, "an LSUVReport from lsuv.lsuv")
+    rows = []
+    for k, (scale, before, after, ok) in enumerate(zip(report.scale, report.before, report.variance, report.converged)):
+        step = "closed form" if scale is not None else "already within tol" if ok else "left alone"
+        rows.append([str(k + 1), "-" if scale is None else f"{scale:.4g}", f"{before:.4g}", f"{after:.4g}", step])
+    return Table(["layer", "W ×", "Var(z) before", "Var(z) after", "step"], rows, align="rrrrl",
+                 caption=report.summary())
 
 
 def pre_activation_variances(name, activation, seed=0, **settings):

@@ -7,6 +7,14 @@
 - ``EpochPanels`` / ``EpochExplorer``: filters and reconstructions at a chosen epoch,
   from snapshots stored by ``RBM.fit(snapshot_epochs=...)``. The panels draw into any
   figure (the static picture before the slider uses the same code as the slider).
+- The intuition pictures before the deep dives, on a model small enough to list every
+  image: ``draw_patterns`` (the training patterns, numbered); ``model_vs_data``,
+  ``draw_model_vs_data``, ``draw_models_vs_data`` and
+  ``draw_model_vs_data_over_training`` (the model's p(v) of each pattern against the
+  data's, moving with training); ``draw_free_energies`` (the free energy of every image:
+  training digs valleys at the data); ``phase_samples``, ``share_on_patterns`` and
+  ``draw_phases`` (what the positive and negative phases average over: the data, and
+  the chains' samples).
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import numpy as np
 
 from lessonlib import _validate
 from lessonlib.plots import OKABE_ITO, image_grid, tile
-from lessonlib.rbm import RBM
+from lessonlib.rbm import RBM, all_states
 from lessonlib.training import History
 from lessonlib.widgets import FigureExplorer, slider
 
@@ -287,7 +295,36 @@ def gibbs_grid(ax, rbm, start, steps, seed=0, ncols=None):
     return image_grid(ax, images, ncols=ncols or len(frames), vmin=0, vmax=1)
 
 
-# --- the intuition before the deep dive: what the model believes against the data --------
+# --- the intuition before the deep dives: what the model believes against the data ------
+
+
+def _framed_grid(ax, images, shape, ncols):
+    """``image_grid`` of binary images with a thin frame round each tile, so an all-off
+    (white) image is still seen as an image."""
+    from matplotlib.patches import Rectangle
+
+    h, w = shape
+    artist = image_grid(ax, images, shape=(h, w), ncols=ncols, vmin=0, vmax=1)
+    for k in range(len(images)):
+        r, c = divmod(k, ncols)
+        ax.add_patch(Rectangle((c * (w + 1) - 0.5, r * (h + 1) - 0.5), w, h, fill=False,
+                               edgecolor=OKABE_ITO["grey"], lw=0.8))
+    ax.set_frame_on(False)
+    return artist
+
+
+def draw_patterns(ax, patterns, shape=(3, 3)):
+    """The training patterns in one row, each numbered below (1, 2, ...) as the bars of
+    ``draw_model_vs_data`` are; returns the AxesImage."""
+    _validate.axes(ax)
+    h, w = _validate.sequence_of_ints(shape, "shape", length=2)
+    patterns = _validate.array(patterns, "patterns", shape=(None, h * w), low=0.0, high=1.0,
+                               what=f"one flattened {h}x{w} pattern per row, values in [0, 1]")
+    artist = _framed_grid(ax, patterns, (h, w), ncols=len(patterns))
+    for k in range(len(patterns)):
+        ax.text(k * (w + 1) + (w - 1) / 2, h + 0.1, str(k + 1), ha="center", va="top", fontsize=8)
+    ax.set_ylim(h + 1.4, -0.7)
+    return artist
 
 
 def model_vs_data(model, patterns):
@@ -298,14 +335,13 @@ def model_vs_data(model, patterns):
     moves probability onto the data: here the data are ``patterns``, each equally likely,
     so p_data(v) = 1 / len(patterns) on them and 0 elsewhere.
 
-    Returns a dict with ``p_model`` (one probability per pattern), ``p_data`` (the same
-    for every pattern), ``p_elsewhere`` (the model's total probability of all other
-    visible vectors) and ``n_elsewhere`` (how many vectors those are).
+    Returns a dict with ``p_model`` (one probability per pattern, in the order of
+    ``patterns``, duplicates dropped), ``p_data`` (the same for every pattern),
+    ``p_elsewhere`` (the model's total probability of all other visible vectors) and
+    ``n_elsewhere`` (how many vectors those are).
     """
     model = _validate.instance(model, "model", RBM, "a lessonlib.rbm.RBM")
-    patterns = _validate.array(patterns, "patterns", shape=(None, model.n_visible), binary=True,
-                               what=f"one row per pattern, {model.n_visible} visible units")
-    patterns = np.unique(patterns, axis=0)
+    patterns = _distinct_patterns(model, patterns)
     p_model = model.probabilities(patterns)
     return {
         "p_model": p_model,
@@ -315,19 +351,181 @@ def model_vs_data(model, patterns):
     }
 
 
-def draw_model_vs_data(ax, model, patterns, title=None):
-    """Bars: the model's p(v) for each pattern, beside the data's 1/N (dotted line), and one
-    bar for all other images together. Returns what ``model_vs_data`` computed."""
+def _distinct_patterns(model, patterns):
+    patterns = _validate.array(patterns, "patterns", shape=(None, model.n_visible), binary=True,
+                               what=f"one row per pattern, {model.n_visible} visible units")
+    _, first = np.unique(patterns, axis=0, return_index=True)
+    return patterns[np.sort(first)]  # in the order given, so bar k is the k-th pattern drawn
+
+
+def draw_model_vs_data(ax, model, patterns, title=None, ax_share=None, ymax=None):
+    """Bars: the model's p(v) for each pattern beside the data's 1/N (dotted line).
+
+    ``ax_share`` (optional) gets one stacked bar from 0 to 1: the share of the model's
+    probability on the patterns (blue) and on all other images (vermillion, hatched).
+    ``ymax`` fixes the top of the probability axis (panels drawn side by side share it).
+    Returns what ``model_vs_data`` computed.
+    """
     _validate.axes(ax)
     if title is not None:
         _validate.text(title, "title")
+    if ax_share is not None:
+        _validate.axes(ax_share, "ax_share")
     result = model_vs_data(model, patterns)
+    if ymax is None:
+        ymax = max(2.0 * result["p_data"], 1.1 * float(result["p_model"].max()))
+    else:
+        ymax = _validate.positive(ymax, "ymax")
     n = len(result["p_model"])
-    ax.bar(np.arange(n), result["p_model"], color=OKABE_ITO["blue"], label="model p(v)")
-    ax.bar([n + 1], [result["p_elsewhere"]], color=OKABE_ITO["vermillion"], hatch="//", label="model: all other images")
-    ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=f"data: 1/{n} each")
-    ax.set_xticks([*range(n), n + 1], [*(str(k + 1) for k in range(n)), f"other\n{result['n_elsewhere']}"], fontsize=7)
-    ax.set(xlabel="training pattern", ylabel="probability", ylim=(0, 1))
+    ax.bar(np.arange(1, n + 1), result["p_model"], color=OKABE_ITO["blue"], label="model: p(v) of each pattern")
+    ax.axhline(result["p_data"], color="k", ls=":", lw=1.2, label=f"data: 1/{n} for each pattern")
+    ax.set_xticks(range(1, n + 1), [str(k) if k % 2 else "" for k in range(1, n + 1)], fontsize=7)
+    ax.set(xlabel="training pattern", ylabel="probability", xlim=(0.3, n + 0.7), ylim=(0, ymax))
     if title:
         ax.set_title(title, fontsize=10)
+    if ax_share is not None:
+        on = 1.0 - result["p_elsewhere"]
+        ax_share.bar([0], [on], color=OKABE_ITO["blue"], width=0.8)
+        ax_share.bar([0], [result["p_elsewhere"]], bottom=[on], color=OKABE_ITO["vermillion"], hatch="//",
+                     width=0.8, label=f"model: all {result['n_elsewhere']} other images together")
+        ax_share.set(xlim=(-0.6, 0.6), ylim=(0, 1), xticks=[])
+        ax_share.set_xlabel(f"{on:.0%} on\nthe data", fontsize=8)
+        ax_share.set_ylabel("share of all probability", fontsize=8)
+        ax_share.yaxis.set_label_position("right")
+        ax_share.yaxis.tick_right()
+        ax_share.tick_params(labelsize=7)
     return result
+
+
+def draw_models_vs_data(figure, models, patterns):
+    """``draw_model_vs_data`` for several models side by side, on one shared probability
+    axis, with one legend below the panels.
+
+    ``models`` maps a panel title to an RBM (at most six). Each panel is the bars plus
+    the stacked share bar. Returns {title: what ``model_vs_data`` computed}.
+    """
+    from matplotlib.figure import Figure
+
+    _validate.instance(figure, "figure", Figure, "a matplotlib Figure")
+    models = _validate.instance(models, "models", dict, "a dict {title: RBM}")
+    if not 1 <= len(models) <= 6:
+        raise ValueError(f"models must hold 1 to 6 models (one panel each), got {len(models)}")
+    for title, model in models.items():
+        _validate.text(title, "models")
+        _validate.instance(model, "models", RBM, "a dict {title: lessonlib.rbm.RBM}")
+    results = {title: model_vs_data(model, patterns) for title, model in models.items()}
+    ymax = 1.15 * max(max(2.0 * r["p_data"], float(r["p_model"].max())) for r in results.values())
+    panels = np.atleast_1d(figure.subfigures(1, len(models)))
+    for panel, (title, model) in zip(panels, models.items()):
+        ax, ax_share = panel.subplots(1, 2, width_ratios=[5, 1])
+        draw_model_vs_data(ax, model, patterns, title=title, ax_share=ax_share, ymax=ymax)
+    handles = [*ax.get_legend_handles_labels()[0], *ax_share.get_legend_handles_labels()[0]]
+    labels = [*ax.get_legend_handles_labels()[1], *ax_share.get_legend_handles_labels()[1]]
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels), fontsize=8, frameon=False)
+    return results
+
+
+def draw_model_vs_data_over_training(figure, history, patterns, epochs=None):
+    """``draw_models_vs_data`` for the snapshots of one training run
+    (``RBM.fit(snapshot_epochs=...)``): the model's p(v) moving onto the data.
+
+    ``epochs``: which snapshots (default: all of them, at most six). Returns {epoch: what
+    ``model_vs_data`` computed}.
+    """
+    history = _snapshot_history(history)
+    if epochs is None:
+        epochs = sorted(history.snapshots)
+    epochs = _validate.sequence_of_ints(epochs, "epochs", low=0)
+    missing = [e for e in epochs if e not in history.snapshots]
+    if missing:
+        raise ValueError(f"epochs must be snapshot epochs of history ({sorted(history.snapshots)}), got {missing}")
+    if len(epochs) > 6 or len(set(epochs)) < len(epochs):
+        raise ValueError(f"epochs must name at most 6 different snapshots (one panel each), got {epochs}")
+    titles = {e: "before training" if e == 0 else f"after {e} epochs" for e in epochs}
+    models = {titles[e]: RBM.from_parameters(*history.snapshots[e]) for e in epochs}
+    results = draw_models_vs_data(figure, models, patterns)
+    return {e: results[titles[e]] for e in epochs}
+
+
+def draw_free_energies(ax, model, patterns, title=None):
+    """The free energy F(v) of every visible vector: the training patterns in one column,
+    all other images in another (spread sideways so the dots do not hide each other).
+
+    p(v) = exp(-F(v)) / Z with one Z for all images, so a lower dot is a more probable
+    image: one unit lower is e = 2.72 times as probable. Small models only (every
+    visible vector is listed). Returns a dict with ``F_patterns`` and ``F_others``.
+    """
+    _validate.axes(ax)
+    model = _validate.instance(model, "model", RBM, "a lessonlib.rbm.RBM")
+    if title is not None:
+        _validate.text(title, "title")
+    patterns = _distinct_patterns(model, patterns)
+    states = all_states(model.n_visible)
+    is_pattern = (states[:, None, :] == patterns[None, :, :]).all(axis=2).any(axis=1)
+    F_patterns, F_others = model.free_energy(patterns), model.free_energy(states[~is_pattern])
+
+    def spread(n):  # a fixed, even sideways spread (golden-ratio steps), no random draw
+        return ((np.arange(n) * 0.6180339887) % 1.0 - 0.5) * 0.5
+
+    ax.scatter(0 + spread(len(F_patterns)), F_patterns, s=22, color=OKABE_ITO["blue"], marker="o")
+    ax.scatter(1 + spread(len(F_others)), F_others, s=8, color=OKABE_ITO["grey"], marker="s", alpha=0.6)
+    ax.set_xticks([0, 1], [f"{len(F_patterns)} training patterns", f"{len(F_others)} other images"], fontsize=8)
+    ax.set(xlim=(-0.6, 1.6), ylabel="free energy F(v) (lower = more probable)")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return {"F_patterns": F_patterns, "F_others": F_others}
+
+
+def phase_samples(model, patterns, steps=(1, 1000), repeats=50, seed=0):
+    """What the two phases of the likelihood gradient average over, as images.
+
+    The positive phase uses the data; the negative phase the model's own samples. Chains
+    start at every pattern (``repeats`` times each, one chain per pattern first) and run
+    ``steps`` Gibbs steps: 1 step is what CD-1 uses, many steps approach samples of the
+    model. Returns {steps: binary samples, shape (repeats * n_patterns, n_visible)}.
+    """
+    model = _validate.instance(model, "model", RBM, "a lessonlib.rbm.RBM")
+    patterns = _distinct_patterns(model, patterns)
+    steps = _validate.sequence_of_ints(steps, "steps")
+    repeats = _validate.positive_int(repeats, "repeats")
+    _validate.seed(seed)
+    start = np.tile(patterns, (repeats, 1))
+    return {s: model.gibbs(start, steps=s, seed=seed) for s in steps}
+
+
+def share_on_patterns(samples, patterns):
+    """The share of the rows of ``samples`` that are exactly one of ``patterns``."""
+    patterns = _validate.array(patterns, "patterns", ndim=2, binary=True, what="one binary pattern per row")
+    samples = _validate.array(samples, "samples", shape=(None, patterns.shape[1]), binary=True,
+                              what=f"one binary sample of {patterns.shape[1]} units per row")
+    hits = (samples[:, None, :] == patterns[None, :, :]).all(axis=2).any(axis=1)
+    return float(hits.mean())
+
+
+def draw_phases(ax, model, patterns, steps=(1, 1000), repeats=50, seed=0, shape=(3, 3)):
+    """Rows of images: the data (the positive phase), then the samples after each of
+    ``steps`` Gibbs steps started at the data (the negative phase: 1 step is CD-1's,
+    many steps the model's own). One chain per pattern is drawn; each row is labelled
+    with its share of exact training patterns, over ``repeats`` chains per pattern.
+
+    Returns {"data": 1.0, steps: share, ...}: the shares the labels print.
+    """
+    _validate.axes(ax)
+    samples = phase_samples(model, patterns, steps=steps, repeats=repeats, seed=seed)
+    patterns = _distinct_patterns(model, patterns)
+    n = len(patterns)
+    h, w = _validate.sequence_of_ints(shape, "shape", length=2)
+    if h * w != model.n_visible:
+        raise ValueError(f"shape must multiply to the {model.n_visible} visible units, got {(h, w)}")
+    shares = {"data": 1.0, **{s: share_on_patterns(v, patterns) for s, v in samples.items()}}
+    rows = [patterns, *(v[:n] for v in samples.values())]
+    _framed_grid(ax, np.vstack(rows), (h, w), ncols=n)
+    labels = ["the data (positive phase)"]
+    for s in samples:
+        if s == 1:
+            labels.append(f"1 Gibbs step from the data (CD-1): {shares[s]:.0%} are patterns")
+        else:
+            labels.append(f"{s} Gibbs steps from the data: {shares[s]:.0%} are patterns")
+    ax.set_yticks([r * (h + 1) + (h - 1) / 2 for r in range(len(rows))], labels, fontsize=8)
+    ax.tick_params(length=0)
+    return shares

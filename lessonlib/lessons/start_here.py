@@ -5,34 +5,38 @@ from __future__ import annotations
 import numpy as np
 
 from lessonlib import _validate, plots
+from lessonlib.i18n import N_, _
 from lessonlib.widgets import FigureExplorer, slider
 
 # --- notebook 00: the story on a time line --------------------------------------------------
 
 #: (date as a decimal year, label, kind): kind "init" for initialization ideas. Dates are
-#: the first public version (journal issue, conference or arXiv), to the month.
+#: the first public version (journal issue, conference or arXiv), to the month. Labels are
+#: English; ``milestones`` shows them in the language of the notebook.
 MILESTONES = [
-    (1986.8, "backpropagation\nRumelhart, Hinton\n& Williams", "other"),
-    (1998.0, "1/fan_in scaling\nLeCun et al.\n(Efficient BackProp)", "init"),
-    (2006.5, "RBM pre-training,\nDBN: Hinton,\nOsindero & Teh", "init"),
-    (2010.4, "Xavier/Glorot init\nGlorot & Bengio", "init"),
-    (2011.3, "ReLU in deep nets\nGlorot, Bordes\n& Bengio", "other"),
-    (2013.95, "orthogonal init\nSaxe et al.", "init"),
-    (2015.1, "He init, PReLU\n4.94 % top-5\nHe et al.", "init"),
-    (2015.15, "batch norm.\nIoffe & Szegedy", "other"),
-    (2015.85, "LSUV\nMishkin & Matas", "init"),
-    (2015.95, "ResNet\n3.57 % top-5\nHe et al.", "other"),
+    (1986.8, N_("backpropagation\nRumelhart, Hinton\n& Williams"), "other"),
+    (1998.0, N_("1/fan_in scaling\nLeCun et al.\n(Efficient BackProp)"), "init"),
+    (2006.5, N_("RBM pre-training,\nDBN: Hinton,\nOsindero & Teh"), "init"),
+    (2010.4, N_("Xavier/Glorot init\nGlorot & Bengio"), "init"),
+    (2011.3, N_("ReLU in deep nets\nGlorot, Bordes\n& Bengio"), "other"),
+    (2013.95, N_("orthogonal init\nSaxe et al."), "init"),
+    (2015.1, N_("He init, PReLU\n4.94 % top-5\nHe et al."), "init"),
+    (2015.15, N_("batch norm.\nIoffe & Szegedy"), "other"),
+    (2015.85, N_("LSUV\nMishkin & Matas"), "init"),
+    (2015.95, N_("ResNet\n3.57 % top-5\nHe et al."), "other"),
 ]
 
 #: Okabe & Ito (2008): vermillion for initialization ideas, black for the rest.
 INIT_COLOR, OTHER_COLOR = plots.OKABE_ITO["vermillion"], plots.OKABE_ITO["black"]
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = (N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+          N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"))
 
 
 def milestone_date(year):
-    """"Feb 2015" for 2015.1: the month a decimal year falls in."""
+    """"Feb 2015" for 2015.1: the month a decimal year falls in (in the notebook's language)."""
     year = _validate.real(year, "year", low=0.0)
-    return f"{MONTHS[min(int((year % 1) * 12 + 1e-9), 11)]} {int(year)}"
+    month = MONTHS[min(int((year % 1) * 12 + 1e-9), 11)]
+    return _("{month} {year}").format(month=_(month), year=int(year))
 
 
 def spread_positions(wanted, widths, low, high, gap):
@@ -50,7 +54,7 @@ def spread_positions(wanted, widths, low, high, gap):
     gap = _validate.real(gap, "gap", low=0.0)
     x = list(wanted)
     n = len(x)
-    for _ in range(3):
+    for _sweep in range(3):
         for i in range(n):
             floor = low + widths[i] / 2 if i == 0 else x[i - 1] + (widths[i - 1] + widths[i]) / 2 + gap
             x[i] = max(x[i], floor)
@@ -86,6 +90,7 @@ def milestones(ax=None, height=0.55):
     for k, (year, text, kind) in enumerate(events):
         up = k % 2 == 0
         color = INIT_COLOR if kind == "init" else OTHER_COLOR
+        text = _(text)
         label = f"{milestone_date(year)}\n{text}" if up else f"{text}\n{milestone_date(year)}"
         texts.append(ax.text(year, height if up else -height, label, ha="center",
                              va="bottom" if up else "top", fontsize=7.5, color=color,
@@ -97,7 +102,7 @@ def milestones(ax=None, height=0.55):
         centres = spread_positions([events[i][0] for i in row], [widths[i] for i in row], low, high, gap=1.2)
         for i, x in zip(row, centres):
             texts[i].set_x(x)
-    for (year, _, kind), t in zip(events, texts):
+    for (year, _label, kind), t in zip(events, texts):
         color = INIT_COLOR if kind == "init" else OTHER_COLOR
         y = t.get_position()[1]
         ax.plot([year, t.get_position()[0]], [0, 0.85 * y], color=color, lw=0.7, zorder=1)
@@ -106,7 +111,7 @@ def milestones(ax=None, height=0.55):
     ax.set_xticks(range(1985, 2020, 5))
     for side in ("left", "right", "top"):
         ax.spines[side].set_visible(False)
-    ax.set_xlabel("year (to scale)", fontsize=9)
+    ax.set_xlabel(_("year (to scale)"), fontsize=9)
     ax.milestone_labels = texts
     return ax
 
@@ -122,7 +127,8 @@ class WaveDemo(FigureExplorer):
     """
 
     def __init__(self, frequency=2, dpi=72):
-        super().__init__({"frequency": slider("frequency", 1, 10, frequency, live=True)}, figsize=(6.0, 2.0), dpi=dpi)
+        frequency = _validate.integer(frequency, "frequency", low=1, high=10)
+        super().__init__({"frequency": slider(_("frequency"), 1, 10, frequency, live=True)}, figsize=(6.0, 2.0), dpi=dpi)
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.85)
         self.ax = self.figure.subplots()
         self.x = np.linspace(0.0, 1.0, 400)
@@ -135,4 +141,4 @@ class WaveDemo(FigureExplorer):
     def draw(self, frequency):
         self.line.set_ydata(np.sin(2 * np.pi * frequency * self.x))
         self.ax.set_title(f"sin(2π · {frequency} · t)", fontsize=10)
-        return f"frequency {frequency}: the picture was redrawn by the kernel"
+        return _("frequency {frequency}: the picture was redrawn by the kernel").format(frequency=frequency)

@@ -20,7 +20,7 @@ from lessonlib import _validate, data, plots
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
 from lessonlib.training import decide
-from lessonlib.widgets import FigureExplorer, dropdown, selection_slider
+from lessonlib.widgets import FigureExplorer, Table, dropdown, selection_slider
 
 #: Okabe & Ito (2008), the colour-blind safe palette, and one marker per colour.
 #: The series' colour-blind safe colours (``plots.OKABE_ITO``), in the order curves take them.
@@ -293,6 +293,31 @@ def training_statistics(start, seed=0):
     recorder = Recorder(every=2, bins=20)
     history = model.fit(X_train, y_train, epochs=STAT_EPOCHS, lr=0.05, batch_size=50, seed=seed, recorder=recorder)
     return recorder.arrays(), history, model.score(X_test, y_test), recorder.edges()
+
+
+def statistics_table(starts=tuple(STAT_STARTS)):
+    """``training_statistics`` of each of ``starts`` as a ``widgets.Table``, one column per
+    layer: the fraction of saturated units per hidden layer at the start, and the median
+    log10 update/data ratio per weight layer over the first and the last ten recorded
+    steps (steps 2-20 and the last 20: every second step is recorded); below it, each
+    start's loss before and after training and its test accuracy."""
+    starts = _validate.sequence(starts, "starts", lambda v, k: _validate.choice(v, k, list(STAT_STARTS)),
+                                min_length=1, what="names of STAT_STARTS")
+    rows, notes = [], []
+    n_layers = 0
+    for start in starts:
+        r, history, accuracy, _ = training_statistics(start)
+        first, last = (np.nanmedian(r["update_ratio"][part], axis=0) for part in (slice(0, 10), slice(-10, None)))
+        n_layers = max(n_layers, len(first))
+        rows += [
+            [start, "saturated at the start", *(f"{x:.2f}" for x in r["saturated"][0])],
+            ["", "log10 update/data, steps 2-20", *(f"{x:.1f}" for x in first)],
+            ["", "log10 update/data, last 20 steps", *(f"{x:.1f}" for x in last)],
+        ]
+        notes.append(f"{start}: loss {history.loss[0]:.2f} -> {history.loss[-1]:.3f}, test accuracy {accuracy:.3f}")
+    header = ["start", "", *(f"layer {k}" for k in range(1, n_layers + 1))]
+    rows = [row + [""] * (len(header) - len(row)) for row in rows]  # the output layer has no saturation
+    return Table(header, rows, align="ll" + "r" * n_layers, notes=notes, grouped=True)
 
 
 def plot_histograms(fig):

@@ -398,42 +398,48 @@ def _positive(values):
 AT_LN10 = 1e-3
 
 
-def deep_relu_summary(runs, names=("lecun_normal", "he_normal")):
-    """What ``deep_relu_runs`` shows, counted over its seeds: printable lines.
+def deep_relu_table(runs, seeds, names=("lecun_normal", "he_normal")):
+    """What ``deep_relu_runs`` shows, seed by seed and counted over the seeds, as a
+    ``widgets.Table`` (one column per seed, a last one over all of them).
 
-    Per start: the final loss and test accuracy as mean ± sample std, on how many seeds
-    the loss stays at ln 10 (within ``AT_LN10``) or leaves it, and how many runs
-    converged (test accuracy >= ``training.CHANCE_LIMIT``, 0.2) or not (n/c). Then the
-    ``training.compare`` verdict on the final test accuracy.
+    Per start: the loss before training and at the end, the test accuracy, whether the
+    loss stays at ln 10 (within ``AT_LN10``) and whether the run converged (test accuracy
+    >= ``training.CHANCE_LIMIT``, 0.2; n/c otherwise); over the seeds the mean ± sample
+    std and the counts. Below it the ``training.compare`` verdict on the final test
+    accuracy. ``seeds`` names the columns: the seeds the runs were trained with, in order.
     """
-    from lessonlib.training import History
+    from lessonlib.training import CHANCE_LIMIT, History, compare, mean_sd
 
     runs = _validate.instance(runs, "runs", dict, "a dict of History lists by initializer name")
     names = _validate.sequence(names, "names", lambda n, k: _validate.choice(n, k, list(runs)), length=2,
                                what="initializer names of runs")
+    seeds = _validate.sequence(seeds, "seeds", lambda v, k: _validate.integer(v, k, low=0), min_length=2, what="seeds")
     for name in names:
         _validate.sequence(runs[name], f"runs[{name!r}]", lambda h, k: _validate.instance(h, k, History),
-                           min_length=2, what="History records, one per seed")
-    from lessonlib.training import CHANCE_LIMIT, compare, mean_sd
+                           length=len(seeds), what="History records, one per seed")
 
-    lines = []
+    rows = []
     accuracies = {}
     for name in names:
         histories = runs[name]
         n = len(histories)
+        first = [h.loss[0] for h in histories]
         final = [h.loss[-1] for h in histories]
         acc = [h.val_accuracy[-1] for h in histories]
         accuracies[name] = acc
-        stays = sum(abs(v - math.log(10)) < AT_LN10 for v in final)
-        ok = sum(a >= CHANCE_LIMIT for a in acc)
+        stays = [abs(v - math.log(10)) < AT_LN10 for v in final]
+        ok = [a >= CHANCE_LIMIT for a in acc]
         (ml, sl), (ma, sa) = mean_sd(final), mean_sd(acc)
-        lines.append(
-            f"{name:13s} final loss {ml:.3f} ± {sl:.3f}, test accuracy {ma:.3f} ± {sa:.3f} "
-            f"(min {min(acc):.3f}, max {max(acc):.3f}); stays at ln 10 on {stays} of {n} seeds, "
-            f"leaves it on {n - stays} of {n}; converged {ok}, n/c {n - ok}"
-        )
-    lines.append(compare(accuracies[names[1]], accuracies[names[0]], names=(names[1], names[0])).text)
-    return "\n".join(lines)
+        rows += [
+            [name, "loss before training", *(f"{v:.4f}" for v in first), ""],
+            ["", "final loss", *(f"{v:.4f}" for v in final), f"{ml:.3f} ± {sl:.3f}"],
+            ["", "test accuracy", *(f"{a:.3f}" for a in acc), f"{ma:.3f} ± {sa:.3f}"],
+            ["", "stays at ln 10", *("yes" if v else "no" for v in stays), f"{sum(stays)} of {n} seeds"],
+            ["", "converged", *("yes" if v else "n/c" for v in ok), f"{sum(ok)} of {n} seeds"],
+        ]
+    header = ["start", "", *(f"seed {s}" for s in seeds), "all seeds"]
+    verdict = compare(accuracies[names[1]], accuracies[names[0]], names=(names[1], names[0]))
+    return widgets.Table(header, rows, align="ll" + "r" * (len(seeds) + 1), notes=[verdict.text], grouped=True)
 
 
 # --- tanh: the mean-field theory beside the simulated network --------------------------------
@@ -514,27 +520,39 @@ def _check_results(results):
     return _validate.sequence(results, "results", one, min_length=1, what="results of tanh_theory_and_simulation")
 
 
+#: Column titles of ``theory_table`` for the starts of ``TANH_CASES`` (another case is
+#: titled by its label).
+TANH_TITLES = {"lecun_normal": "Var 1/fan_in (LeCun = Glorot)", "he_normal": "Var 2/fan_in (He)",
+               "tanh_gain": "gain 5/3 (PyTorch)"}
+
+
 def theory_table(results, layers=(1, 10, 50)):
-    """Printable rows: per start, chi_1, the activation std at ``layers`` (theory, then the
-    simulation's range over seeds) and the layer-1 gradient variance over the top's."""
+    """The theory beside the simulation, as a ``widgets.Table`` with one column per start:
+    chi_1 and q*, the activation std at ``layers`` (theory, then the simulation's lowest
+    and highest over the seeds), and the layer-1 gradient variance over the top layer's
+    (theory, the simulation's median and range), with the theory's ratio of stds."""
     _check_results(results)
-    _validate.sequence_of_ints(layers, "layers")
-    lines = []
-    for r in results:
-        depth = len(r["theory_std"])
-        shown = [l for l in layers if l <= depth]
-        stds = ", ".join(
-            f"L{l} {r['theory_std'][l - 1]:.3f} (sim {r['sim_std'][:, l - 1].min():.3f}–{r['sim_std'][:, l - 1].max():.3f})"
-            for l in shown
-        )
-        g_theory, g_sim = r["theory_grad_var"][0], r["sim_grad_var"][:, 0]
-        lines.append(
-            f"{r['label']}\n    χ₁ = {r['chi1']:.3f}, q* = {r['q_star']:.3f}; activation std {stds}\n"
-            f"    gradient variance, layer 1 / layer {depth}: theory ×{g_theory:.3g} "
-            f"(sim median ×{np.median(g_sim):.3g}, range ×{g_sim.min():.3g}–{g_sim.max():.3g} over {len(g_sim)} seeds); "
-            f"std ×{math.sqrt(g_theory):.3g}"
-        )
-    return "\n".join(lines)
+    layers = _validate.sequence_of_ints(layers, "layers")
+    depth, n_seeds = len(results[0]["theory_std"]), len(results[0]["sim_std"])
+    if any(len(r["theory_std"]) != depth or len(r["sim_std"]) != n_seeds for r in results):
+        raise ValueError("results must come from one tanh_theory_and_simulation call (one depth, one set of seeds)")
+    shown = [l for l in layers if l <= depth]
+    grads = [(r["theory_grad_var"][0], r["sim_grad_var"][:, 0]) for r in results]
+    rows = [
+        ["χ₁", *(f"{r['chi1']:.3f}" for r in results)],
+        ["q*", *(f"{r['q_star']:.3f}" for r in results)],
+        *([f"activation std, layer {l}",
+           *(f"{r['theory_std'][l - 1]:.3f} ({r['sim_std'][:, l - 1].min():.3f}–{r['sim_std'][:, l - 1].max():.3f})"
+             for r in results)] for l in shown),
+        [f"gradient variance, layer 1 / layer {depth}", *(f"×{g:.3g}" for g, _ in grads)],
+        ["simulated: median", *(f"×{np.median(sim):.3g}" for _, sim in grads)],
+        ["simulated: lowest–highest", *(f"×{sim.min():.3g}–{sim.max():.3g}" for _, sim in grads)],
+        [f"gradient std, layer 1 / layer {depth}", *(f"×{math.sqrt(g):.3g}" for g, _ in grads)],
+    ]
+    header = ["", *(TANH_TITLES.get(r["name"], r["label"]) for r in results)]
+    caption = (f"Mean-field theory; in parentheses the lowest and highest of the simulated networks "
+               f"over {n_seeds} seeds")
+    return widgets.Table(header, rows, caption=caption)
 
 
 def plot_theory_and_simulation(results):
@@ -613,24 +631,34 @@ def phase_diagram_figure(fan_in=100, sigma_w2=None, sigma_b2=None):
 
 
 def framework_table(fan_in=256, fan_out=128, seed=0):
-    """Each framework's default dense layer drawn by lessonlib: printable lines with the
-    variance formula beside the sample variance of W (and of b), then the names each
-    framework gives LeCun's, Glorot's and He's starts (``lessonlib.frameworks``)."""
+    """Each framework's default dense layer drawn by lessonlib, as a ``widgets.Table``:
+    the variance formula of W, its value and the sample variance of W, then the same for
+    b (``lessonlib.frameworks``)."""
     from lessonlib import frameworks
     fan_in, fan_out = _validate.positive_int(fan_in, "fan_in"), _validate.positive_int(fan_out, "fan_out")
     seed = _validate.integer(seed, "seed", low=0)
 
-    lines = [f"fan_in {fan_in}, fan_out {fan_out}, seed {seed}:"]
+    rows = []
     for d in frameworks.DEFAULTS:
         W, b = frameworks.draw_default(d.framework, fan_in, fan_out, seed)
         var_w, var_b = frameworks.default_variance(d.framework, fan_in, fan_out)
-        lines.append(
-            f"  {d.layer:40s} Var(W) = {d.variance:18s} = {var_w:.5f}, sample {W.var():.5f}; "
-            f"Var(b) {var_b:.5f}, sample {b.var():.5f}"
-        )
-    lines.append("Names for LeCun / Glorot / He:")
+        rows.append([d.layer, d.variance, f"{var_w:.5f}", f"{W.var():.5f}", f"{var_b:.5f}", f"{b.var():.5f}"])
+    header = ["default dense layer", "Var(W) formula", "Var(W)", "sample Var(W)", "Var(b)", "sample Var(b)"]
+    return widgets.Table(header, rows, align="llrrrr", caption=f"fan_in {fan_in}, fan_out {fan_out}, seed {seed}:")
+
+
+#: Row titles of ``framework_names_table``, by the keys of ``frameworks.NAMES``.
+START_TITLES = {"lecun": "LeCun", "glorot": "Glorot", "he": "He"}
+
+
+def framework_names_table():
+    """What each framework calls LeCun's, Glorot's and He's starts
+    (``lessonlib.frameworks.NAMES``), as a ``widgets.Table`` whose names wrap."""
+    from lessonlib import frameworks
+
+    rows = []
     for framework, names in frameworks.NAMES.items():
-        lines.append(f"  {framework}:")
-        for who in ("lecun", "glorot", "he"):
-            lines.append(f"    {who:6s} {names[who]}")
-    return "\n".join(lines)
+        for k, who in enumerate(("lecun", "glorot", "he")):
+            rows.append([framework if k == 0 else "", START_TITLES[who], names[who]])
+    return widgets.Table(["framework", "start", "names"], rows, align="lll", wrap=[2], grouped=True,
+                         caption="Names for LeCun / Glorot / He:")

@@ -89,26 +89,13 @@ def check_explorers(notebook, expected):
                 assert notebook.shown_value(control), f"{notebook.path}: {label!r} shows no value"
 
 
-#: Fixed-width text tables known to wrap at laptop width, still to be made HTML
-#: (``lessonlib.widgets.Table``; issue 14): notebook -> the start of the output's text.
-#: Remove an entry once its cell shows a Table; any other wide table fails the test.
-KNOWN_WIDE_TEXT = {
-    "04_xavier_he.ipynb": ("Var 1/fan_in (LeCun", "lecun_normal  seed 0: loss", "fan_in 256, fan_out 128"),
-    "05_comparison.ipynb": ("LSUV: layer(s)", "relu      : each scaled start"),
-    "06_training_dynamics.ipynb": ("N(0, 1)                saturated per layer",),
-}
-
-
 def check_nothing_overflows(notebook):
     """No table wraps (fixed-width text of several lines, or HTML), no widget box is wider
     than its output area. A single long sentence may wrap: it is logged, not failed."""
     found = []
-    known = KNOWN_WIDE_TEXT.get(Path(notebook.path).name, ())
     for item in notebook.overflowing_outputs():
         if item["kind"] == "text line":
             notebook.console.append(f"note: a long line wraps at laptop width: {item}")
-        elif item["kind"] == "text table" and item["text"].startswith(known):
-            notebook.console.append(f"known, to be made HTML: a text table wraps at laptop width: {item}")
         else:
             found.append(item)
     assert not found, f"{notebook.path}: outputs too wide for the page at laptop width:\n  " + "\n  ".join(

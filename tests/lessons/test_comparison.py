@@ -3,6 +3,7 @@
 import math
 import warnings
 
+import numpy as np
 import pytest
 
 from lessonlib.lessons import comparison as ex
@@ -198,3 +199,45 @@ def test_a_diverged_run_scores_chance():
     assert grid.runs[0].diverged
     assert list(grid.scores("normal_1", "leaky_relu")) == [ex.CHANCE]
     assert grid.cell("normal_1", "leaky_relu")["n_diverged"] == 1
+
+
+def test_claims_and_beats_tables_give_each_verdict_in_two_rows():
+    grid = ex.run_grid(inits=["normal_1", "glorot_uniform", "he_normal"], activations=["tanh"], seeds=[0, 1, 2], **TINY)
+    claims = [("tanh", "he_normal", "glorot_uniform"), ("tanh", "glorot_uniform", "normal_1")]
+    table = grid.claims_table(claims)
+    assert table.header == ["activation", "start", "mean ± sd", "ahead on", "verdict"] and len(table.rows) == 4
+    for (act, a, b), first, second in zip(claims, table.rows[::2], table.rows[1::2]):
+        v = grid.compare(a, b, act)
+        assert first[:3] == [act, ex.label(a), f"{v.mean[0]:.3f} ± {v.sd[0]:.3f}"] and first[4] == v.outcome
+        assert second[:3] == ["", ex.label(b), f"{v.mean[1]:.3f} ± {v.sd[1]:.3f}"] and second[4] == ""
+        assert not (first[3] and second[3])  # the count stands beside the leader only
+        ahead = first[3] or second[3]
+        assert ahead == f"{v.k} of 3 seeds" and (first[3] if v.leader == v.names[0] else second[3]) == ahead
+        assert (v.winner is None) == v.outcome.endswith("a tie")
+    assert table.grouped and "border-top" in table.html  # a line between claims
+
+    beats = grid.beats_table(["glorot_uniform", "he_normal"], "normal_1", ["tanh"])
+    verdicts = [grid.compare(name, "normal_1", "tanh") for name in ("glorot_uniform", "he_normal")]
+    wins = sum(v.winner == v.names[0] for v in verdicts)
+    assert beats.rows == [["tanh", f"{wins} of 2", f"{min(v.k for v in verdicts)} of 3 seeds"]]
+    assert beats.caption == "Each of Glorot uniform, He normal against N(0, 1):"
+
+
+def test_lsuv_table_shows_each_layer_and_why_one_was_left_alone():
+    from lessonlib import lsuv
+    from lessonlib.nn import MLP
+
+    X = ex.digits()[0][:100]
+    model = MLP([64, 16, 16, 10], activation="tanh", init="orthogonal", seed=0)
+    model.biases[1] = 1.5 * np.linspace(-1.7, 1.7, 16)  # Var(b) > 1: no scale reaches 1
+    report = lsuv.lsuv(model, X)
+    table = ex.lsuv_table(report)
+    assert table.header == ["layer", "W ×", "Var(z) before", "Var(z) after", "step"]
+    assert [row[0] for row in table.rows] == ["1", "2", "3"]
+    first, second, third = table.rows
+    assert first == ["1", f"{report.scale[0]:.4g}", f"{report.before[0]:.4g}", f"{report.variance[0]:.4g}", "closed form"]
+    assert second[1] == "-" and second[2] == second[3] and second[4] == "left alone"
+    assert third[4] == "closed form"
+    assert table.caption == report.summary() and "layer 2: left alone: no scale reaches variance 1" in table.caption
+    again = ex.lsuv_table(lsuv.lsuv(model, X))  # now layers 1 and 3 are already at unit variance
+    assert [row[4] for row in again.rows] == ["already within tol", "left alone", "already within tol"]

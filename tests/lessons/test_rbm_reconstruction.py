@@ -109,7 +109,90 @@ def test_model_vs_data_adds_up_and_moves_towards_the_data():
     trained.fit(bas, epochs=1000, lr=0.2, seed=0, track_likelihood=False)
     after = rbm_explorer.model_vs_data(trained, bas)
     assert after["p_elsewhere"] < 0.5 < before["p_elsewhere"]  # measured: 0.97 before, 0.26 after
+    # bar k is the k-th pattern as given (duplicates dropped, order kept)
+    assert after["p_model"] == pytest.approx(trained.probabilities(bas), rel=1e-12)
+    doubled = rbm_explorer.model_vs_data(trained, np.vstack([bas[3:4], bas]))
+    assert len(doubled["p_model"]) == 14 and doubled["p_model"][0] == pytest.approx(after["p_model"][3])
+    fig, (ax, ax_share) = plt.subplots(1, 2)
+    rbm_explorer.draw_model_vs_data(ax, trained, bas, title="after 1000 epochs", ax_share=ax_share, ymax=0.2)
+    assert len(ax.patches) == 14 and ax.get_ylim() == (0.0, 0.2)
+    on, elsewhere = (bar.get_height() for bar in ax_share.patches)
+    assert on == pytest.approx(1 - after["p_elsewhere"]) and on + elsewhere == pytest.approx(1.0)
+    plt.close(fig)
+
+
+def test_model_vs_data_over_training_draws_each_snapshot_on_one_scale():
+    from matplotlib.figure import Figure
+
+    bas = bars_and_stripes(3)
+    run = RBM(9, 16, seed=0).fit(bas, epochs=600, lr=0.2, seed=0, track_likelihood=False,
+                                 snapshot_epochs=(0, 300, 600))
+    fig = Figure(figsize=(9, 3), layout="constrained")
+    results = rbm_explorer.draw_model_vs_data_over_training(fig, run, bas, epochs=[0, 600])
+    assert list(results) == [0, 600]
+    exact = RBM.from_parameters(*run.snapshots[600]).probabilities(bas)
+    assert results[600]["p_model"] == pytest.approx(exact, rel=1e-12)
+    shares = [1 - results[e]["p_elsewhere"] for e in (0, 600)]
+    assert shares[0] == pytest.approx(14 / 512, abs=0.01) and shares[1] > 0.4  # measured: 0.03, then 0.51
+    bar_axes = [ax for ax in fig.get_axes() if len(ax.patches) == 14]
+    assert len(bar_axes) == 2 and bar_axes[0].get_ylim() == bar_axes[1].get_ylim()
+    assert [ax.get_title() for ax in bar_axes] == ["before training", "after 600 epochs"]
+    assert len(fig.legends) == 1
+    fig.canvas.draw()
+    with pytest.raises(ValueError, match="snapshot epochs"):
+        rbm_explorer.draw_model_vs_data_over_training(Figure(), run, bas, epochs=[100])
+    two = Figure(layout="constrained")
+    models = {"first": RBM.from_parameters(*run.snapshots[300]), "second": RBM.from_parameters(*run.snapshots[600])}
+    side_by_side = rbm_explorer.draw_models_vs_data(two, models, bas)
+    assert list(side_by_side) == ["first", "second"]
+    assert side_by_side["second"]["p_model"] == pytest.approx(results[600]["p_model"], rel=1e-12)
+
+
+def test_patterns_are_numbered_and_framed():
     fig, ax = plt.subplots()
-    rbm_explorer.draw_model_vs_data(ax, trained, bas, title="after 1000 epochs")
-    assert len(ax.patches) == 15
+    rbm_explorer.draw_patterns(ax, bars_and_stripes(3))
+    assert [t.get_text() for t in ax.texts] == [str(k) for k in range(1, 15)]
+    assert len(ax.patches) == 14  # a frame round each tile: the all-off pattern is seen too
+    plt.close(fig)
+
+
+def test_free_energy_differences_are_log_probability_ratios():
+    bas = bars_and_stripes(3)
+    model = RBM(9, 16, seed=0)
+    model.fit(bas, epochs=600, lr=0.2, seed=0, track_likelihood=False)
+    fig, ax = plt.subplots()
+    drawn = rbm_explorer.draw_free_energies(ax, model, bas, title="after 600 epochs")
+    assert len(drawn["F_patterns"]) == 14 and len(drawn["F_others"]) == 512 - 14
+    assert drawn["F_patterns"] == pytest.approx(model.free_energy(bas), rel=1e-12)
+    # p(v) = exp(-F(v)) / Z: one unit lower in F is e times as probable
+    p = model.probabilities(bas[:2])
+    assert p[0] / p[1] == pytest.approx(np.exp(drawn["F_patterns"][1] - drawn["F_patterns"][0]), rel=1e-9)
+    # every image is drawn once: the patterns' and the others' probabilities add up to 1
+    log_z = model.log_partition()
+    total = np.exp(-drawn["F_patterns"] - log_z).sum() + np.exp(-drawn["F_others"] - log_z).sum()
+    assert total == pytest.approx(1.0, rel=1e-9)
+    assert np.median(drawn["F_patterns"]) < np.median(drawn["F_others"])  # training dug valleys at the data
+    plt.close(fig)
+
+
+def test_long_chains_sample_the_model_and_one_step_stays_near_the_data():
+    bas = bars_and_stripes(3)
+    model = RBM(9, 16, seed=0)
+    model.fit(bas, epochs=600, lr=0.2, seed=0, track_likelihood=False)
+    exact = 1 - rbm_explorer.model_vs_data(model, bas)["p_elsewhere"]  # measured: 0.51
+    samples = rbm_explorer.phase_samples(model, bas, steps=(1, 1000), repeats=50, seed=0)
+    assert set(samples) == {1, 1000} and samples[1].shape == (700, 9)
+    one_step, long_chain = (rbm_explorer.share_on_patterns(samples[s], bas) for s in (1, 1000))
+    # 700 chains: the share's standard error is about 0.02
+    assert long_chain == pytest.approx(exact, abs=0.06)  # measured: 0.53
+    assert one_step > exact + 0.08  # measured: 0.66: CD-1's negative samples look more like the data
+    assert rbm_explorer.share_on_patterns(bas, bas) == 1.0
+    assert rbm_explorer.share_on_patterns(1 - bas[:1], bas) == 1.0  # all-on is the complement of all-off
+    assert rbm_explorer.share_on_patterns(np.eye(9)[:2], bas) == 0.0
+    fig, ax = plt.subplots()
+    shares = rbm_explorer.draw_phases(ax, model, bas, steps=(1, 1000), repeats=50, seed=0)
+    assert shares == {"data": 1.0, 1: one_step, 1000: long_chain}
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 3 and f"{one_step:.0%}" in labels[1] and f"{long_chain:.0%}" in labels[2]
+    fig.canvas.draw()
     plt.close(fig)

@@ -51,3 +51,22 @@ def test_spread_positions_keeps_order_gap_and_bounds():
     assert all(b - a >= 2.5 - 1e-9 for a, b in zip(x, x[1:]))
     assert x[0] >= 1.0 and x[-1] <= 9.0
     assert start_here.spread_positions([1.0, 8.0], [1.0, 1.0], 0.0, 10.0, gap=0.5) == [1.0, 8.0]
+
+
+def test_dates_and_the_wave_status_follow_the_language():
+    import lessonlib
+    from lessonlib import i18n
+
+    lessonlib.set_language("ko")
+    try:
+        assert start_here.milestone_date(2015.1) == "2015년 2월"
+        assert start_here.milestone_date(1986.8) == "1986년 10월"
+        assert all(i18n._(month) != month for month in start_here.MONTHS)
+        wave = start_here.WaveDemo()
+        assert wave.controls["frequency"].description == "주파수"
+        wave.set(frequency=3)
+        assert "주파수 3: 커널이 그림을 다시 그렸습니다" in wave.status.value
+        plt.close(wave.figure)
+    finally:
+        lessonlib.set_language("en")
+    assert start_here.milestone_date(2015.1) == "Feb 2015"

@@ -72,6 +72,21 @@ def test_statistics_tell_the_bad_start_from_the_good():
     assert bad["histogram"].shape[1:] == (5, 20)
 
 
+def test_statistics_table_has_a_column_per_layer_and_the_loss_below():
+    table = td.statistics_table()
+    assert table.header == ["start", "", *(f"layer {k}" for k in range(1, 7))]
+    assert [row[0] for row in table.rows] == ["N(0, 1)", "", "", "LeCun N(0, 1/fan_in)", "", ""]
+    r, history, accuracy, _ = td.training_statistics("N(0, 1)")
+    saturated, early, late = table.rows[:3]
+    assert saturated[2:] == [f"{s:.2f}" for s in r["saturated"][0]] + [""]  # no saturation for the output layer
+    assert early[1] == "log10 update/data, steps 2-20" and r["step"][9] == 20  # every second step is recorded
+    assert early[2:] == [f"{x:.1f}" for x in np.nanmedian(r["update_ratio"][:10], axis=0)]
+    assert late[2:] == [f"{x:.1f}" for x in np.nanmedian(r["update_ratio"][-10:], axis=0)]
+    assert table.notes[0] == (f"N(0, 1): loss {history.loss[0]:.2f} -> {history.loss[-1]:.3f}, "
+                              f"test accuracy {accuracy:.3f}")
+    assert len(td.statistics_table(["LeCun N(0, 1/fan_in)"]).rows) == 3
+
+
 def test_output_layer_start_begins_near_ln_10():
     small, _ = td.output_layer_run(0.1, 0)
     large, _ = td.output_layer_run(1.0, 0)

@@ -125,14 +125,28 @@ def test_thirty_layer_relu_net_stalls_with_1_over_n_and_trains_with_2_over_n():
         assert max(history.val_accuracy) > 0.2
 
 
-def test_thirty_layer_summary_counts_seeds_and_gives_the_verdict():
-    runs = xavier_he.deep_relu_runs(seeds=(0, 1), epochs=3)
-    text = xavier_he.deep_relu_summary(runs)
-    lines = text.splitlines()
-    assert lines[0].startswith("lecun_normal") and "stays at ln 10 on 2 of 2 seeds" in lines[0]
-    assert "converged 0, n/c 2" in lines[0]
-    assert lines[1].startswith("he_normal") and " ± " in lines[1]
-    assert "2 seeds" in lines[2] and ("wins" in lines[2] or "tie" in lines[2])
+def test_thirty_layer_table_shows_each_seed_counts_them_and_gives_the_verdict():
+    from lessonlib.training import compare, mean_sd
+
+    runs = xavier_he.deep_relu_runs(seeds=(3, 5), epochs=3)
+    table = xavier_he.deep_relu_table(runs, seeds=(3, 5))
+    assert table.header == ["start", "", "seed 3", "seed 5", "all seeds"]
+    rows, start = {}, None
+    for row in table.rows:  # a start's name stands in its first row only
+        start = row[0] or start
+        rows[start, row[1]] = row[2:]
+    lecun, he = runs["lecun_normal"], runs["he_normal"]
+    assert rows["lecun_normal", "loss before training"] == [f"{h.loss[0]:.4f}" for h in lecun] + [""]
+    assert rows["lecun_normal", "stays at ln 10"] == ["yes", "yes", "2 of 2 seeds"]
+    assert rows["lecun_normal", "converged"] == ["n/c", "n/c", "0 of 2 seeds"]
+    mean, sd = mean_sd([h.val_accuracy[-1] for h in he])
+    assert rows["he_normal", "test accuracy"] == [f"{h.val_accuracy[-1]:.3f}" for h in he] + [f"{mean:.3f} ± {sd:.3f}"]
+    mean, sd = mean_sd([h.loss[-1] for h in he])
+    assert rows["he_normal", "final loss"][-1] == f"{mean:.3f} ± {sd:.3f}"
+    verdict = compare([h.val_accuracy[-1] for h in he], [h.val_accuracy[-1] for h in lecun],
+                      names=("he_normal", "lecun_normal"))
+    assert table.notes == [verdict.text] and "2 seeds" in verdict.text
+    assert str(table).splitlines()[-1] == verdict.text
 
 
 def test_describe_names_the_forward_and_the_backward_verdict():
@@ -160,7 +174,17 @@ def test_theory_and_simulation_agree_for_tanh():
         assert 0.4 < float(np.median(r["sim_grad_var"][:, 0])) / r["theory_grad_var"][0] < 2.5
     assert he["chi1"] > 1 > gain["chi1"] - 0.3 and lecun["chi1"] == pytest.approx(1.0)
     table = xavier_he.theory_table(results)
-    assert "χ₁ = 1.000" in table and "×58.7" in table
+    assert table.header == ["", "Var 1/fan_in (LeCun = Glorot)", "Var 2/fan_in (He)", "gain 5/3 (PyTorch)"]
+    rows = {row[0]: row[1:] for row in table.rows}
+    assert rows["χ₁"][0] == "1.000" and rows["gradient variance, layer 1 / layer 50"][1] == "×58.7"
+    low, high = lecun["sim_std"][:, 9].min(), lecun["sim_std"][:, 9].max()
+    assert rows["activation std, layer 10"][0] == f"0.228 ({low:.3f}–{high:.3f})"
+    g = he["sim_grad_var"][:, 0]
+    assert rows["simulated: median"][1] == f"×{np.median(g):.3g}"
+    assert rows["simulated: lowest–highest"][1] == f"×{g.min():.3g}–{g.max():.3g}"
+    assert rows["gradient std, layer 1 / layer 50"][1] == f"×{math.sqrt(he['theory_grad_var'][0]):.3g}"
+    assert "3 seeds" in table.caption
+    assert [row[0] for row in xavier_he.theory_table(results, layers=(1, 60)).rows].count("activation std, layer 1") == 1
 
 
 def test_theory_figure_and_phase_diagram_have_labels_and_a_colour_bar():
@@ -188,11 +212,16 @@ def test_theory_figure_and_phase_diagram_have_labels_and_a_colour_bar():
 def test_framework_table_draws_each_default_and_names_them():
     from lessonlib import frameworks
 
-    text = xavier_he.framework_table(256, 128, seed=0)
-    for d in frameworks.DEFAULTS:
-        assert d.layer in text
-    assert "= 0.00130, sample 0.0012" in text  # PyTorch: 1/(3·256)
+    table = xavier_he.framework_table(256, 128, seed=0)
+    assert [row[0] for row in table.rows] == [d.layer for d in frameworks.DEFAULTS]
+    torch = table.rows[0]
+    assert torch[1:3] == ["1/(3·fan_in)", "0.00130"] and torch[3].startswith("0.0012")  # PyTorch: 1/(3·256)
+    assert table.caption == "fan_in 256, fan_out 128, seed 0:"
+    names = xavier_he.framework_names_table()
+    assert len(names.rows) == 3 * len(frameworks.NAMES) and names.wrap == [2]
+    text = str(names)
     assert "kaiming_normal_" in text and "GlorotUniform" in text and "lecun_normal" in text
+    assert [row[0] for row in names.rows if row[0]] == list(frameworks.NAMES)
 
 
 def test_histogram_panels_are_labelled_and_say_when_they_clip():
