@@ -1,6 +1,7 @@
 """Every notebook, run in JupyterLab in a real (headless) browser.
 
-For each notebook in ``notebooks/`` (``NN_name.ipynb``): open it in JupyterLab, clear
+For each notebook in ``notebooks/`` (``NN_name.ipynb``) and each Korean one in
+``notebooks/ko/`` (the same names, the same explorers): open it in JupyterLab, clear
 the stored outputs, run all cells, wait until the kernel is idle and no cell is still
 queued, and check that every code cell ran and none shows an error, a traceback or
 stderr. The page is laptop-sized (1280 x 800) with the file browser open. There must be
@@ -32,6 +33,9 @@ from lessonlib.lessons import EXPLORERS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+KOREAN_NOTEBOOKS = sorted((ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb"))
+#: Both editions, as paths below the server's root: notebooks/NN_x.ipynb, notebooks/ko/NN_x.ipynb
+EDITIONS = [path.relative_to(ROOT).as_posix() for path in NOTEBOOKS + KOREAN_NOTEBOOKS]
 
 pytestmark = pytest.mark.browser
 
@@ -89,13 +93,56 @@ def check_explorers(notebook, expected):
                 assert notebook.shown_value(control), f"{notebook.path}: {label!r} shows no value"
 
 
+<<<<<<< HEAD
+=======
+#: Fixed-width text tables known to wrap at laptop width, still to be made HTML
+#: (``lessonlib.widgets.Table``; issue 14): notebook -> the start of the output's text.
+#: Remove an entry once its cell shows a Table; any other wide table fails the test.
+KNOWN_WIDE_TEXT = {
+    "04_xavier_he.ipynb": ("Var 1/fan_in (LeCun", "lecun_normal  seed 0: loss", "fan_in 256, fan_out 128"),
+    "05_comparison.ipynb": ("LSUV: layer(s)", "relu      : each scaled start"),
+    "06_training_dynamics.ipynb": ("N(0, 1)                saturated per layer",),
+}
+
+
+def _text_outputs(cell):
+    for output in cell.get("outputs", []):
+        text = output.get("text") or output.get("data", {}).get("text/plain", "")
+        yield "".join(text) if isinstance(text, list) else text
+
+
+def known_wide_text(path):
+    """Whether an overflowing text table of the notebook at ``path`` is a known one. In a
+    Korean notebook the known tables are in the same cells as in the English one (their
+    text is translated, so it is found by its cell)."""
+    known = KNOWN_WIDE_TEXT.get(Path(path).name, ())
+    if Path(path).parent.name != "ko":
+        return lambda item: item["text"].startswith(known)
+    english = json.loads((ROOT / "notebooks" / Path(path).name).read_text(encoding="utf-8"))
+    cells = {
+        index for index, cell in enumerate(english["cells"])
+        if known and any(text.startswith(known) for text in _text_outputs(cell))
+    }  # fmt: skip
+    return lambda item: item["cell"] in cells
+
+
+>>>>>>> i18n
 def check_nothing_overflows(notebook):
     """No table wraps (fixed-width text of several lines, or HTML), no widget box is wider
     than its output area. A single long sentence may wrap: it is logged, not failed."""
     found = []
+<<<<<<< HEAD
     for item in notebook.overflowing_outputs():
         if item["kind"] == "text line":
             notebook.console.append(f"note: a long line wraps at laptop width: {item}")
+=======
+    known = known_wide_text(notebook.path)
+    for item in notebook.overflowing_outputs():
+        if item["kind"] == "text line":
+            notebook.console.append(f"note: a long line wraps at laptop width: {item}")
+        elif item["kind"] == "text table" and known(item):
+            notebook.console.append(f"known, to be made HTML: a text table wraps at laptop width: {item}")
+>>>>>>> i18n
         else:
             found.append(item)
     assert not found, f"{notebook.path}: outputs too wide for the page at laptop width:\n  " + "\n  ".join(
@@ -103,20 +150,28 @@ def check_nothing_overflows(notebook):
     )
 
 
-@pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab(lab, name):
+def test_both_editions_are_run():
+    """Every Korean notebook is run here too, with the explorers of its English source."""
+    assert len(EDITIONS) == len(NOTEBOOKS) + len(KOREAN_NOTEBOOKS)
+    assert all(path.name in EXPLORERS for path in NOTEBOOKS + KOREAN_NOTEBOOKS)
+    assert {path.name for path in KOREAN_NOTEBOOKS} <= {path.name for path in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", EDITIONS, ids=[p.removeprefix("notebooks/") for p in EDITIONS])
+def test_notebook_runs_in_jupyterlab(lab, path):
+    name = Path(path).name
     start = time.monotonic()
-    notebook = lab(f"notebooks/{name}")
+    notebook = lab(path)
     opened = time.monotonic()
     try:
         state = notebook.run_all()
         ran = time.monotonic()
         problems = notebook.problems(state)
-        assert not problems, f"{name} shows problems in JupyterLab:\n  " + "\n  ".join(problems)
+        assert not problems, f"{path} shows problems in JupyterLab:\n  " + "\n  ".join(problems)
         check_explorers(notebook, len(EXPLORERS[name]))
         check_nothing_overflows(notebook)
         problems = notebook.problems(notebook.state())
-        assert not problems, f"{name} after moving sliders:\n  " + "\n  ".join(problems)
+        assert not problems, f"{path} after moving sliders:\n  " + "\n  ".join(problems)
         notebook.console.append(
             f"timing: opened in {opened - start:.1f} s, ran all cells in {ran - opened:.1f} s,"
             f" sliders in {time.monotonic() - ran:.1f} s"
