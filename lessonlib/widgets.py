@@ -26,11 +26,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lessonlib import _validate
-<<<<<<< HEAD
-from lessonlib.i18n import _, pad, text_width
-=======
 from lessonlib import plots as _plots  # noqa: F401  (its import registers the Hangul font)
->>>>>>> i18n
+from lessonlib.i18n import _, pad, text_width
 
 
 class FigureExplorer:

@@ -93,56 +93,13 @@ def check_explorers(notebook, expected):
                 assert notebook.shown_value(control), f"{notebook.path}: {label!r} shows no value"
 
 
-<<<<<<< HEAD
-=======
-#: Fixed-width text tables known to wrap at laptop width, still to be made HTML
-#: (``lessonlib.widgets.Table``; issue 14): notebook -> the start of the output's text.
-#: Remove an entry once its cell shows a Table; any other wide table fails the test.
-KNOWN_WIDE_TEXT = {
-    "04_xavier_he.ipynb": ("Var 1/fan_in (LeCun", "lecun_normal  seed 0: loss", "fan_in 256, fan_out 128"),
-    "05_comparison.ipynb": ("LSUV: layer(s)", "relu      : each scaled start"),
-    "06_training_dynamics.ipynb": ("N(0, 1)                saturated per layer",),
-}
-
-
-def _text_outputs(cell):
-    for output in cell.get("outputs", []):
-        text = output.get("text") or output.get("data", {}).get("text/plain", "")
-        yield "".join(text) if isinstance(text, list) else text
-
-
-def known_wide_text(path):
-    """Whether an overflowing text table of the notebook at ``path`` is a known one. In a
-    Korean notebook the known tables are in the same cells as in the English one (their
-    text is translated, so it is found by its cell)."""
-    known = KNOWN_WIDE_TEXT.get(Path(path).name, ())
-    if Path(path).parent.name != "ko":
-        return lambda item: item["text"].startswith(known)
-    english = json.loads((ROOT / "notebooks" / Path(path).name).read_text(encoding="utf-8"))
-    cells = {
-        index for index, cell in enumerate(english["cells"])
-        if known and any(text.startswith(known) for text in _text_outputs(cell))
-    }  # fmt: skip
-    return lambda item: item["cell"] in cells
-
-
->>>>>>> i18n
 def check_nothing_overflows(notebook):
     """No table wraps (fixed-width text of several lines, or HTML), no widget box is wider
     than its output area. A single long sentence may wrap: it is logged, not failed."""
     found = []
-<<<<<<< HEAD
     for item in notebook.overflowing_outputs():
         if item["kind"] == "text line":
             notebook.console.append(f"note: a long line wraps at laptop width: {item}")
-=======
-    known = known_wide_text(notebook.path)
-    for item in notebook.overflowing_outputs():
-        if item["kind"] == "text line":
-            notebook.console.append(f"note: a long line wraps at laptop width: {item}")
-        elif item["kind"] == "text table" and known(item):
-            notebook.console.append(f"known, to be made HTML: a text table wraps at laptop width: {item}")
->>>>>>> i18n
         else:
             found.append(item)
     assert not found, f"{notebook.path}: outputs too wide for the page at laptop width:\n  " + "\n  ".join(
