@@ -544,6 +544,7 @@ ROWS = [
         ("label_a", [3, None]), ("label_b", [3, None]), ("higher_is_better", FLAG),
         ("min_share", [*REAL, 0.5, 1.5]), ("measure", [3, None]))],
     ("lessons.zero_init:start_style", {"name": "zeros, relu"}, "name", NAME, "start"),
+    ("lessons.zero_init:start_label", {"name": "zeros, relu"}, "name", NAME, "start"),
     ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "stds", [[], [-0.1], [NAN], "0.1", 0.1]),
     ("lessons.zero_init:std_sweep", {"stds": [0.1], "seeds": [0]}, "seeds", [[], [2.7], "0", 3]),
     ("lessons.zero_init:zero_start_gradients", {"activations": ["relu"]}, "activations", [[], ["nope"], "relu", None]),
