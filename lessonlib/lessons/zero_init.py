@@ -131,7 +131,8 @@ def _check_start(name):
 def start_label(name):
     """The start ``name`` of ``STARTS`` as figures and printed lines show it, in the
     current language ("zeros, relu"; in Korean "모두 0, relu")."""
-    return _(_check_start(name))
+    name = _check_start(name)
+    return _(name)
 
 
 def _check_seeds(seeds):
