@@ -36,7 +36,7 @@ STANDARD_CASES = (
     (N_("too small: N(0, 0.01²)"), "normal", {"std": 0.01}),
     (N_("too big: N(0, 1)"), "normal", {"std": 1.0}),
     (N_("LeCun = Glorot here: Var 1/n"), "lecun_normal", {}),
-    (N_("He: Var 2/n"), "he_normal", {}),
+    ("He: Var 2/n", "he_normal", {}),
 )
 
 
