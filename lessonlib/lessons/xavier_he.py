@@ -447,7 +447,8 @@ def deep_relu_table(runs, seeds, names=("lecun_normal", "he_normal")):
         stays = [abs(v - math.log(10)) < AT_LN10 for v in final]
         ok = [a >= CHANCE_LIMIT for a in acc]
         (ml, sl), (ma, sa) = mean_sd(final), mean_sd(acc)
-        yes, no, not_converged = _("yes"), _("no"), _("n/c")
+        # "n/c" (did not converge) is the series' symbol in both editions, like the prose's
+        yes, no, not_converged = _("yes"), _("no"), "n/c"
         rows += [
             [name, _("loss before training"), *(f"{v:.4f}" for v in first), ""],
             ["", _("final loss"), *(f"{v:.4f}" for v in final), f"{ml:.3f} ± {sl:.3f}"],

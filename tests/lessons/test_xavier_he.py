@@ -269,11 +269,15 @@ KEPT = {"He", "LeCun", "Glorot", "Xavier", "PyTorch", "Var", "N", "n", "fan_in",
         "HeNormal", "HeUniform", "lecun_uniform", "he_uniform", "kaiming_normal", "xavier_uniform", "U",
         "sqrt", "factor", "mode", "FAN_IN", "FAN_AVG", "nonlinearity", "linear", "uniform", "False", "w",
         "inf", "nan", "tf"}
+#: Symbols kept in both editions, like the prose of both: "n/c" (did not converge).
+SYMBOLS = ("n/c",)
 
 
 def _leftover_english(text):
     """The English words of ``text`` a Korean reader should not meet (names and code aside)."""
     text = re.sub(r"\d+(\.\d+)?e[+-]?\d+", "", text)  # 1.2e-05 is a number
+    for symbol in SYMBOLS:
+        text = text.replace(symbol, "")
     return sorted({w for w in re.findall(r"[A-Za-z][A-Za-z_]*\d*", text) if w.rstrip("0123456789") not in KEPT})
 
 
@@ -424,6 +428,7 @@ def test_the_tables_of_the_experiment_and_the_frameworks_speak_korean(korean):
     table = xavier_he.deep_relu_table(runs, seeds=(0, 1))
     _assert_korean(_table_texts(table), "deep_relu_table")
     assert "시드 0" in table.header and "모든 시드" in table.header
+    assert any("n/c" in row for row in table.rows)  # the symbol the Korean prose uses too
     for table, where in ((xavier_he.framework_table(), "framework_table"),
                          (xavier_he.framework_names_table(), "framework_names_table")):
         _assert_korean(_table_texts(table), where)
