@@ -6,9 +6,78 @@ drew, so notebooks stay short and explorers can update the same artists later.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib.util
+from pathlib import Path
+
+import matplotlib
 import numpy as np
+from matplotlib import font_manager
 
 from lessonlib import _validate
+
+#: The Hangul font of the Korean edition: NanumGothic (SIL Open Font License 1.1), as the
+#: koreanize-matplotlib package ships it. Its files are registered below, at import, and
+#: nothing else is taken from that package: importing it would set font.family to
+#: NanumGothic for every figure (English ones included) and turn off the Unicode minus.
+HANGUL_FONT = "NanumGothic"
+HANGUL_FONT_FILES = ("NanumGothic.ttf", "NanumGothicBold.ttf")
+
+
+def hangul_font_files():
+    """The NanumGothic files (regular, bold) bundled with koreanize-matplotlib.
+
+    Found with ``importlib.util.find_spec``, which locates the package without running it.
+    An empty list when it is not installed (then Hangul shows as boxes, with a warning).
+    """
+    spec = importlib.util.find_spec("koreanize_matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    folder = Path(next(iter(spec.submodule_search_locations))) / "fonts"
+    return [folder / name for name in HANGUL_FONT_FILES if (folder / name).is_file()]
+
+
+def use_hangul_font():
+    """Register NanumGothic and name it after DejaVu Sans, so Hangul falls back to it.
+
+    Matplotlib (3.6 and later) falls back glyph by glyph along ``font.family``, whose
+    generic "sans-serif" is the first font of ``font.sans-serif`` (DejaVu Sans); so
+    NanumGothic comes right after DejaVu Sans in ``font.sans-serif`` and after
+    "sans-serif" in ``font.family``. Latin
+    letters, digits and symbols are still drawn in DejaVu Sans exactly as before (English
+    figures do not change) and only the Hangul syllables come from NanumGothic. Runs once,
+    when ``lessonlib.plots`` is imported; every lessonlib module that draws imports it.
+    Calling it again changes nothing.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The font files registered (empty when koreanize-matplotlib is missing).
+    """
+    files = hangul_font_files()
+    known = {Path(entry.fname) for entry in font_manager.fontManager.ttflist}
+    manager = font_manager.fontManager
+    for path in files:
+        if path not in known:
+            manager.addfont(str(path))
+    # NanumGothicBold.ttf declares weight 600 (semibold), so matplotlib would log "Failed to
+    # find font weight bold" on stderr for every bold title; it is the family's bold face.
+    for index, entry in enumerate(manager.ttflist):
+        if Path(entry.fname).name == "NanumGothicBold.ttf" and entry.weight != 700:
+            manager.ttflist[index] = dataclasses.replace(entry, weight=700)
+            manager._findfont_cached.cache_clear()
+    if files:
+        params = matplotlib.rcParams
+        first = ["DejaVu Sans", HANGUL_FONT]
+        params["font.sans-serif"] = first + [name for name in params["font.sans-serif"] if name not in first]
+        # The fallback runs along font.family: the generic "sans-serif" resolves to one font
+        # (DejaVu Sans), so NanumGothic is named after it there as well.
+        family = [name for name in params["font.family"] if name != HANGUL_FONT]
+        params["font.family"] = [*family, HANGUL_FONT]
+    return files
+
+
+use_hangul_font()
 
 #: The Okabe & Ito (2008) colour-blind safe palette, plus a neutral grey.
 OKABE_ITO = {

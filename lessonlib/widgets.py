@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from lessonlib import _validate
+from lessonlib import plots as _plots  # noqa: F401  (its import registers the Hangul font)
 from lessonlib.i18n import _, pad, text_width
 
 

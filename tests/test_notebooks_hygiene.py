@@ -1,7 +1,8 @@
 """Every stored notebook is clean, small, and renders as a static preview.
 
 Learners often meet a notebook first on GitHub or nbviewer, where nothing runs: what they
-see is what is stored. So for every ``notebooks/NN_name.ipynb``:
+see is what is stored. So for every ``notebooks/NN_name.ipynb`` and every Korean
+``notebooks/ko/NN_name.ipynb``:
 
 - the python3 kernel spec, every code cell executed in order 1..n, no stored error,
   traceback or stderr;
@@ -11,10 +12,11 @@ see is what is stored. So for every ``notebooks/NN_name.ipynb``:
 - no widget state (it churns on every run; GitHub refuses ``metadata.widgets`` without
   ``state``), and a static figure before every widget, so a preview shows a picture;
 - the title cell carries the lecture header of ``tools/notebook_cells.py`` (links to the
-  lecture's video and slides) as the line right under the title;
+  lecture's video and slides) as the line right under the title, in the edition's language;
 - the first code cell opens with the Colab set-up block of ``tools/notebook_cells.py``
-  for ``lessonlib.REPOSITORY_URL`` (it installs ``lessonlib @ git+{REPOSITORY_URL}@main``
-  only on Colab, and prints nothing elsewhere); no other cell installs anything;
+  for ``lessonlib.REPOSITORY_URL`` and the edition's language (it installs
+  ``lessonlib @ git+{REPOSITORY_URL}@main`` only on Colab, prints nothing elsewhere, and
+  sets the language); no other cell installs anything;
 - every ``**bold**`` in the markdown renders as bold under CommonMark's rules, which
   GitHub and JupyterLab follow: ``**크기(스케일)**에`` stays literal (a closing ``**``
   after punctuation must be followed by a space or punctuation), ``**크기**(스케일)에``
@@ -40,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("notebook_cells", ROOT / "tools" / "notebook_cells.py")
 notebook_cells = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(notebook_cells)
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = notebook_cells.all_notebooks(ROOT)  # both editions
 MAX_PNG_BYTES = 250_000
 MAX_NOTEBOOK_BYTES = 3_000_000
 ABSOLUTE_PATH = re.compile(
@@ -51,7 +53,14 @@ WIDGET_REPR = re.compile(r"^[A-Z]\w*\((children|value|description|layout|options
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 IGNORE_OUTPUT_TAG = "nbval-ignore-output"
 
-pytestmark = pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+pytestmark = pytest.mark.parametrize(
+    "path", NOTEBOOKS, ids=[str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
+)
+
+
+def _name(path):
+    """``notebooks/01_x.ipynb`` or ``notebooks/ko/01_x.ipynb``: which edition, in messages."""
+    return path.relative_to(ROOT).as_posix()
 
 
 def load(path):
@@ -95,15 +104,15 @@ def test_no_errors_or_stderr(path):
                 found.append(f"cell {index}: stderr {text(output.get('text'))[:200]!r}")
             elif "Traceback (most recent call last)" in json.dumps(output):
                 found.append(f"cell {index}: a traceback in its output")
-    assert not found, f"{path.name}:\n  " + "\n  ".join(found)
+    assert not found, f"{_name(path)}:\n  " + "\n  ".join(found)
 
 
 def test_every_code_cell_executed_in_order(path):
     cells = code_cells(load(path))
     counts = [cell.get("execution_count") for _, cell in cells]
     assert counts == list(range(1, len(cells) + 1)), (
-        f"{path.name}: execution counts {counts}; re-run it top to bottom with "
-        f"python tools/execute_notebooks.py notebooks/{path.name}"
+        f"{_name(path)}: execution counts {counts}; re-run it top to bottom with "
+        f"python tools/execute_notebooks.py {_name(path)}"
     )
     for index, cell in cells:
         for output in cell.get("outputs", []):
@@ -130,18 +139,18 @@ def test_no_absolute_paths_in_outputs_or_metadata(path):
             found.append(f"{where}: {dumped[max(0, match.start() - 40) : match.end() + 40]!r}")
         elif len(home) > 1 and home in dumped:
             found.append(f"{where}: mentions {home}")
-    assert not found, f"{path.name} stores machine-specific paths:\n  " + "\n  ".join(found)
+    assert not found, f"{_name(path)} stores machine-specific paths:\n  " + "\n  ".join(found)
 
 
 def test_pictures_and_file_are_small(path):
-    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    assert path.stat().st_size < MAX_NOTEBOOK_BYTES, f"{_name(path)} is {path.stat().st_size} bytes"
     for index, cell in code_cells(load(path)):
         for output in cell.get("outputs", []):
             png = output.get("data", {}).get("image/png")
             if png:
                 size = len(base64.b64decode(text(png)))
                 assert size < MAX_PNG_BYTES, (
-                    f"{path.name} cell {index}: a {size // 1000} kB picture; lower its dpi or size"
+                    f"{_name(path)} cell {index}: a {size // 1000} kB picture; lower its dpi or size"
                 )
 
 
@@ -151,7 +160,7 @@ def test_no_widget_state(path):
     if widgets is not None:
         saved = widgets.get("application/vnd.jupyter.widget-state+json") or {}
         pytest.fail(
-            f"{path.name} stores widget state"
+            f"{_name(path)} stores widget state"
             + ("" if "state" in saved else " without 'state' (GitHub cannot render it)")
             + "; re-run it with tools/execute_notebooks.py, which drops it"
         )
@@ -159,7 +168,7 @@ def test_no_widget_state(path):
         assert "widgets" not in cell.get("metadata", {}), f"cell {index} stores widget state"
         for output in cell.get("outputs", []):
             assert WIDGET_VIEW not in output.get("data", {}), (
-                f"{path.name} cell {index} stores a widget view (its model id changes every run)"
+                f"{_name(path)} cell {index} stores a widget view (its model id changes every run)"
             )
 
 
@@ -170,10 +179,10 @@ def test_static_figure_before_every_widget(path):
         if shows_widget(cell):
             tags = cell.get("metadata", {}).get("tags", [])
             assert IGNORE_OUTPUT_TAG in tags, (
-                f"{path.name} cell {index} shows a widget: tag it {IGNORE_OUTPUT_TAG}"
+                f"{_name(path)} cell {index} shows a widget: tag it {IGNORE_OUTPUT_TAG}"
             )
             assert since_last_widget, (
-                f"{path.name} cell {index} shows a widget with no static figure before it:"
+                f"{_name(path)} cell {index} shows a widget with no static figure before it:"
                 " on GitHub it would show nothing; draw the default setting first"
             )
             since_last_widget = False
@@ -184,39 +193,41 @@ def test_static_figure_before_every_widget(path):
 def test_first_code_cell_is_the_colab_setup(path):
     nb = load(path)
     cells = code_cells(nb)
-    assert cells, f"{path.name} has no code cell"
+    assert cells, f"{_name(path)} has no code cell"
     index, first = cells[0]
     try:
         head, _ = notebook_cells.split_setup(text(first["source"]))
     except ValueError as exc:
-        pytest.fail(f"{path.name}: {exc}")
-    assert head == notebook_cells.setup_code(lessonlib.REPOSITORY_URL), (
-        f"{path.name}: the set-up cell differs from tools/notebook_cells.py's template for"
-        f" {lessonlib.REPOSITORY_URL}; run  python tools/notebook_cells.py"
+        pytest.fail(f"{_name(path)}: {exc}")
+    language = notebook_cells.language_of(path)
+    assert head == notebook_cells.setup_code(lessonlib.REPOSITORY_URL, language), (
+        f"{_name(path)}: the set-up cell differs from tools/notebook_cells.py's template for"
+        f" {lessonlib.REPOSITORY_URL} ({language}); run  python tools/notebook_cells.py"
     )
-    assert not first.get("outputs"), f"{path.name}: the set-up cell prints something outside Colab"
+    assert not first.get("outputs"), f"{_name(path)}: the set-up cell prints something outside Colab"
     # and no other cell installs anything
     for other_index, cell in cells[1:]:
         assert not re.search(r'[%!]pip\s+install|"pip", "install"', text(cell["source"])), (
-            f"{path.name} cell {other_index} installs packages; only the set-up cell may"
+            f"{_name(path)} cell {other_index} installs packages; only the set-up cell may"
         )
 
 
 def test_title_cell_has_the_lecture_header(path):
     nb = load(path)
     first = nb["cells"][0]
-    assert first["cell_type"] == "markdown", f"{path.name}: the first cell is not the title"
+    assert first["cell_type"] == "markdown", f"{_name(path)}: the first cell is not the title"
     source = text(first["source"])
     lines = source.splitlines()
-    assert lines[0].startswith("# "), f"{path.name}: the first cell does not start with '# title'"
-    assert len(lines) > 2 and lines[1] == "" and lines[2] == notebook_cells.header_line(), (
-        f"{path.name}: the line under the title is not the lecture header of"
+    assert lines[0].startswith("# "), f"{_name(path)}: the first cell does not start with '# title'"
+    language = notebook_cells.language_of(path)
+    assert len(lines) > 2 and lines[1] == "" and lines[2] == notebook_cells.header_line(language), (
+        f"{_name(path)}: the line under the title is not the lecture header of"
         " tools/notebook_cells.py; run  python tools/notebook_cells.py"
     )
     # writing it again changes nothing, and it is the only line the tool manages
-    assert notebook_cells.with_header(source) == source
+    assert notebook_cells.with_header(source, language) == source
     without = "\n".join([lines[0], *lines[3:]]) + ("\n" if source.endswith("\n") else "")
-    assert notebook_cells.with_header(without) == source
+    assert notebook_cells.with_header(without, language) == source
     assert notebook_cells.update(path, lessonlib.REPOSITORY_URL, check=True) == []
 
 

@@ -1,8 +1,10 @@
 """tools/retarget.py on a temporary copy of the repository: afterwards no old address is
-left anywhere, and the link and set-up-cell tests pass for the new address."""
+left anywhere (the Korean edition's notebooks/ko/ and README.ko.md included), and the link
+and set-up-cell tests pass for the new address."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -28,6 +30,42 @@ def copy(tmp_path):
     return target
 
 
+def add_korean_edition(root):
+    """If the copy has no Korean edition yet, give it one notebook and README.ko.md, with
+    every kind of address (the set-up cell's git URL, Colab and Binder badges), so the
+    retargeting is proven on notebooks/ko/ and README.ko.md too."""
+    import json
+
+    sys.path.insert(0, str(root / "tools"))
+    try:
+        import notebook_cells
+    finally:
+        sys.path.pop(0)
+    slug = lessonlib.REPOSITORY_URL.removeprefix("https://github.com/")
+    colab = f"https://colab.research.google.com/github/{slug}/blob/main/notebooks/ko/00_start_here.ipynb"
+    binder = f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/notebooks/ko/00_start_here.ipynb"
+    badges = f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder})\n[![Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})\n"
+    korean = root / "notebooks" / "ko" / "00_start_here.ipynb"
+    if not korean.exists():
+        korean.parent.mkdir(exist_ok=True)
+        nb = json.loads((root / "notebooks" / "00_start_here.ipynb").read_text(encoding="utf-8"))
+        for index, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] == "markdown" and index > 0:
+                cell["source"] = badges if index == 1 else "한국어 본문입니다.\n"
+        korean.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        notebook_cells.update(korean, lessonlib.REPOSITORY_URL)  # the Korean header and set-up block
+    if not (root / "README.ko.md").exists():
+        (root / "README.ko.md").write_text("# 한국어판\n\n" + badges + "\n[English](README.md)\n", encoding="utf-8")
+        with open(root / "README.md", "a", encoding="utf-8") as readme:
+            readme.write("\n[한국어판](README.ko.md)\n")
+    # the book lists it (what python tools/i18n.py build does)
+    spec = importlib.util.spec_from_file_location("i18n_tool_copy", root / "tools" / "i18n.py")
+    tool = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = tool
+    spec.loader.exec_module(tool)
+    tool.write_book_toc(root, out=lambda line: None)
+    assert slug.encode() in korean.read_bytes()
+
 def retarget(root, *args):
     return subprocess.run(
         [sys.executable, str(root / "tools" / "retarget.py"), *args],
@@ -37,6 +75,7 @@ def retarget(root, *args):
 
 def test_no_old_address_is_left_and_the_link_tests_pass(copy):
     old = lessonlib.REPOSITORY_URL.removeprefix("https://github.com/")
+    add_korean_edition(copy)
     result = retarget(copy, NEW + ".git")
     assert result.returncode == 0, result.stdout + result.stderr
     found = [
@@ -45,6 +84,12 @@ def test_no_old_address_is_left_and_the_link_tests_pass(copy):
         if path.is_file() and old.encode() in path.read_bytes()
     ]
     assert not found, f"still pointing at {old}: {found}"
+    new = NEW.removeprefix("https://github.com/")
+    for name in ("notebooks/ko/00_start_here.ipynb", "README.ko.md"):
+        text = (copy / name).read_text(encoding="utf-8")
+        assert f"colab.research.google.com/github/{new}/blob/main/notebooks/ko/" in text, name
+        assert f"mybinder.org/v2/gh/{new}/main?urlpath=lab/tree/notebooks/ko/" in text, name
+    assert f"git+{NEW}@main" in (copy / "notebooks/ko/00_start_here.ipynb").read_text(encoding="utf-8")
     assert f'REPOSITORY_URL = "{NEW}"' in (copy / "lessonlib" / "__init__.py").read_text()
     # the repository's own link tests, run against the copy's lessonlib
     env = dict(os.environ, PYTHONPATH=str(copy))

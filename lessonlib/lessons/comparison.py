@@ -460,6 +460,8 @@ def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, 
     holds each cell's annotation ("" for blank, "n/c" for grey)."""
     import matplotlib.pyplot as plt
 
+    from lessonlib import plots  # noqa: F401  (its import registers the Hangul font)
+
     values = np.asarray(values, dtype=np.float64)
     cmap = plt.get_cmap("viridis")
     norm = plt.Normalize(vmin, vmax)

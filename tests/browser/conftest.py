@@ -69,7 +69,8 @@ def lab(lab_server, chromium):
     opened = []
 
     def open_notebook(path):
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(path).stem)
+        # notebooks/ko/01_x.ipynb -> ko_01_x: the two editions' artifacts stay apart
+        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", Path(path).with_suffix("").as_posix().removeprefix("notebooks/"))
         notebook = NotebookPage(chromium.new_page(), lab_server, path, stem).open()
         opened.append(notebook)
         return notebook

@@ -220,10 +220,13 @@ class LabServer:
 
 
 def copy_notebooks(root, source=ROOT / "notebooks"):
-    """Copy the lesson notebooks into ``root/notebooks`` (the server never sees the repository)."""
-    (Path(root) / "notebooks").mkdir(parents=True, exist_ok=True)
-    for path in sorted(Path(source).glob("[0-9][0-9]_*.ipynb")):
-        shutil.copy2(path, Path(root) / "notebooks" / path.name)
+    """Copy the lesson notebooks of both editions into ``root/notebooks`` and
+    ``root/notebooks/ko`` (the server never sees the repository)."""
+    for folder in ("", "ko"):
+        target = Path(root) / "notebooks" / folder
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted((Path(source) / folder).glob("[0-9][0-9]_*.ipynb")):
+            shutil.copy2(path, target / path.name)
     return Path(root)
 
 

@@ -1,6 +1,7 @@
 """Every notebook, run in JupyterLab in a real (headless) browser.
 
-For each notebook in ``notebooks/`` (``NN_name.ipynb``): open it in JupyterLab, clear
+For each notebook in ``notebooks/`` (``NN_name.ipynb``) and each Korean one in
+``notebooks/ko/`` (the same names, the same explorers): open it in JupyterLab, clear
 the stored outputs, run all cells, wait until the kernel is idle and no cell is still
 queued, and check that every code cell ran and none shows an error, a traceback or
 stderr. The page is laptop-sized (1280 x 800) with the file browser open. There must be
@@ -32,6 +33,9 @@ from lessonlib.lessons import EXPLORERS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+KOREAN_NOTEBOOKS = sorted((ROOT / "notebooks" / "ko").glob("[0-9][0-9]_*.ipynb"))
+#: Both editions, as paths below the server's root: notebooks/NN_x.ipynb, notebooks/ko/NN_x.ipynb
+EDITIONS = [path.relative_to(ROOT).as_posix() for path in NOTEBOOKS + KOREAN_NOTEBOOKS]
 
 pytestmark = pytest.mark.browser
 
@@ -103,20 +107,28 @@ def check_nothing_overflows(notebook):
     )
 
 
-@pytest.mark.parametrize("name", [p.name for p in NOTEBOOKS])
-def test_notebook_runs_in_jupyterlab(lab, name):
+def test_both_editions_are_run():
+    """Every Korean notebook is run here too, with the explorers of its English source."""
+    assert len(EDITIONS) == len(NOTEBOOKS) + len(KOREAN_NOTEBOOKS)
+    assert all(path.name in EXPLORERS for path in NOTEBOOKS + KOREAN_NOTEBOOKS)
+    assert {path.name for path in KOREAN_NOTEBOOKS} <= {path.name for path in NOTEBOOKS}
+
+
+@pytest.mark.parametrize("path", EDITIONS, ids=[p.removeprefix("notebooks/") for p in EDITIONS])
+def test_notebook_runs_in_jupyterlab(lab, path):
+    name = Path(path).name
     start = time.monotonic()
-    notebook = lab(f"notebooks/{name}")
+    notebook = lab(path)
     opened = time.monotonic()
     try:
         state = notebook.run_all()
         ran = time.monotonic()
         problems = notebook.problems(state)
-        assert not problems, f"{name} shows problems in JupyterLab:\n  " + "\n  ".join(problems)
+        assert not problems, f"{path} shows problems in JupyterLab:\n  " + "\n  ".join(problems)
         check_explorers(notebook, len(EXPLORERS[name]))
         check_nothing_overflows(notebook)
         problems = notebook.problems(notebook.state())
-        assert not problems, f"{name} after moving sliders:\n  " + "\n  ".join(problems)
+        assert not problems, f"{path} after moving sliders:\n  " + "\n  ".join(problems)
         notebook.console.append(
             f"timing: opened in {opened - start:.1f} s, ran all cells in {ran - opened:.1f} s,"
             f" sliders in {time.monotonic() - ran:.1f} s"
