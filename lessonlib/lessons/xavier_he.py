@@ -571,7 +571,7 @@ def theory_table(results, layers=(1, 10, 50)):
         [_("simulated: lowest–highest"), *(f"×{sim.min():.3g}–{sim.max():.3g}" for sim in simulated)],
         [_("gradient std, layer 1 / layer {depth}").format(depth=depth), *(f"×{math.sqrt(g):.3g}" for g in theory)],
     ]
-    header = ["", *(_(TANH_TITLES.get(r["name"], r["label"])) for r in results)]
+    header = ["", *(_(TANH_TITLES[r["name"]]) if r["name"] in TANH_TITLES else _(r["label"]) for r in results)]
     caption = _("Mean-field theory; in parentheses the lowest and highest of the simulated networks "
                 "over {n} seeds").format(n=n_seeds)
     return widgets.Table(header, rows, caption=caption)

@@ -281,19 +281,6 @@ def _leftover_english(text):
     return sorted({w for w in re.findall(r"[A-Za-z][A-Za-z_]*\d*", text) if w.rstrip("0123456789") not in KEPT})
 
 
-def _hangul_font():
-    """NanumGothic (bundled with koreanize-matplotlib) as the glyph fallback after DejaVu Sans."""
-    import importlib.util
-    from pathlib import Path
-
-    from matplotlib import font_manager
-
-    spec = importlib.util.find_spec("koreanize_matplotlib")
-    path = Path(spec.submodule_search_locations[0]) / "fonts" / "NanumGothic.ttf"
-    font_manager.fontManager.addfont(str(path))
-    return {"font.family": ["DejaVu Sans", "NanumGothic"]}
-
-
 @pytest.fixture
 def korean():
     """Korean, Hangul glyphs available, warnings (a missing glyph among them) as errors."""
@@ -302,8 +289,10 @@ def korean():
     import matplotlib as mpl
 
     import lessonlib
+    from lessonlib import plots
 
-    with mpl.rc_context(_hangul_font()), warnings.catch_warnings():
+    with mpl.rc_context(), warnings.catch_warnings():
+        plots.use_hangul_font()  # what importing lessonlib.plots did (a test may have reset rcParams)
         warnings.simplefilter("error")
         lessonlib.set_language("ko")
         try:
