@@ -212,7 +212,7 @@ def check_initial_loss(func):
         number = _as_number(value)
         if number is None:
             return _report(title, [_("for n_classes = {n} it returned {value}: return one number, e.g. a float").format(
-                n=n, value=repr(value))])
+                n=n, value=_one_line(value))])
         if not math.isfinite(number):
             return _report(title, [_("for n_classes = {n} it returned {value}: a loss of a fair guess is finite").format(
                 n=n, value=number)])
@@ -544,6 +544,16 @@ def check_lsuv_rescale(func):
 
 #: The discovery exercise's network: 50 square ReLU layers of 100 units, no biases.
 SIGNAL_DEPTH, SIGNAL_WIDTH = 50, 100
+
+
+def _one_line(value):
+    """``repr(value)`` on one line: an array is named by its shape (its full repr would run
+    over many lines of numbers), any other long repr is cut after its first line."""
+    if isinstance(value, np.ndarray) and (value.ndim > 1 or value.size > 6):
+        return f"array(shape={value.shape}, dtype={value.dtype})"
+    text = repr(value)
+    first = text.splitlines()[0] if text else text
+    return first if first == text else first + " …"
 
 
 def _as_positive_number(value):
