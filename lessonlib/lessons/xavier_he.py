@@ -322,7 +322,9 @@ class PropagationExplorer(widgets.FigureExplorer):
         self._label(self.ax_grad, _("gradients dL/dz (backward)"), _("value / top layer's std"))
         self._label(self.ax_std, _("std per layer"), _("log10(std)   (blue: a, red: dL/dz)"))
         box = self.ax_act.get_position()
-        fig.text(0.012, 0.5 * (box.y0 + box.y1), _("layer"), rotation=90, va="center", fontsize=10)
+        layer = _("layer")  # one Hangul syllable reads upright; a word is turned, as usual
+        fig.text(0.012, 0.5 * (box.y0 + box.y1), layer, rotation=90 if len(layer) > 2 else 0, va="center",
+                 fontsize=10)
         self.title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=10)
         self.result = None
         self.animated = (self.im_act, self.im_grad, self.line_act, self.line_grad, self.title)
