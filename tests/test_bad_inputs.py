@@ -61,6 +61,10 @@ BINARY = [np.full((3, 4), 0.5)]  # probabilities where binary data is required
 LABELS = ["abc", None, np.array([0, 1, 5]), np.array([0.5, 1, 2]), np.array([-1, 0, 1]), np.zeros(2), np.zeros((3, 1))]
 
 
+#: A good row of meanfield.initializer_phases (for lessons.xavier_he.phase_line).
+PHASE_ROW = {"label": "N(0, 1)", "sigma_w2": 100.0, "sigma_b2": 0.0, "chi1": 2.5, "phase": "chaotic"}
+
+
 # --- shared objects, built once -------------------------------------------------------
 
 
@@ -763,6 +767,9 @@ ROWS = [
     ("lessons.xavier_he:phase_diagram_figure", {}, "fan_in", SIZE),
     ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_w2", ["a", [], [0.0, 1.0], [-1.0], [NAN], [[1.0]]]),
     ("lessons.xavier_he:phase_diagram_figure", {}, "sigma_b2", ["a", [], [-0.1], [INF], [[0.0]]]),
+    ("lessons.xavier_he:phase_line", {"row": PHASE_ROW}, "row",
+     [None, [], {}, {**PHASE_ROW, "label": 3}, {**PHASE_ROW, "phase": "no such phase"}, {**PHASE_ROW, "chi1": "1"},
+      {**PHASE_ROW, "sigma_w2": None}]),
     ("lessons.xavier_he:framework_table", {}, "fan_in", SIZE),
     ("lessons.xavier_he:framework_table", {}, "fan_out", SIZE),
     ("lessons.xavier_he:framework_table", {}, "seed", SEED),

@@ -17,11 +17,13 @@ from matplotlib.colors import PowerNorm
 
 from lessonlib import _validate, data, widgets
 from lessonlib import init as _init
+from lessonlib.i18n import N_, _, pad
 from lessonlib.nn import MLP
 from lessonlib.propagation import (
     ACTIVATIONS,
     MAX_DEPTH,
     MAX_WIDTH,
+    STATE_LABELS,
     Propagation,
     format_percent,
     format_std,
@@ -29,10 +31,11 @@ from lessonlib.propagation import (
 )
 
 #: The four classic starting points compared in notebook 04: (label, initializer, options).
+#: The labels are English, marked for the catalog: they are shown as ``_(label)``.
 STANDARD_CASES = (
-    ("too small: N(0, 0.01²)", "normal", {"std": 0.01}),
-    ("too big: N(0, 1)", "normal", {"std": 1.0}),
-    ("LeCun = Glorot here: Var 1/n", "lecun_normal", {}),
+    (N_("too small: N(0, 0.01²)"), "normal", {"std": 0.01}),
+    (N_("too big: N(0, 1)"), "normal", {"std": 1.0}),
+    (N_("LeCun = Glorot here: Var 1/n"), "lecun_normal", {}),
     ("He: Var 2/n", "he_normal", {}),
 )
 
@@ -105,7 +108,7 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
     lines = []
     for layer in layers:
         color = cmap(0.15 + 0.85 * (layer - 1) / max(depth - 1, 1))
-        (line,) = ax.plot(centers, hist[layer - 1], color=color, label=f"layer {layer}")
+        (line,) = ax.plot(centers, hist[layer - 1], color=color, label=_("layer {layer}").format(layer=layer))
         lines.append(line)
     shown = hist[[l - 1 for l in layers]]
     notes = []
@@ -114,10 +117,11 @@ def plot_layer_histograms(ax, result, kind="act", layers=None, legend=False):
         # positive tail, which carries the signal, stays visible
         zero_bin = int(np.searchsorted(edges, 0.0, side="right")) - 1
         shown = np.delete(shown, zero_bin, axis=1)
-        notes.append("spike at 0 cut off")
+        notes.append(_("spike at 0 cut off"))
     beyond = result.act_clipped[-1] if kind == "act" else 0.0
     if beyond > 0.1:
-        notes.append(f"clipped: {100 * beyond:.0f} % of layer {depth}\nare beyond {edges[-1]:.3g} (last bin)")
+        notes.append(_("clipped: {percent:.0f} % of layer {depth}\nare beyond {edge:.3g} (last bin)").format(
+            percent=100 * beyond, depth=depth, edge=edges[-1]))
     if notes:
         # centred: the end bins (and ReLU's spike near 0) hold the tall parts of the curves
         ax.text(0.55, 0.95, "\n".join(notes), transform=ax.transAxes, ha="center", va="top", fontsize=7,
@@ -134,8 +138,9 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
 
     Each layer's histogram counts ``batch`` x ``width`` values (5000 by default).
 
-    Returns (figure, [(label, Propagation), ...]); the figure is a pyplot figure, so a
-    notebook cell ends with ``plt.show()``.
+    Returns (figure, [(label, Propagation), ...]), the labels as given (English for
+    ``STANDARD_CASES``: ``describe_table`` translates them); the figure is a pyplot figure,
+    so a notebook cell ends with ``plt.show()``.
     """
     import matplotlib.pyplot as plt
 
@@ -147,13 +152,17 @@ def histogram_grid(activation, kind="act", cases=STANDARD_CASES, width=100, dept
     lines = []
     for ax, (label, r) in zip(np.atleast_1d(axes), results):
         lines = plot_layer_histograms(ax, r, kind)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(_(label), fontsize=9)
         ax.set_xlabel(f"{activation}(z)" if kind == "act" else "dL/dz", fontsize=8)
-        ax.set_ylabel("fraction of values", fontsize=8)
+        ax.set_ylabel(_("fraction of values"), fontsize=8)
         ax.tick_params(labelsize=7)
     fig.legend(handles=lines, loc="outside lower center", ncols=len(lines), fontsize=7, frameon=False)
-    what = f"{activation} activations" if kind == "act" else "back-propagated gradients dL/dz (range: ±3 × the top layer's std)"
-    fig.suptitle(f"{what}, {depth} layers of {width} units: one curve per layer", fontsize=10)
+    if kind == "act":
+        title = _("{activation} activations, {depth} layers of {width} units: one curve per layer")
+    else:
+        title = _("back-propagated gradients dL/dz (range: ±3 × the top layer's std), {depth} layers of {width} "
+                  "units: one curve per layer")
+    fig.suptitle(title.format(activation=activation, depth=depth, width=width), fontsize=10)
     return fig, results
 
 
@@ -168,23 +177,29 @@ def _case(case, name):
 def describe(label, r, kind="act"):
     """One printable line about a ``Propagation``: first and last layer, and the forward
     ("act") or backward ("grad") verdict, so the line matches the histograms it is
-    printed under."""
+    printed under. ``label`` is shown as ``_(label)`` (a label of ``STANDARD_CASES`` in
+    the notebook's language), padded to 30 columns."""
     label = _validate.text(label, "label")
     r = _validate.instance(r, "r", Propagation, "a lessonlib.propagation.Propagation")
     kind = _validate.choice(kind, "kind", ("act", "grad"))
     depth = r.depth
+    shown = pad(_(label), 30)
     if kind == "act":
-        extra = r.dead if r.settings["activation"] in ("relu", "leaky_relu") else r.saturated
-        word = "dead" if r.settings["activation"] in ("relu", "leaky_relu") else "saturated"
-        return (
-            f"{label:30s} activation std {format_std(r.act_std[0]):>8} -> {format_std(r.act_std[-1]):>8} "
-            f"(layer 1 -> {depth}), {word} in layer {depth}: {format_percent(extra[-1]):>3} %  [forward: {r.forward_state}]"
-        )
-    return (
-        f"{label:30s} gradient std {format_std(r.grad_std[-1]):>8} -> {format_std(r.grad_std[0]):>8}, "
-        f"|dL/dW| {format_std(r.grad_norm[-1]):>8} -> {format_std(r.grad_norm[0]):>8} (layer {depth} -> 1)  "
-        f"[backward: {r.backward_state}]"
-    )
+        relu = r.settings["activation"] in ("relu", "leaky_relu")
+        extra = r.dead if relu else r.saturated
+        if relu:
+            line = _("{label} activation std {first:>8} -> {last:>8} (layer 1 -> {depth}), dead in layer {depth}: "
+                     "{percent:>3} %  [forward: {state}]")
+        else:
+            line = _("{label} activation std {first:>8} -> {last:>8} (layer 1 -> {depth}), saturated in layer "
+                     "{depth}: {percent:>3} %  [forward: {state}]")
+        return line.format(label=shown, first=format_std(r.act_std[0]), last=format_std(r.act_std[-1]), depth=depth,
+                           percent=format_percent(extra[-1]), state=_(STATE_LABELS[r.forward_state]))
+    return _("{label} gradient std {top:>8} -> {first:>8}, |dL/dW| {top_w:>8} -> {first_w:>8} (layer {depth} -> 1)  "
+             "[backward: {state}]").format(
+        label=shown, top=format_std(r.grad_std[-1]), first=format_std(r.grad_std[0]),
+        top_w=format_std(r.grad_norm[-1]), first_w=format_std(r.grad_norm[0]), depth=depth,
+        state=_(STATE_LABELS[r.backward_state]))
 
 
 def _labelled_result(pair, name):
@@ -201,22 +216,23 @@ def describe_table(runs, kind="act"):
     runs = _validate.sequence(runs, "runs", _labelled_result, what="(label, Propagation) pairs")
     rows = []
     for label, r in runs:
-        depth = r.depth
         if kind == "act":
             relu = r.settings["activation"] in ("relu", "leaky_relu")
             extra = r.dead if relu else r.saturated
-            rows.append([label, format_std(r.act_std[0]), format_std(r.act_std[-1]), f"{format_percent(extra[-1])} %",
-                         r.forward_state])
+            rows.append([_(label), format_std(r.act_std[0]), format_std(r.act_std[-1]),
+                         f"{format_percent(extra[-1])} %", _(STATE_LABELS[r.forward_state])])
         else:
-            rows.append([label, format_std(r.grad_std[-1]), format_std(r.grad_std[0]),
-                         format_std(r.grad_norm[-1]), format_std(r.grad_norm[0]), r.backward_state])
+            rows.append([_(label), format_std(r.grad_std[-1]), format_std(r.grad_std[0]),
+                         format_std(r.grad_norm[-1]), format_std(r.grad_norm[0]), _(STATE_LABELS[r.backward_state])])
     depth = runs[0][1].depth if runs else 0
     if kind == "act":
         relu = bool(runs) and runs[0][1].settings["activation"] in ("relu", "leaky_relu")
-        header = ["start", "act std layer 1", f"layer {depth}", f"{'dead' if relu else 'saturated'} in layer {depth}",
-                  "forward"]
+        lost = _("dead in layer {depth}") if relu else _("saturated in layer {depth}")
+        header = [_("start"), _("act std layer 1"), _("layer {layer}").format(layer=depth), lost.format(depth=depth),
+                  _("forward")]
     else:
-        header = ["start", f"grad std layer {depth}", "layer 1", f"|dL/dW| layer {depth}", "layer 1", "backward"]
+        header = [_("start"), _("grad std layer {depth}").format(depth=depth), _("layer {layer}").format(layer=1),
+                  _("|dL/dW| layer {depth}").format(depth=depth), _("layer {layer}").format(layer=1), _("backward")]
     text = "\n".join(describe(label, r, kind) for label, r in runs)
     return widgets.Table(header, rows, text=text)
 
@@ -274,12 +290,12 @@ class PropagationExplorer(widgets.FigureExplorer):
         bins = _validate.integer(bins, "bins", low=2, high=10_000)
         controls = {
             # live: a redraw at the default size is a few hundredths of a second
-            "width": widgets.slider("fan-in (width)", 1, max_width, width, live=True),
-            "seed": widgets.slider("seed", 0, 20, seed, live=True),
-            "depth": widgets.slider("depth", 1, max_depth, depth, live=True),
-            "activation": widgets.dropdown("activation", list(ACTIVATIONS), activation),
-            "init": widgets.dropdown("init", _init.names(), init),
-            "scale": widgets.slider("scale ×", -3, 3, scale, step=0.1, log=True, live=True),
+            "width": widgets.slider(_("fan-in (width)"), 1, max_width, width, live=True),
+            "seed": widgets.slider(_("seed"), 0, 20, seed, live=True),
+            "depth": widgets.slider(_("depth"), 1, max_depth, depth, live=True),
+            "activation": widgets.dropdown(_("activation"), list(ACTIVATIONS), activation),
+            "init": widgets.dropdown(_("init"), _init.names(), init),
+            "scale": widgets.slider(_("scale ×"), -3, 3, scale, step=0.1, log=True, live=True),
         }
         super().__init__(controls, figsize=(9.0, 3.6), dpi=dpi)
         self.batch, self.bins = batch, bins
@@ -295,18 +311,20 @@ class PropagationExplorer(widgets.FigureExplorer):
                      interpolation="nearest")
         self.im_act = self.ax_act.imshow(empty, **style)
         self.im_grad = self.ax_grad.imshow(empty, **style)
-        (self.line_act,) = self.ax_std.plot([], [], "o-", ms=3, color="C0", label="activation std")
-        (self.line_grad,) = self.ax_std.plot([], [], "s-", ms=3, color="C3", label="gradient std")
+        (self.line_act,) = self.ax_std.plot([], [], "o-", ms=3, color="C0", label=_("activation std"))
+        (self.line_grad,) = self.ax_std.plot([], [], "s-", ms=3, color="C3", label=_("gradient std"))
         # Fixed margins instead of a layout engine, and titles and axis labels as plain
         # figure texts: matplotlib re-measures every tick label to place an axes title or
         # label, which was most of the redraw time.
         fig.set_layout_engine("none")
         fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.84, wspace=0.1)
-        self.xlabel_act = self._label(self.ax_act, "activations a = f(z)", "value")
-        self._label(self.ax_grad, "gradients dL/dz (backward)", "value / top layer's std")
-        self._label(self.ax_std, "std per layer", "log10(std)   (blue: a, red: dL/dz)")
+        self.xlabel_act = self._label(self.ax_act, _("activations a = f(z)"), _("value"))
+        self._label(self.ax_grad, _("gradients dL/dz (backward)"), _("value / top layer's std"))
+        self._label(self.ax_std, _("std per layer"), _("log10(std)   (blue: a, red: dL/dz)"))
         box = self.ax_act.get_position()
-        fig.text(0.012, 0.5 * (box.y0 + box.y1), "layer", rotation=90, va="center", fontsize=10)
+        layer = _("layer")  # one Hangul syllable reads upright; a word is turned, as usual
+        fig.text(0.012, 0.5 * (box.y0 + box.y1), layer, rotation=90 if len(layer) > 2 else 0, va="center",
+                 fontsize=10)
         self.title = fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=10)
         self.result = None
         self.animated = (self.im_act, self.im_grad, self.line_act, self.line_grad, self.title)
@@ -346,7 +364,7 @@ class PropagationExplorer(widgets.FigureExplorer):
             # when they change, and then the background is drawn again (background_key)
             self.ax_grad.set_xlim(-3.0, 3.0)
             self.ax_grad.set_xticks([-3, 0, 3], ["-3", "0", "3"])
-            self.xlabel_act.set_text(f"value of {activation}")
+            self.xlabel_act.set_text(_("value of {activation}").format(activation=activation))
             self.ax_act.set_xlim(low, high)
             self.ax_act.set_xticks([low, 0.5 if activation == "sigmoid" else 0.0, high])
             self.ax_act.set_yticks(_layer_ticks(depth))
@@ -356,7 +374,9 @@ class PropagationExplorer(widgets.FigureExplorer):
             self.ax_act.set_ylim(depth + 0.5, 0.5)
             self._key = key
         self.title.set_text(
-            f"{init} × {scale:.3g}, {activation}, fan-in {width}, depth {depth}, seed {seed}: {r.state}"
+            _("{init} × {scale:.3g}, {activation}, fan-in {width}, depth {depth}, seed {seed}: {state}").format(
+                init=init, scale=scale, activation=activation, width=width, depth=depth, seed=seed,
+                state=r.state_label)
         )
         self.side.value = layer_table(r, max_rows=16).html
         return r.verdict
@@ -372,14 +392,13 @@ class PropagationExplorer(widgets.FigureExplorer):
 
 
 def layer_table(result, max_rows=12):
-    """``Propagation.table`` as a ``widgets.Table``: HTML in the page, the same text in print."""
+    """``Propagation.table`` as a ``widgets.Table``: HTML in the page, the same text in print
+    (the cells of ``Propagation.table_rows``, in the notebook's language)."""
     result = _validate.instance(result, "result", Propagation, "a lessonlib.propagation.Propagation")
     max_rows = _validate.integer(max_rows, "max_rows", low=3)
-    lines = result.table(max_rows=max_rows).splitlines()
-    header = lines[0].replace("act std", "act_std").replace("grad std", "grad_std").replace(" %", "_%").split()
-    header = [h.replace("_", " ") for h in header]
-    rows = [line.split() if line.split() != ["..."] else ["…", "", "", ""] for line in lines[1:]]
-    return widgets.Table(header, rows, text="\n".join(lines), font_size="11px")
+    header, rows = result.table_rows(max_rows=max_rows)
+    rows = [row if row != ["..."] else ["…", "", "", ""] for row in rows]
+    return widgets.Table(header, rows, text=result.table(max_rows=max_rows), font_size="11px")
 
 
 def _layer_ticks(depth):
@@ -430,14 +449,17 @@ def deep_relu_table(runs, seeds, names=("lecun_normal", "he_normal")):
         stays = [abs(v - math.log(10)) < AT_LN10 for v in final]
         ok = [a >= CHANCE_LIMIT for a in acc]
         (ml, sl), (ma, sa) = mean_sd(final), mean_sd(acc)
+        # "n/c" (did not converge) is the series' symbol in both editions, like the prose's
+        yes, no, not_converged = _("yes"), _("no"), "n/c"
         rows += [
-            [name, "loss before training", *(f"{v:.4f}" for v in first), ""],
-            ["", "final loss", *(f"{v:.4f}" for v in final), f"{ml:.3f} ± {sl:.3f}"],
-            ["", "test accuracy", *(f"{a:.3f}" for a in acc), f"{ma:.3f} ± {sa:.3f}"],
-            ["", "stays at ln 10", *("yes" if v else "no" for v in stays), f"{sum(stays)} of {n} seeds"],
-            ["", "converged", *("yes" if v else "n/c" for v in ok), f"{sum(ok)} of {n} seeds"],
+            [name, _("loss before training"), *(f"{v:.4f}" for v in first), ""],
+            ["", _("final loss"), *(f"{v:.4f}" for v in final), f"{ml:.3f} ± {sl:.3f}"],
+            ["", _("test accuracy"), *(f"{a:.3f}" for a in acc), f"{ma:.3f} ± {sa:.3f}"],
+            ["", _("stays at ln 10"), *(yes if v else no for v in stays),
+             _("{k} of {n} seeds").format(k=sum(stays), n=n)],
+            ["", _("converged"), *(yes if v else not_converged for v in ok), _("{k} of {n} seeds").format(k=sum(ok), n=n)],
         ]
-    header = ["start", "", *(f"seed {s}" for s in seeds), "all seeds"]
+    header = [_("start"), "", *(_("seed {seed}").format(seed=s) for s in seeds), _("all seeds")]
     verdict = compare(accuracies[names[1]], accuracies[names[0]], names=(names[1], names[0]))
     return widgets.Table(header, rows, align="ll" + "r" * (len(seeds) + 1), notes=[verdict.text], grouped=True)
 
@@ -445,10 +467,11 @@ def deep_relu_table(runs, seeds, names=("lecun_normal", "he_normal")):
 # --- tanh: the mean-field theory beside the simulated network --------------------------------
 
 #: The three tanh starts of the edge-of-chaos figure: (name for the styles, label, sigma_w2).
+#: The labels are English, marked for the catalog: they are shown as ``_(label)``.
 TANH_CASES = (
-    ("lecun_normal", "Var 1/fan_in (LeCun; Glorot on square layers)", 1.0),
+    ("lecun_normal", N_("Var 1/fan_in (LeCun; Glorot on square layers)"), 1.0),
     ("he_normal", "Var 2/fan_in (He)", 2.0),
-    ("tanh_gain", "PyTorch's tanh gain 5/3: Var (5/3)²/fan_in", 25.0 / 9.0),
+    ("tanh_gain", N_("PyTorch's tanh gain 5/3: Var (5/3)²/fan_in"), 25.0 / 9.0),
 )
 
 
@@ -521,9 +544,9 @@ def _check_results(results):
 
 
 #: Column titles of ``theory_table`` for the starts of ``TANH_CASES`` (another case is
-#: titled by its label).
+#: titled by its label), shown as ``_(title)``.
 TANH_TITLES = {"lecun_normal": "Var 1/fan_in (LeCun = Glorot)", "he_normal": "Var 2/fan_in (He)",
-               "tanh_gain": "gain 5/3 (PyTorch)"}
+               "tanh_gain": N_("gain 5/3 (PyTorch)")}
 
 
 def theory_table(results, layers=(1, 10, 50)):
@@ -537,21 +560,22 @@ def theory_table(results, layers=(1, 10, 50)):
     if any(len(r["theory_std"]) != depth or len(r["sim_std"]) != n_seeds for r in results):
         raise ValueError("results must come from one tanh_theory_and_simulation call (one depth, one set of seeds)")
     shown = [l for l in layers if l <= depth]
-    grads = [(r["theory_grad_var"][0], r["sim_grad_var"][:, 0]) for r in results]
+    theory = [r["theory_grad_var"][0] for r in results]
+    simulated = [r["sim_grad_var"][:, 0] for r in results]
     rows = [
         ["χ₁", *(f"{r['chi1']:.3f}" for r in results)],
         ["q*", *(f"{r['q_star']:.3f}" for r in results)],
-        *([f"activation std, layer {l}",
+        *([_("activation std, layer {layer}").format(layer=l),
            *(f"{r['theory_std'][l - 1]:.3f} ({r['sim_std'][:, l - 1].min():.3f}–{r['sim_std'][:, l - 1].max():.3f})"
              for r in results)] for l in shown),
-        [f"gradient variance, layer 1 / layer {depth}", *(f"×{g:.3g}" for g, _ in grads)],
-        ["simulated: median", *(f"×{np.median(sim):.3g}" for _, sim in grads)],
-        ["simulated: lowest–highest", *(f"×{sim.min():.3g}–{sim.max():.3g}" for _, sim in grads)],
-        [f"gradient std, layer 1 / layer {depth}", *(f"×{math.sqrt(g):.3g}" for g, _ in grads)],
+        [_("gradient variance, layer 1 / layer {depth}").format(depth=depth), *(f"×{g:.3g}" for g in theory)],
+        [_("simulated: median"), *(f"×{np.median(sim):.3g}" for sim in simulated)],
+        [_("simulated: lowest–highest"), *(f"×{sim.min():.3g}–{sim.max():.3g}" for sim in simulated)],
+        [_("gradient std, layer 1 / layer {depth}").format(depth=depth), *(f"×{math.sqrt(g):.3g}" for g in theory)],
     ]
-    header = ["", *(TANH_TITLES.get(r["name"], r["label"]) for r in results)]
-    caption = (f"Mean-field theory; in parentheses the lowest and highest of the simulated networks "
-               f"over {n_seeds} seeds")
+    header = ["", *(_(TANH_TITLES[r["name"]]) if r["name"] in TANH_TITLES else _(r["label"]) for r in results)]
+    caption = _("Mean-field theory; in parentheses the lowest and highest of the simulated networks "
+                "over {n} seeds").format(n=n_seeds)
     return widgets.Table(header, rows, caption=caption)
 
 
@@ -569,21 +593,21 @@ def plot_theory_and_simulation(results):
         style = plots.style_for(r["name"])
         layers = np.arange(1, len(r["theory_std"]) + 1)
         marks = layers[::5] - 1
-        axes[0].plot(layers, r["theory_std"], color=style["color"], linestyle=style["linestyle"], label=r["label"])
+        axes[0].plot(layers, r["theory_std"], color=style["color"], linestyle=style["linestyle"], label=_(r["label"]))
         axes[1].semilogy(layers, r["theory_grad_var"], color=style["color"], linestyle=style["linestyle"])
         for seed_values, ax in ((r["sim_std"], axes[0]), (r["sim_grad_var"], axes[1])):
             ax.plot(layers[marks], seed_values[:, marks].T, linestyle="none", marker=style["marker"],
                     color=style["color"], markersize=3.5, alpha=0.6)
         axes[2].semilogy(layers, np.median(r["sim_weight_grad"], axis=0), color=style["color"],
                          linestyle=style["linestyle"], marker=style["marker"], markevery=5, markersize=4)
-    axes[0].set(xlabel="layer", ylabel="activation std", title="forward: std of tanh(z_l)")
-    axes[1].set(xlabel="layer", ylabel="Var(dL/dz_l) / Var at the top", title="backward: gradient variance")
-    axes[2].set(xlabel="layer", ylabel="|dL/dW_l| / |dL/dW| at the top", title="weight gradients (simulation)")
+    axes[0].set(xlabel=_("layer"), ylabel=_("activation std"), title=_("forward: std of tanh(z_l)"))
+    axes[1].set(xlabel=_("layer"), ylabel=_("Var(dL/dz_l) / Var at the top"), title=_("backward: gradient variance"))
+    axes[2].set(xlabel=_("layer"), ylabel=_("|dL/dW_l| / |dL/dW| at the top"), title=_("weight gradients (simulation)"))
     axes[1].axhline(1.0, color="0.6", linewidth=0.8)
     axes[2].axhline(1.0, color="0.6", linewidth=0.8)
     axes[0].set_ylim(bottom=0)
     fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False,
-               title="lines: mean-field theory; markers: simulated network, one per seed", title_fontsize=8)
+               title=_("lines: mean-field theory; markers: simulated network, one per seed"), title_fontsize=8)
     return fig
 
 
@@ -610,24 +634,46 @@ def phase_diagram_figure(fan_in=100, sigma_w2=None, sigma_b2=None):
     image = ax.pcolormesh(sigma_w2, sigma_b2, chi, cmap="PuOr_r", norm=LogNorm(vmin=1e-2, vmax=1e2),
                           shading="nearest")
     ax.contour(sigma_w2, sigma_b2, chi, levels=[1.0], colors="k", linewidths=1.5)
-    fig.colorbar(image, ax=ax, label="χ₁ (log scale; 1 = critical)")
+    fig.colorbar(image, ax=ax, label=_("χ₁ (log scale; 1 = critical)"))
     markers = {"LeCun N(0, 1/fan_in)": "o", "He N(0, 2/fan_in)": "D", "PyTorch tanh gain 5/3": "P",
                "PyTorch nn.Linear default": "v", "N(0, 0.01²)": "^", "N(0, 1)": "s"}
     rows = [row for row in meanfield.initializer_phases("tanh", fan_in) if row["label"] != "Glorot, square layer"]
     for row in rows:
-        name = "LeCun = Glorot (square layers)" if row["label"].startswith("LeCun") else row["label"]
+        name = _("LeCun = Glorot (square layers)") if row["label"].startswith("LeCun") else _(row["label"])
+        phase = _(meanfield.PHASE_LABELS[row["phase"]])
         ax.plot(row["sigma_w2"], row["sigma_b2"], marker=markers.get(row["label"], "X"), color="white",
                 markeredgecolor="k", markersize=9, linestyle="none", clip_on=False,
-                label=f"{name}: σ_w² = {row['sigma_w2']:.3g}, χ₁ = {row['chi1']:.2f}, {row['phase']}")
+                label=f"{name}: σ_w² = {row['sigma_w2']:.3g}, χ₁ = {row['chi1']:.2f}, {phase}")
     ax.set_xscale("log")
     ax.set_ylim(-0.01, sigma_b2.max())
-    ax.set(xlabel="σ_w² = fan_in · Var(W)  (log scale)", ylabel="σ_b² = Var(b)",
-           title=f"tanh, fan_in {fan_in}: ordered (left) and chaotic (right) phases")
-    ax.text(0.02, 0.96, "ordered: gradients vanish", transform=ax.transAxes, ha="left", va="top", fontsize=8,
+    ax.set(xlabel=_("σ_w² = fan_in · Var(W)  (log scale)"), ylabel="σ_b² = Var(b)",
+           title=_("tanh, fan_in {fan_in}: ordered (left) and chaotic (right) phases").format(fan_in=fan_in))
+    ax.text(0.02, 0.96, _("ordered: gradients vanish"), transform=ax.transAxes, ha="left", va="top", fontsize=8,
             color="white")
-    ax.text(0.98, 0.96, "chaotic: gradients explode", transform=ax.transAxes, ha="right", va="top", fontsize=8)
+    ax.text(0.98, 0.96, _("chaotic: gradients explode"), transform=ax.transAxes, ha="right", va="top", fontsize=8)
     fig.legend(loc="outside lower center", ncols=2, fontsize=7.5, frameon=False)
     return fig, rows
+
+
+#: The keys of one row of ``meanfield.initializer_phases`` that ``phase_line`` prints.
+PHASE_ROW_KEYS = ("label", "sigma_w2", "sigma_b2", "chi1", "phase")
+
+
+def phase_line(row):
+    """One printable line for a row of ``phase_diagram_figure`` (``meanfield.initializer_phases``):
+    the start's name (in the notebook's language, padded to 26 columns), sigma_w2, sigma_b2,
+    chi_1 and the phase's word."""
+    from lessonlib import meanfield
+
+    row = _validate.instance(row, "row", dict, "a row of meanfield.initializer_phases (a dict)")
+    missing = [k for k in PHASE_ROW_KEYS if k not in row]
+    if missing:
+        raise ValueError(f"row lacks {', '.join(missing)}: pass a row of meanfield.initializer_phases")
+    label = _validate.text(row["label"], "row['label']")
+    phase = _validate.choice(row["phase"], "row['phase']", list(meanfield.PHASE_LABELS))
+    sigma_w2, sigma_b2, chi1 = (_validate.real(row[k], f"row[{k!r}]", finite=False) for k in ("sigma_w2", "sigma_b2", "chi1"))
+    return (f"{pad(_(label), 26)} σ_w² = {sigma_w2:7.3f}, σ_b² = {sigma_b2:.4f}:  χ₁ = {chi1:.3f}, "
+            f"{_(meanfield.PHASE_LABELS[phase])}")
 
 
 def framework_table(fan_in=256, fan_out=128, seed=0):
@@ -643,8 +689,9 @@ def framework_table(fan_in=256, fan_out=128, seed=0):
         W, b = frameworks.draw_default(d.framework, fan_in, fan_out, seed)
         var_w, var_b = frameworks.default_variance(d.framework, fan_in, fan_out)
         rows.append([d.layer, d.variance, f"{var_w:.5f}", f"{W.var():.5f}", f"{var_b:.5f}", f"{b.var():.5f}"])
-    header = ["default dense layer", "Var(W) formula", "Var(W)", "sample Var(W)", "Var(b)", "sample Var(b)"]
-    return widgets.Table(header, rows, align="llrrrr", caption=f"fan_in {fan_in}, fan_out {fan_out}, seed {seed}:")
+    header = [_("default dense layer"), _("Var(W) formula"), "Var(W)", _("sample Var(W)"), "Var(b)", _("sample Var(b)")]
+    caption = _("fan_in {fan_in}, fan_out {fan_out}, seed {seed}:").format(fan_in=fan_in, fan_out=fan_out, seed=seed)
+    return widgets.Table(header, rows, align="llrrrr", caption=caption)
 
 
 #: Row titles of ``framework_names_table``, by the keys of ``frameworks.NAMES``.
@@ -659,6 +706,6 @@ def framework_names_table():
     rows = []
     for framework, names in frameworks.NAMES.items():
         for k, who in enumerate(("lecun", "glorot", "he")):
-            rows.append([framework if k == 0 else "", START_TITLES[who], names[who]])
-    return widgets.Table(["framework", "start", "names"], rows, align="lll", wrap=[2], grouped=True,
-                         caption="Names for LeCun / Glorot / He:")
+            rows.append([framework if k == 0 else "", START_TITLES[who], _(names[who])])
+    return widgets.Table([_("framework"), _("start"), _("names")], rows, align="lll", wrap=[2], grouped=True,
+                         caption=_("Names for LeCun / Glorot / He:"))

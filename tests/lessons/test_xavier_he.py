@@ -2,6 +2,7 @@
 
 import io
 import math
+import re
 
 import numpy as np
 import pytest
@@ -252,3 +253,190 @@ def test_describe_table_is_html_and_prints_the_describe_lines():
         html = table._repr_html_()
         assert html.count("<tr>") == 1 + len(runs) and "Glorot" in html and verdict in html
         assert str(table).splitlines() == [xavier_he.describe(label, r, kind) for label, r in runs]
+
+
+# --- the Korean edition -------------------------------------------------------------------
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+#: Words that stay as they are in the Korean edition: names, code and notation.
+KEPT = {"He", "LeCun", "Glorot", "Xavier", "PyTorch", "Var", "N", "n", "fan_in", "fan_out", "tanh", "relu",
+        "sigmoid", "leaky_relu", "dL", "dz", "dW", "dW_l", "dz_l", "z", "z_l", "a", "f", "b", "W", "e", "q",
+        "log", "ln", "lecun_normal", "he_normal", "glorot_uniform", "glorot_normal", "pytorch", "keras", "tf1",
+        "flax", "torch", "nn", "Linear", "layers", "Dense", "linen", "contrib", "init", "initializers",
+        "kaiming_uniform_", "kaiming_normal_", "xavier_uniform_", "xavier_normal_", "xavier_initializer",
+        "variance_scaling_initializer", "LecunNormal", "LecunUniform", "GlorotUniform", "GlorotNormal",
+        "HeNormal", "HeUniform", "lecun_uniform", "he_uniform", "kaiming_normal", "xavier_uniform", "U",
+        "sqrt", "factor", "mode", "FAN_IN", "FAN_AVG", "nonlinearity", "linear", "uniform", "False", "w",
+        "inf", "nan", "tf"}
+#: Symbols kept in both editions, like the prose of both: "n/c" (did not converge).
+SYMBOLS = ("n/c",)
+
+
+def _leftover_english(text):
+    """The English words of ``text`` a Korean reader should not meet (names and code aside)."""
+    text = re.sub(r"\d+(\.\d+)?e[+-]?\d+", "", text)  # 1.2e-05 is a number
+    for symbol in SYMBOLS:
+        text = text.replace(symbol, "")
+    return sorted({w for w in re.findall(r"[A-Za-z][A-Za-z_]*\d*", text) if w.rstrip("0123456789") not in KEPT})
+
+
+@pytest.fixture
+def korean():
+    """Korean, Hangul glyphs available, warnings (a missing glyph among them) as errors."""
+    import warnings
+
+    import matplotlib as mpl
+
+    import lessonlib
+    from lessonlib import plots
+
+    with mpl.rc_context(), warnings.catch_warnings():
+        plots.use_hangul_font()  # what importing lessonlib.plots did (a test may have reset rcParams)
+        warnings.simplefilter("error")
+        lessonlib.set_language("ko")
+        try:
+            yield
+        finally:
+            lessonlib.set_language("en")
+
+
+def _figure_texts(fig):
+    """Every text a person reads on ``fig``: titles, axis labels, legends, notes, colour bars."""
+    fig.canvas.draw()  # a glyph missing from the fonts warns here
+    texts = [fig._suptitle.get_text() if fig._suptitle else "", *(t.get_text() for t in fig.texts)]
+    for legend in [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]:
+        texts += [legend.get_title().get_text(), *(t.get_text() for t in legend.get_texts())]
+    for ax in fig.axes:
+        texts += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+    return [t for t in texts if t]
+
+
+def _assert_korean(texts, where):
+    texts = list(texts)
+    assert any(HANGUL.search(t) for t in texts), where
+    left = {t: _leftover_english(t) for t in texts if not HANGUL.search(t) and _leftover_english(t)}
+    assert not left, f"{where}: English left over in {left}"
+
+
+def _table_texts(table):
+    return [*table.header, *(cell for row in table.rows for cell in row), table.caption or "", *table.notes]
+
+
+def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields():
+    """The texts of the lesson module (``_``/``N_``) and of the notebook's code cells (``tr``)."""
+    import ast
+    import json
+    import string
+    from pathlib import Path
+
+    import polib
+
+    from lessonlib import i18n
+
+    def fields(text):
+        return sorted({(name, spec or "") for _t, name, spec, _c in string.Formatter().parse(text) if name is not None})
+
+    def literals(source, names):
+        found = []
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names and node.args:
+                if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                    found.append(node.args[0].value)
+        return found
+
+    root = Path(__file__).resolve().parents[2]
+    texts = literals((root / "lessonlib/lessons/xavier_he.py").read_text(encoding="utf-8"), ("_", "N_"))
+    notebook = json.loads((root / "notebooks/04_xavier_he.ipynb").read_text(encoding="utf-8"))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code":
+            lines = "".join(cell["source"]).splitlines()
+            texts += literals("\n".join(line for line in lines if not line.startswith(("%", "!"))), ("tr",))
+    catalog = {e.msgid: e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko"))) if not e.msgctxt}
+    assert len(texts) > 90
+    problems = []
+    for text in texts:
+        korean_text = catalog.get(text)
+        if not korean_text:
+            problems.append(f"no Korean entry for {text!r}")
+        elif fields(korean_text) != fields(text):
+            problems.append(f"the Korean entry of {text!r} has the fields {fields(korean_text)}")
+        elif not HANGUL.search(korean_text):
+            problems.append(f"the Korean entry of {text!r} has no Hangul")
+    assert not problems, "\n".join(problems)
+
+
+def test_the_histograms_and_their_lines_speak_korean(korean):
+    import matplotlib.pyplot as plt
+
+    from lessonlib.i18n import text_width
+
+    for activation, kind in (("relu", "act"), ("tanh", "act"), ("tanh", "grad")):
+        fig, runs = xavier_he.histogram_grid(activation, kind, width=20, depth=5, batch=20)
+        texts = _figure_texts(fig)
+        _assert_korean(texts, f"histogram_grid({activation!r}, {kind!r})")
+        assert any("층" in t for t in texts)
+        plt.close(fig)
+        table = xavier_he.describe_table(runs, kind)
+        _assert_korean(_table_texts(table), f"describe_table({kind!r})")
+        assert "<th" in table.html and ("순방향" in table.html or "역방향" in table.html)
+        for line, (label, r) in zip(str(table).splitlines(), runs):
+            assert line == xavier_he.describe(label, r, kind)
+            # the label column is 30 columns wide whatever the language
+            head = line.split(" 활성값 표준편차 " if kind == "act" else " 기울기 표준편차 ")[0]
+            assert text_width(head) == 30, line
+    fig, runs = xavier_he.histogram_grid("relu", "act", width=20, depth=5, batch=20)
+    assert "0에 솟은 봉우리는 잘라 냄" in " ".join(_figure_texts(fig))
+    plt.close(fig)
+
+
+def test_the_tanh_theory_and_the_phase_diagram_speak_korean(korean):
+    import matplotlib.pyplot as plt
+
+    results = xavier_he.tanh_theory_and_simulation(width=20, depth=10, seeds=(0, 1), batch=20)
+    table = xavier_he.theory_table(results, layers=(1, 10))
+    _assert_korean(_table_texts(table), "theory_table")
+    assert "시드 2개" in table.caption
+    fig = xavier_he.plot_theory_and_simulation(results)
+    _assert_korean(_figure_texts(fig), "plot_theory_and_simulation")
+    plt.close(fig)
+    fig, rows = xavier_he.phase_diagram_figure(sigma_w2=np.geomspace(0.01, 200, 8), sigma_b2=np.linspace(0, 0.5, 4))
+    texts = _figure_texts(fig)
+    _assert_korean(texts, "phase_diagram_figure")
+    assert any("혼돈" in t for t in texts) and any("질서" in t for t in texts)
+    plt.close(fig)
+    lines = [xavier_he.phase_line(row) for row in rows]
+    _assert_korean(lines, "phase_line")
+    from lessonlib.i18n import text_width
+
+    assert {text_width(line.split(" σ_w²")[0]) for line in lines} == {26}  # the names' column lines up
+
+
+def test_the_tables_of_the_experiment_and_the_frameworks_speak_korean(korean):
+    runs = xavier_he.deep_relu_runs(seeds=(0, 1), depth=3, width=8, epochs=1, per_class=3)
+    table = xavier_he.deep_relu_table(runs, seeds=(0, 1))
+    _assert_korean(_table_texts(table), "deep_relu_table")
+    assert "시드 0" in table.header and "모든 시드" in table.header
+    assert any("n/c" in row for row in table.rows)  # the symbol the Korean prose uses too
+    for table, where in ((xavier_he.framework_table(), "framework_table"),
+                         (xavier_he.framework_names_table(), "framework_names_table")):
+        _assert_korean(_table_texts(table), where)
+
+
+def test_the_explorer_speaks_korean(korean):
+    import matplotlib.pyplot as plt
+
+    explorer = PropagationExplorer(width=8, depth=3, batch=8, bins=10)
+    descriptions = [control.description for control in explorer.controls.values()]
+    _assert_korean(descriptions, "explorer controls")
+    assert all(HANGUL.search(d) for d in descriptions if d != "init")
+    texts = _figure_texts(explorer.figure)
+    _assert_korean(texts, "explorer figure")
+    assert "시드 0" in explorer.title.get_text() and "정상" in explorer.title.get_text()
+    assert HANGUL.search(explorer.status.value)
+    table = xavier_he.layer_table(explorer.result)
+    _assert_korean(_table_texts(table), "layer_table")
+    assert str(table) == explorer.result.table()
+    explorer.set(activation="relu", init="normal", scale=100.0)
+    _assert_korean(_figure_texts(explorer.figure), "explorer figure (relu)")
+    plt.close(explorer.figure)
