@@ -1,7 +1,7 @@
 """How fast the series runs and responds, side by side with scikit-learn: one command.
 
     python -m bench                        # everything; writes bench/RESULTS.md
-    python -m bench --quick                # tiny sizes, no notebooks; bench/RESULTS-quick.md
+    python -m bench --quick                # tiny sizes, no notebooks, one browser notebook; RESULTS-quick.md
     python -m bench --sections training,import --repeats 3
     python -m bench --threads 1            # pin BLAS to one thread (set before numpy loads)
     python -m bench --update-readme        # also refresh the table in README.md
@@ -17,10 +17,15 @@ average is recorded, since a shared machine makes every number noisy), one modul
   its default sizes and moved through a sweep of settings. The time of one
   ``explorer.set(...)`` is a control change to a finished PNG; the first pass fills the
   caches ("first visit", reported apart), the later passes are the steady state.
+- ``bench.browser``: the same explorers in a real JupyterLab in headless Chromium
+  (``tools/browser_latency.py``): every control swept as a person would, first visits
+  included; per explorer the median, p95 and maximum time from the input event to the
+  new picture on the page, frames per second during a drag, PNG bytes per frame.
 - ``bench.training``: ``RBM.fit`` (CD-1, PCD-1) against scikit-learn's ``BernoulliRBM``
   and ``MLP.fit`` against ``MLPClassifier(solver="sgd")``, same sizes and learning rule,
-  timed alternately; and the share of an epoch in the matrix products it requires
-  (``bench.products``: the products, the sigmoids and the per-epoch record timed alone).
+  timed alternately; the share of an epoch in the matrix products it requires
+  (``bench.products``: the products, the sigmoids, the random numbers and the epoch-0
+  record timed alone); and ``MLPStack`` against a loop of ``MLP.fit`` over the seeds.
 - ``bench.importtime``: ``import lessonlib`` and all its modules, in a fresh interpreter.
 
 ``bench.targets`` holds the targets and the table that compares; ``bench.report`` the

@@ -18,9 +18,9 @@ import bench
 from bench.report import Results, render, update_readme
 
 #: The sections, in the order the report shows them.
-SECTIONS = ("notebooks", "explorers", "training", "import")
-#: The order they run in: the quick ones first, the notebooks last.
-RUN_ORDER = ("import", "training", "explorers", "notebooks")
+SECTIONS = ("notebooks", "explorers", "browser", "training", "import")
+#: The order they run in: the quick ones first, the browser and the notebooks last.
+RUN_ORDER = ("import", "training", "explorers", "browser", "notebooks")
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -30,6 +30,7 @@ def _log(message):
 
 def _steps(quick, repeats, notebook_repeats, notebooks):
     """Section name -> (what the log says, a function returning (section(s), summary))."""
+    from bench.browser import bench_browser
     from bench.explorers import bench_explorers
     from bench.importtime import bench_import
     from bench.notebooks import bench_notebooks, notebook_paths
@@ -51,6 +52,10 @@ def _steps(quick, repeats, notebook_repeats, notebooks):
                 quick=quick, n_values=2 if quick else 5, passes=2 if quick else 4
             ),
         ),
+        "browser": (
+            "browser latency (JupyterLab + Chromium)",
+            lambda: bench_browser(quick=quick),
+        ),
         "notebooks": (
             "notebooks",
             lambda: bench_notebooks(paths, repeats=notebook_repeats or (1 if quick else 3)),
@@ -68,7 +73,8 @@ def run(
     sections : sequence of str, optional
         A subset of ``SECTIONS``.
     quick : bool, optional
-        Tiny sizes, one repeat, and no notebooks unless ``notebooks`` names some.
+        Tiny sizes, one repeat, no notebooks unless ``notebooks`` names some, and the
+        browser on the first notebook with an explorer only.
     repeats, notebook_repeats : int, optional
         Repeats of each timing (default 5, quick 1) and runs per notebook (default 3,
         quick 1).

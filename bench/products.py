@@ -1,4 +1,4 @@
-"""The parts of a training epoch timed alone: matrix products, sigmoids, bookkeeping.
+"""The parts of a training epoch timed alone: matrix products, sigmoids, random numbers.
 
 Each function here builds arrays of the shapes one epoch uses and returns a
 zero-argument function that does that part of the epoch's work and nothing else, so
@@ -38,7 +38,11 @@ def rbm_products(n, batch, n_visible, n_hidden, k=1, persistent=False):
 
 
 def rbm_sigmoids(n, batch, n_visible, n_hidden, k=1, persistent=False):
-    """A function running the element-wise sigmoids of one CD-k epoch, alone."""
+    """A function running the element-wise sigmoids of one CD-k epoch, alone.
+
+    ``lessonlib.rbm.sigmoid`` (1 / (1 + exp(-z)), the form ``fit`` uses) in place on
+    arrays of the shapes of the epoch's pre-activations.
+    """
     from lessonlib.rbm import sigmoid
 
     rng = np.random.default_rng(0)
@@ -46,35 +50,55 @@ def rbm_sigmoids(n, batch, n_visible, n_hidden, k=1, persistent=False):
     arrays = {
         m: (rng.normal(size=(m, n_visible)), rng.normal(size=(m, n_hidden))) for m in set(sizes)
     }
+    buffers = {m: (np.empty((m, n_visible)), np.empty((m, n_hidden))) for m in set(sizes)}
 
     def run():
         for m in sizes:
             zv, zh = arrays[m]
-            sigmoid(zh)
+            bv, bh = buffers[m]
+            sigmoid(zh, out=bh)
             if persistent:
-                sigmoid(zh)
+                sigmoid(zh, out=bh)
             for _ in range(k):
-                sigmoid(zv)
-                sigmoid(zh)
+                sigmoid(zv, out=bv)
+                sigmoid(zh, out=bh)
+
+    return run
+
+
+def rbm_random_numbers(n, batch, n_visible, n_hidden, k=1, persistent=False):
+    """A function drawing the uniform numbers one CD-k (PCD-k) epoch samples with, alone.
+
+    Per row of a batch: the hidden states of the chain's start, and for each further
+    Gibbs step a visible and a hidden state; PCD also samples the last visible state.
+    One ``Generator.random`` call per mini-batch, as ``fit`` draws them.
+    """
+    rng = np.random.default_rng(0)
+    per_row = n_hidden + (k - 1) * (n_visible + n_hidden) + (n_visible if persistent else 0)
+    sizes = batch_sizes(n, batch)
+    buffers = {m: np.empty(m * per_row) for m in set(sizes)}
+
+    def run():
+        for m in sizes:
+            rng.random(out=buffers[m])
 
     return run
 
 
 def rbm_reconstruction_error(V, n_hidden):
-    """A function computing what ``RBM.fit`` records after each epoch, through public API.
+    """A function computing the full-pass error ``fit`` records once, at epoch 0.
 
-    That record (without likelihood tracking or snapshots) is the mean squared error
-    of the deterministic reconstruction of all of ``V``: ``mean((V - x_hat) ** 2)`` with
-    ``x_hat = RBM.reconstruct(V)`` (hidden probabilities passed back, no sampling). The
-    public ``reconstruct`` also checks its input, which ``fit``'s own record skips, so
-    this slightly overstates the bookkeeping's cost.
+    ``RBM.reconstruction_error(V)``: the mean squared error of the deterministic
+    reconstruction of all of ``V`` (hidden probabilities passed back, no sampling), the
+    number ``history.recon_error[0]`` holds. The epochs after it record the error of the
+    reconstructions their mini-batches already made, which costs no pass of its own.
     """
     from lessonlib.rbm import RBM
 
     model = RBM(V.shape[1], n_hidden, seed=0)
 
     def run():
-        float(np.mean((V - model.reconstruct(V)) ** 2))
+        model.reconstruction_error(V)
 
     return run
 

@@ -53,6 +53,9 @@ from lessonlib.training import History, all_finite
 MAX_ENUMERATE = 20
 #: ``fit(track_likelihood="auto")`` tracks the exact log-likelihood up to this size.
 AUTO_TRACK = 14
+#: Multiply-adds per product in a full pass over X: below the size at which OpenBLAS hands
+#: a product to a second thread (about 10**6 on 0.3.x; see ``_full_pass_error``).
+_FULL_PASS_WORK = 2**19
 _CHUNK = 4096  # states per block when enumerating, so 2**20 states never sit in memory at once
 
 
@@ -468,26 +471,39 @@ class RBM:
         """The epochs of ``fit`` (arguments already checked); returns True if training diverged.
 
         The maths is the three steps of ``fit``'s docstring; the code keeps numpy's work
-        close to the matrix products those steps need (at these sizes every extra pass
-        over an array, or a bias broadcast, costs about as much as a product):
+        close to the matrix products those steps need. At these sizes one numpy call costs
+        about a microsecond before it does anything, and an element-wise pass over a
+        strided block two to three times one over a contiguous block, so the loop makes
+        few calls, each on a contiguous block:
 
-        - all parameters live in one matrix N = -[[W, b], [c, 0]] (negated, biases as an
-          extra row and column), and the states that enter a product carry an extra unit
-          fixed at 1, so [v, 1] @ N[:, :nh] = -(v W + c) and [h, 1] @ N[:nv].T =
-          -(h W.T + b): the bias is inside the product, and the sigmoid
-          1 / (1 + exp(-z)) starts straight at exp;
-        - rows 0..m of VV / PP hold the batch [v0, 1] and p0, rows m..2m the negative
-          phase's [v, 1] and -ph, so one product VV.T @ PP holds the weight statistics
-          v0.T p0 - v.T ph and, in its extra row, the hidden-bias statistics sum(p0 - ph);
-        - every array is a buffer allocated once, each element-wise step runs in place on
-          a contiguous block, and the random numbers of a mini-batch come from one call,
-          in the order the chain uses them (the same numbers as one array at a time).
+        - all parameters live in one matrix N = -[[W, b], [c, -inf]] (negated, biases as
+          an extra row and column), and the states that enter a product carry an extra
+          unit fixed at 1, so [v, 1] @ N = [-(v W + c), -inf] and [h, 1] @ N.T =
+          [-(h W.T + b), -inf]: the bias is inside the product, the sigmoid
+          1 / (1 + exp(-z)) starts straight at exp, and the extra unit comes out of it
+          exactly 1 again (exp(-inf) = 0), ready for the next product;
+        - a batch of m rows sits in rows B-m..B of VV and its negative phase in rows
+          B..B+m, so VV[B-m:B+m] = [[v0, 1], [v, 1]]; the hidden side HP holds p0 in rows
+          2B-m..2B and -ph in rows 2B..2B+m, so HP[2B-m:2B+m] = [[s p0, s], [-s ph, -s]]
+          with s = -lr / m, and one product VV[B-m:B+m].T @ HP[2B-m:2B+m] is the whole
+          scaled update: the weight statistics v0.T p0 - v.T ph, in the extra row the
+          hidden-bias statistics sum(p0 - ph), in the extra column the visible-bias
+          statistics sum(v0 - v), and ~0 at the corner (which keeps N's -inf);
+        - the sampled hidden states [h, 1] sit in rows 2B-2m..2B-m of HP, just above p0:
+          the persistent chains (rows B..2B of VV, where the negative phase leaves them)
+          go up with the batch through one product (VV[B-m:B+m] @ N), and their hidden
+          states come down with the batch's p0 (the record's reconstruction) through one
+          (HP[2B-2m:2B] @ N.T);
+        - every array is a buffer allocated once, and the random numbers of a mini-batch
+          come from one call, in the order the chain uses them (the same numbers as one
+          array at a time).
 
         The model's W and biases are written back from N after every epoch (before the
         record and the callback) and at the end.
         """
         n, nv, nh = X.shape[0], self.n_visible, self.n_hidden
         N = np.zeros((nv + 1, nh + 1))
+        N[nv, nh] = -np.inf
 
         def write_back():
             np.negative(N[:nv, :nh], out=self.W)
@@ -495,94 +511,116 @@ class RBM:
             np.negative(N[nv, :nh], out=self.hidden_bias)
 
         N[:nv, :nh], N[:nv, nh], N[nv, :nh] = -self.W, -self.visible_bias, -self.hidden_bias
-        to_hidden, to_visible = N[:, :nh], N[:nv, :].T  # [v, 1] @ to_hidden = -(v W + c)
-        vel, G = np.zeros_like(N), np.zeros_like(N)  # G[nv, nh] stays 0
-        G_stats, G_b = G[:, :nh], G[:nv, nh]
+        parameters = (N[:nv], N[nv, :nh])  # what the divergence test looks at
+        NT = N.T  # [h, 1] @ NT = [-(h W.T + b), -inf]
+        G = np.empty_like(N)
+        vel = np.zeros_like(N) if momentum > 0.0 else None
         decay = np.empty((nv, nh)) if weight_decay > 0.0 else None
-        VV, PP, HS = np.ones((2 * B, nv + 1)), np.empty((2 * B, nh)), np.ones((B, nh + 1))
-        V, D = np.empty((B, nv)), np.empty((B, nv))  # the visible probabilities; v0 - v
-        chain = T = None
-        if persistent:
-            chain = np.ones((B, nv + 1))
-            chain[:, :nv] = rng.random((B, nv)) < X[rng.integers(0, n, B)]
-            T = np.empty((B, nh))
+        VV, HP = np.ones((2 * B, nv + 1)), np.ones((3 * B, nh + 1))
+        Q, D = np.empty((2 * B, nv + 1)), np.empty((B, nv + 1))
+        X1 = np.ones((n, nv + 1))
+        X1[:, :nv] = X
+        shuffled = np.empty_like(X1) if B < n else X1
+        if persistent:  # the chains start at random binary states near the data
+            np.less(rng.random((B, nv)), X[rng.integers(0, n, B)], out=VV[B:, :nv])
         n_random = nh + (k - 1) * (nv + nh) + (nv if persistent else 0)  # per row of a batch
         R = np.empty(B * n_random)
         views = {}
 
         def batch_views(m):
+            lo, hi, h_lo, p_lo, p_hi = B - m, B + m, 2 * B - 2 * m, 2 * B - m, 2 * B + m
+            HP[h_lo:p_lo, nh] = 1.0  # these rows may have held a scaled p0 of another batch size
             if m not in views:
-                views[m] = (VV[:m, :nv], VV[:m], VV[m : 2 * m, :nv], VV[m : 2 * m], PP[:m], PP[m : 2 * m],
-                            VV[: 2 * m].T, PP[: 2 * m], HS[:m, :nh], HS[:m], V[:m], D[:m], R[: m * n_random])
+                views[m] = (VV[lo:B], VV[B:hi], VV[B:hi, :nv], VV[lo:hi], VV[lo:hi].T, HP[p_lo:2 * B],
+                            HP[2 * B : p_hi], HP[p_lo:p_hi], HP[2 * B : p_hi, :nh], HP[h_lo:p_lo],
+                            HP[h_lo:p_lo, :nh], HP[h_lo : 2 * B], Q[lo:B, :nv], Q[B:hi], Q[lo:hi], D[:m],
+                            R[: m * n_random])
             return views[m]
 
+        matmul, less, exp, reciprocal, divide, subtract, copyto, vdot = (
+            np.matmul, np.less, np.exp, np.reciprocal, np.divide, np.subtract, np.copyto, np.vdot)
         diverged = False
+        last_m = None
         with np.errstate(all="ignore"):
             for epoch in range(1, epochs + 1):
-                shuffled = X[rng.permutation(n)] if B < n else X
+                if B < n:
+                    np.take(X1, rng.permutation(n), axis=0, out=shuffled, mode="clip")  # clip: no buffering
                 squared_error = 0.0
                 for start in range(0, n, B):
                     m = min(B, n - start)
-                    v0_, v0_1, v_, v_1, p0, minus_ph, VVt, PPm, h, h_1, v, d, r = batch_views(m)
-                    v0 = shuffled[start : start + m]
-                    np.copyto(v0_, v0)
+                    if m != last_m:
+                        (v0_1, v_1, v, vv, vv_t, p0, minus_ph, pp, ph_, h_1, h, hh, q_chain, q_p0, qq, d,
+                         r) = batch_views(m)
+                        rows_h, rows_v, s = m * nh, m * nv, -lr / m
+                        last_m = m
+                    copyto(v0_1, shuffled[start : start + m])
                     rng.random(out=r)
-                    # 1. positive phase: p0 = p(h | v0) = sigmoid(v0 W + c), kept for the statistics
-                    np.matmul(v0_1, to_hidden, out=p0)
-                    _sigmoid_from_minus(p0)
-                    if persistent:  # the chains' hidden states, where the last update left them
-                        np.matmul(chain[:m], to_hidden, out=T[:m])
-                        _sigmoid_from_minus(T[:m])
-                    np.less(r[: m * nh].reshape(m, nh), T[:m] if persistent else p0, out=h)
-                    used = m * nh
+                    # 1. positive phase: p0 = p(h | v0) = sigmoid(v0 W + c), kept for the
+                    # statistics; PCD: with the chains' p(h | v), where the last update left them
+                    if persistent:
+                        matmul(vv, N, out=pp)
+                        exp(pp, out=pp)
+                        pp += 1.0
+                        reciprocal(pp, out=pp)
+                        less(r[:rows_h].reshape(m, nh), ph_, out=h)  # the chains' hidden states
+                    else:
+                        matmul(v0_1, N, out=p0)
+                        exp(p0, out=p0)
+                        p0 += 1.0
+                        reciprocal(p0, out=p0)
+                        less(r[:rows_h].reshape(m, nh), p0[:, :nh], out=h)
+                    used = rows_h
                     # 2. negative phase: k Gibbs steps h -> v -> h; intermediate states
                     # sampled, the last visible state a probability (CD) or a binary sample
                     # (the persistent chains), the last hidden one a probability.
                     for step in range(k):
                         last = step == k - 1
-                        np.matmul(h_1, to_visible, out=v)
-                        _sigmoid_from_minus(v)
-                        if step == 0 and not persistent:
-                            # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
-                            np.subtract(v0, v, out=d)
-                            squared_error += float(np.vdot(d, d))
-                        if persistent or not last:
-                            np.less(r[used : used + m * nv].reshape(m, nv), v, out=v)
-                            used += m * nv
-                        np.copyto(v_, v)
-                        np.matmul(v_1, to_hidden, out=minus_ph)
-                        np.exp(minus_ph, out=minus_ph)
+                        if step == 0 and persistent:
+                            # down together: the chains' p(v | h) and, for the record, the
+                            # batch's reconstruction p(v | p(h | v0))
+                            matmul(hh, NT, out=qq)
+                            exp(qq, out=qq)
+                            qq += 1.0
+                            reciprocal(qq, out=qq)
+                            subtract(v0_1, q_p0, out=d)
+                            squared_error += float(vdot(d, d))
+                            less(r[used : used + rows_v].reshape(m, nv), q_chain, out=v)
+                            used += rows_v
+                        else:
+                            matmul(h_1, NT, out=v_1)
+                            exp(v_1, out=v_1)
+                            v_1 += 1.0
+                            reciprocal(v_1, out=v_1)
+                            if step == 0:
+                                # the data's reconstruction p(v | h0), h0 ~ p(h | v0): recorded
+                                subtract(v0_1, v_1, out=d)
+                                squared_error += float(vdot(d, d))
+                            if persistent or not last:
+                                less(r[used : used + rows_v].reshape(m, nv), v, out=v)
+                                used += rows_v
+                        matmul(v_1, N, out=minus_ph)
+                        exp(minus_ph, out=minus_ph)
                         minus_ph += 1.0
-                        np.divide(-1.0, minus_ph, out=minus_ph)  # -sigmoid, in one pass
-                        if not last:
-                            np.less(r[used : used + m * nh].reshape(m, nh), -minus_ph, out=h)
-                            used += m * nh
-                    if persistent:
-                        chain[:m, :nv] = v
-                        # the data's reconstruction for the record: p(v | p(h | v0))
-                        np.copyto(h, p0)
-                        np.matmul(h_1, to_visible, out=d)
-                        _sigmoid_from_minus(d)
-                        np.subtract(v0, d, out=d)
-                        squared_error += float(np.vdot(d, d))
+                        if last:
+                            divide(-s, minus_ph, out=minus_ph)  # -s * ph, in one pass
+                        else:
+                            reciprocal(minus_ph, out=minus_ph)  # here ph itself, to sample from
+                            less(r[used : used + rows_h].reshape(m, nh), ph_, out=h)
+                            used += rows_h
                     # 3. the update with momentum (on N = -parameters, hence the signs):
-                    # velocity = momentum * velocity - lr/m * statistics (+ lr * decay * W)
-                    np.matmul(VVt, PPm, out=G_stats)
-                    if k == 1 and not persistent:
-                        np.add.reduce(d, axis=0, out=G_b)  # d = v0 - v
-                    else:
-                        np.subtract(v0.sum(axis=0), v.sum(axis=0), out=G_b)
-                    G *= -lr / m
+                    # velocity = momentum * velocity + s * statistics (+ lr * decay * W)
+                    p0 *= s
+                    matmul(vv_t, pp, out=G)
                     if decay is not None:
                         np.multiply(N[:nv, :nh], lr * weight_decay, out=decay)
                         G[:nv, :nh] -= decay
-                    if momentum > 0.0:
+                    if vel is not None:
                         vel *= momentum
                         vel += G
                         N += vel
                     else:
                         N += G
-                if not all_finite(N):
+                if not all_finite(*parameters):
                     diverged = True
                     break
                 write_back()
@@ -667,11 +705,27 @@ class RBM:
         return self._full_pass_error(self._v(X))
 
     def _full_pass_error(self, X):
-        # X is already checked (fit checks it once, not every epoch).
-        W, b, c = self.W, self.visible_bias, self.hidden_bias
+        # X is already checked (fit checks it once, not every epoch). Blocks of rows small
+        # enough that BLAS runs each product on the calling thread (on a busy machine a
+        # woken BLAS thread can wait for a core far longer than the product takes), in two
+        # buffers reused by every block: x_hat = sigmoid(sigmoid(X W + c) W.T + b).
+        n = X.shape[0]
+        rows = min(n, max(16, _FULL_PASS_WORK // (self.n_visible * self.n_hidden)))
+        H, V = np.empty((rows, self.n_hidden)), np.empty((rows, self.n_visible))
+        squared = 0.0
         with np.errstate(all="ignore"):
-            x_hat = sigmoid(sigmoid(X @ W + c) @ W.T + b)
-            return float(np.mean((X - x_hat) ** 2))
+            for start in range(0, n, rows):
+                x = X[start : start + rows]
+                h, v = H[: len(x)], V[: len(x)]
+                np.matmul(x, self.W, out=h)
+                h += self.hidden_bias
+                sigmoid(h, out=h)
+                np.matmul(h, self.W.T, out=v)
+                v += self.visible_bias
+                sigmoid(v, out=v)
+                v -= x
+                squared += float(np.vdot(v, v))
+        return squared / X.size
 
     def _record(self, history, epoch, X, track_likelihood, entropy, snapshot_epochs, recon_error=None):
         # X was checked once in fit; the unchecked products keep 5000 epochs cheap.

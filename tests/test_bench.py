@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bench import cli, explorers, products, report, targets, training
+from bench import browser, cli, explorers, products, report, targets, training
 from bench.notebooks import bench_notebooks
 from tools.notebook_runner import KERNELSPEC
 
@@ -34,21 +34,33 @@ def _tiny_configs(monkeypatch):
             dict(label="tiny", sizes=(64, 8, 10), batch=50, epochs=1, lr=0.1, momentum=0.9, n=100)
         ],
     )
+    monkeypatch.setattr(
+        training,
+        "stack_configs",
+        lambda quick: [training.stack_config("tiny", (64, 8, 10), 50, seeds=2, epochs=1, n=100)],
+    )
 
 
 def test_training_without_sklearn_skips_those_rows(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # "import sklearn" now raises ImportError
     _tiny_configs(monkeypatch)
     sections, summary = training.bench_training(quick=True, repeats=1)
-    speed, eff = sections
+    speed, eff, stacked = sections
     assert "scikit-learn is not installed" in summary["sklearn"]
     assert any("skipped" in note for note in speed.notes)
     assert [row[0] for row in speed.rows] == ["RBM", "MLP"]
     assert all(row[4] == "n/a" for row in speed.rows)
     assert summary["rbm"][0]["ours"] > 0 and summary["mlp"][0]["products"] > 0
-    assert summary["rbm"][0]["record"] > 0 and summary["rbm"][0]["sigmoid"] > 0
+    rbm = summary["rbm"][0]
+    assert rbm["full_pass"] > 0 and rbm["sigmoid"] > 0 and rbm["random"] > 0
+    assert rbm["ok_share"] in (True, False) and summary["mlp"][0]["ok_share"] is None  # no MLP share target
     assert "skipped" in " ".join(row[1] for row in targets.targets_table({"training": summary}))
-    assert "| RBM |" in eff.markdown()
+    assert "| RBM |" in eff.markdown() and "random numbers alone" in eff.markdown()
+    assert "tanh" not in eff.markdown()  # fit's sigmoid is the exp form
+    # the stacked seeds run without scikit-learn too
+    (r,) = summary["stack"]
+    assert r["seeds"] == 2 and r["stack"] > 0 and r["loop"] > 0 and r["ok"] in (True, False)
+    assert stacked.rows[0][:3] == ["tiny", 2, 1] and "MLPStack" in stacked.markdown()
 
 
 def test_training_against_sklearn(monkeypatch):
@@ -59,10 +71,25 @@ def test_training_against_sklearn(monkeypatch):
         assert row["sklearn"] > 0 and row["ratio"] > 0 and row["ok_ratio"] in (True, False)
 
 
+def test_targets_table_names_the_issues_targets():
+    rbm = dict(setting="s; ours CD-1 vs BernoulliRBM PCD-1; 10 epochs", ours=0.004, sklearn=0.008, ratio=0.5,
+               ok_ratio=True, share=0.45, ok_share=True)
+    mlp = dict(setting="m; SGD; 10 epochs", ours=0.006, sklearn=0.01, ratio=0.6, ok_ratio=True, share=0.2,
+               ok_share=None)
+    stack = dict(label="net", seeds=10, stack=0.8, loop=1.1, ratio=0.73, ok=True)
+    rows = targets.targets_table({"training": {"rbm": [rbm], "mlp": [mlp], "stack": [stack], "sklearn": "1"}})
+    text = [row[0] for row in rows]
+    assert "RBM: s; ours CD-1 vs BernoulliRBM PCD-1: >= 40% in matrix products" in text
+    assert "MLP: m: ratio <= 0.7" in text and not any("MLP" in t and "matrix products" in t for t in text)
+    assert rows[-1] == ["MLPStack of 10 seeds: net: faster than a loop over them", "0.73 (0.800 vs 1.100 s)", "met"]
+    assert targets.TARGETS["product_fraction"] == 0.4
+
+
 def test_products_match_the_shapes_of_an_epoch():
     # the part timers must run: a wrong shape raises ValueError here
     products.rbm_products(95, 20, 64, 7, persistent=True)()
     products.rbm_sigmoids(95, 20, 64, 7)()
+    products.rbm_random_numbers(95, 20, 64, 7, k=2, persistent=True)()
     products.mlp_products(95, 20, (64, 9, 5, 10))()
     products.rbm_reconstruction_error(products.np.zeros((30, 64)), 7)()
     assert products.batch_sizes(95, 20) == [20, 20, 20, 20, 15]
@@ -214,3 +241,75 @@ def test_readme_table_is_replaced_between_markers(tmp_path):
     assert "old" not in text and "| t | 1 s | met |" in text and text.endswith("end\n")
     readme.write_text("no markers\n")
     assert not report.update_readme(results, readme) and readme.read_text() == "no markers\n"
+
+
+# --- the browser section: no browser is started here (tests/browser does that) -----------
+
+
+def _latency_result(name, median, p95, lost=()):
+    return {"explorer": name, "notebook": "01_x.ipynb", "moves": 12, "median": median, "p95": p95, "max": p95 + 0.01,
+            "settled_max": p95 + 0.02, "drag_fps": None, "drag_shown": None, "png_bytes": 32908,
+            "live_sliders": [], "lost": list(lost), "samples": [{"first": median}], "drags": []}
+
+
+def test_browser_results_are_summarized_against_the_targets():
+    from tools.browser_latency import failed
+
+    playground = _latency_result("training_dynamics.BoundaryExplorer", 0.07, 0.09) | {"play_fps": 4.5}
+    results = [_latency_result("zero_init.SeedExplorer", 0.08, 0.15),
+               _latency_result("xavier_he.PropagationExplorer", 0.12, 0.15),
+               _latency_result("start_here.WaveDemo", 0.05, 0.06, lost=["frequency at 0.50"]),
+               playground, failed("rbm_reconstruction.EpochExplorer", TimeoutError("Timeout 60000ms exceeded.\nlog"))]
+    summary = browser.summarize(results)
+    assert [summary[name]["ok"] for name in summary] == [True, False, False, True, False]  # median; lost; failed
+    assert "samples" not in summary["zero_init.SeedExplorer"]  # the raw samples stay in the tool's JSON
+    section = browser.section_for({"explorers": summary}, seconds=42)
+    text = section.markdown()
+    assert "`lessonlib.lessons.zero_init.SeedExplorer` | 12 | 0.080 | 0.150 | 0.160 | 0.170 | - | - | - | 32908 | met" in text
+    assert "| 0.070 | 0.090 | 0.100 | 0.110 | - | - | 4.5 | 32908 | met" in text
+    assert any("frequency at 0.50" in note for note in section.notes) and "42 s" in text
+    assert "`rbm_reconstruction.EpochExplorer`: the sweep failed: TimeoutError: Timeout 60000ms exceeded." in section.notes
+    rows = targets.targets_table({"browser": {"explorers": summary}})
+    assert rows[0][0] == "SeedExplorer (browser): median < 0.1 s, p95 < 0.2 s"
+    assert rows[0][1] == "0.080 s / 0.150 s (max 0.16 s, 12 moves; 33 kB/frame)" and rows[0][2] == "met"
+    assert rows[1][2] == "**missed**" and "play 4.5 fps" in rows[3][1]
+    assert rows[4] == ["EpochExplorer (browser)", "the sweep failed: TimeoutError: Timeout 60000ms exceeded.",
+                       "**missed**"]
+
+
+def test_browser_section_without_a_browser_is_skipped_with_the_reason(monkeypatch):
+    from tools import browser_latency
+
+    monkeypatch.setattr(browser_latency.labharness, "missing_requirements", lambda: ["chromium"])
+    section, summary = browser.bench_browser(quick=True)
+    assert "chromium" in summary["skipped"] and "skipped" in section.notes[0]
+    assert targets.targets_table({"browser": summary}) == [["browser latency", f"skipped: {summary['skipped']}", "n/a"]]
+
+
+def test_a_notebook_failing_in_the_page_is_reported(monkeypatch):
+    from tools import browser_latency
+
+    def fail(notebooks, artifacts):
+        raise SystemExit("01_x.ipynb does not run cleanly")
+
+    monkeypatch.setattr(browser_latency.labharness, "missing_requirements", lambda: [])
+    monkeypatch.setattr(browser_latency, "run", fail)
+    section, summary = browser.bench_browser(notebooks=["01_x.ipynb"])
+    assert "does not run cleanly" in summary["error"] and "error" in section.notes[0]
+    assert targets.targets_table({"browser": summary})[0][2] == "**missed**"
+
+    def crash(notebooks, artifacts):
+        raise RuntimeError("the server did not start\nits log")
+
+    monkeypatch.setattr(browser_latency, "run", crash)  # the benchmark goes on with its other sections
+    _, summary = browser.bench_browser(notebooks=["01_x.ipynb"])
+    assert summary == {"error": "the server did not start"}
+
+
+def test_browser_sweeps_every_notebook_with_explorers():
+    from lessonlib.lessons import EXPLORERS
+
+    chosen = browser.notebooks_with_explorers()
+    assert chosen == [name for name, names in EXPLORERS.items() if names]
+    assert browser.notebooks_with_explorers(quick=True) == chosen[:1]
+    assert "browser" in cli.SECTIONS and "browser" in cli.RUN_ORDER

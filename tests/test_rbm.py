@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from lessonlib import rbm
 from lessonlib.data import bars_and_stripes, binarize, load_digits
 from lessonlib.rbm import RBM, all_states, data_entropy, logsumexp, sigmoid
 from lessonlib.seeding import child
@@ -295,14 +296,15 @@ def test_digits_speed_smoke():
     assert history.recon_error[-1] < 0.8 * history.recon_error[0]
 
 
-def _by_hand_epoch(model, X, batch_size, lr, momentum, persistent, seed):
-    """One epoch of CD-1 / PCD-1 written out plainly: returns (recon error, W, b, c)."""
+def _by_hand_epoch(model, X, batch_size, lr, momentum, persistent, seed, k=1, weight_decay=0.0):
+    """One epoch of CD-k / PCD-k written out plainly: returns (recon error, W, b, c)."""
     W, b, c = model.W.copy(), model.visible_bias.copy(), model.hidden_bias.copy()
     p = np.clip(X.mean(axis=0), 0.001, 0.999)
     b = np.log(p / (1 - p))  # fit's first call sets the visible biases
     sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
     rng = child(seed, "sampling")
     n, nv = X.shape
+    nh = W.shape[1]
     if persistent:
         chain = (rng.random((batch_size, nv)) < X[rng.integers(0, n, batch_size)]).astype(float)
     order = rng.permutation(n)
@@ -312,45 +314,78 @@ def _by_hand_epoch(model, X, batch_size, lr, momentum, persistent, seed):
         v0 = X[order[start : start + batch_size]]
         m = len(v0)
         p0 = sig(v0 @ W + c)
+        h = (rng.random((m, nh)) < (sig(chain[:m] @ W + c) if persistent else p0)).astype(float)
+        for step in range(k):
+            last = step == k - 1
+            pv = sig(h @ W.T + b)
+            if step == 0 and not persistent:
+                x_hat = pv  # CD: the chain's own first reconstruction
+            v = pv if (last and not persistent) else (rng.random((m, nv)) < pv).astype(float)
+            ph = sig(v @ W + c)
+            if not last:
+                h = (rng.random((m, nh)) < ph).astype(float)
         if persistent:
-            h = (rng.random((m, W.shape[1])) < sig(chain[:m] @ W + c)).astype(float)
-            v = (rng.random((m, nv)) < sig(h @ W.T + b)).astype(float)
             chain[:m] = v
             x_hat = sig(p0 @ W.T + b)  # PCD: the data's mean-field reconstruction
-        else:
-            h = (rng.random((m, W.shape[1])) < p0).astype(float)
-            v = x_hat = sig(h @ W.T + b)  # CD-1: the chain's own reconstruction
         squared += np.sum((v0 - x_hat) ** 2)  # before this batch's update
-        ph = sig(v @ W + c)
-        vW = momentum * vW + lr * (v0.T @ p0 - v.T @ ph) / m
+        vW = momentum * vW + lr * ((v0.T @ p0 - v.T @ ph) / m - weight_decay * W)
         vb = momentum * vb + lr * (v0 - v).sum(axis=0) / m
         vc = momentum * vc + lr * (p0 - ph).sum(axis=0) / m
         W, b, c = W + vW, b + vb, c + vc
     return squared / X.size, W, b, c
 
 
-@pytest.mark.parametrize("persistent", [False, True])
-def test_recorded_reconstruction_error_is_the_mean_over_the_epochs_batches(persistent):
-    # Hinton (2010, sec. 5): the error of the reconstructions made during the epoch
+@pytest.mark.parametrize("persistent, k, weight_decay", [(False, 1, 0.0), (True, 1, 0.0), (False, 3, 0.01),
+                                                         (True, 2, 0.01)])
+def test_recorded_reconstruction_error_is_the_mean_over_the_epochs_batches(persistent, k, weight_decay):
+    # Hinton (2010, sec. 5): the error of the reconstructions made during the epoch; the
+    # batches of 2 leave a last batch of 1 (its own buffers), and the update is checked too
     X = np.array([[1, 0, 1, 1], [0, 1, 0, 0], [1, 1, 0, 1], [0, 0, 1, 0], [1, 0, 0, 1]], dtype=float)
     model = RBM(4, 3, seed=3, weight_std=0.5)
-    expected, W, b, c = _by_hand_epoch(model, X, batch_size=2, lr=0.5, momentum=0.5, persistent=persistent, seed=4)
+    expected, W, b, c = _by_hand_epoch(model, X, batch_size=2, lr=0.5, momentum=0.5, persistent=persistent, seed=4,
+                                       k=k, weight_decay=weight_decay)
     before = RBM.from_parameters(model.W, np.log(np.clip(X.mean(0), 0.001, 0.999) / (1 - np.clip(X.mean(0), 0.001, 0.999))),
                                  model.hidden_bias)
-    history = model.fit(X, epochs=1, lr=0.5, batch_size=2, momentum=0.5, persistent=persistent, seed=4)
+    history = model.fit(X, epochs=1, lr=0.5, batch_size=2, momentum=0.5, persistent=persistent, seed=4, k=k,
+                        weight_decay=weight_decay)
     assert history.recon_error[0] == pytest.approx(before.reconstruction_error(X), rel=1e-12)  # epoch 0: full pass
     assert history.recon_error[1] == pytest.approx(expected, rel=1e-12)
     assert history.recon_error[1] != pytest.approx(model.reconstruction_error(X), rel=1e-3)  # not the full pass
     np.testing.assert_allclose(model.W, W, rtol=1e-12)
     np.testing.assert_allclose(model.visible_bias, b, rtol=1e-12)
     np.testing.assert_allclose(model.hidden_bias, c, rtol=1e-12)
+    assert np.all(np.isfinite(model.W)) and np.all(np.isfinite(model.visible_bias))  # N's -inf corner stays inside
 
 
-def test_reconstruction_error_is_the_full_pass():
+def test_full_batch_and_several_epochs_match_by_hand():
+    # batch_size=None: one batch of all rows, no shuffle; two epochs chain the updates
+    X = np.array([[1, 0, 1, 1], [0, 1, 0, 0], [1, 1, 0, 1], [0, 0, 1, 0], [1, 0, 0, 1]], dtype=float)
+    model = RBM(4, 3, seed=1, weight_std=0.5)
+    W, b, c = model.W.copy(), model.visible_bias.copy(), model.hidden_bias.copy()
+    p = np.clip(X.mean(axis=0), 0.001, 0.999)
+    b = np.log(p / (1 - p))
+    sig = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    rng = child(7, "sampling")
+    for _ in range(2):
+        p0 = sig(X @ W + c)
+        h = (rng.random(p0.shape) < p0).astype(float)
+        v = sig(h @ W.T + b)
+        ph = sig(v @ W + c)
+        W, b, c = W + 0.3 * (X.T @ p0 - v.T @ ph) / 5, b + 0.3 * (X - v).sum(0) / 5, c + 0.3 * (p0 - ph).sum(0) / 5
+    model.fit(X, epochs=2, lr=0.3, seed=7)
+    np.testing.assert_allclose(model.W, W, rtol=1e-12)
+    np.testing.assert_allclose(model.visible_bias, b, rtol=1e-12)
+    np.testing.assert_allclose(model.hidden_bias, c, rtol=1e-12)
+
+
+def test_reconstruction_error_is_the_full_pass(monkeypatch):
     X = binarize(load_digits()[0][:200])
     model = RBM(64, 20, seed=0)
     model.fit(X, epochs=2, lr=0.1, batch_size=20, seed=0)
-    assert model.reconstruction_error(X) == pytest.approx(np.mean((X - model.reconstruct(X)) ** 2), rel=1e-12)
+    expected = np.mean((X - model.reconstruct(X)) ** 2)
+    assert model.reconstruction_error(X) == pytest.approx(expected, rel=1e-12)
+    monkeypatch.setattr(rbm, "_FULL_PASS_WORK", 16 * 64 * 20)  # blocks of 16 rows, the last one of 8
+    assert model.reconstruction_error(X) == pytest.approx(expected, rel=1e-12)
     with pytest.raises(ValueError, match="shape"):
         model.reconstruction_error(X[:, :10])
 

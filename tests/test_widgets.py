@@ -259,6 +259,21 @@ def test_a_new_std_shows_the_seed_at_once_then_the_band_with_a_progress_line(see
     assert len(pictures) == 1 and not any("training seeds" in s for s in statuses)
 
 
+def test_seed_explorer_trains_every_band_when_built_so_no_std_waits(seed_explorer):
+    assert {(std, s) for std in SeedExplorer.STDS for s in SeedExplorer.BAND_SEEDS} <= seed_explorer._visited
+    statuses, pictures = [], []
+    seed_explorer.status.observe(lambda change: statuses.append(change["new"]), names="value")
+    seed_explorer.image.observe(lambda change: pictures.append(change["new"]), names="value")
+    moves = [std for std in SeedExplorer.STDS if std != seed_explorer.controls["std"].value]
+    for std in moves:
+        seed_explorer.controls["std"].value = std
+    assert len(pictures) == len(moves)
+    assert not any("training seeds" in s for s in statuses)  # one picture per move, never a progress line
+    assert seed_explorer.controls["seed"].continuous_update  # a drag trains at most one network per redraw
+    lazy = SeedExplorer(std=0.3, precompute=False)  # the runs are cached: cheap to build again
+    assert {std for std, _ in lazy._visited} == {0.3}
+
+
 def test_seed_explorer_partial_redraw_matches_a_full_redraw(seed_explorer):
     for move in ({"std": 0.0}, {"std": 3.0, "seed": 49}, {"std": 0.1, "seed": 0}):
         png = seed_explorer.set(**move)

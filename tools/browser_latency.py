@@ -15,7 +15,12 @@ measures the time from the input event to the new picture:
   its track in about two seconds (live sliders only; ``-`` where every slider sends on
   release), and ``drag frames / values``: pictures shown per distinct value crossed
   (1.0: every value was drawn; a slider of ten values cannot give more than ten frames);
+- ``play fps``: pictures per second while a Play widget runs for about two seconds
+  (an animation: its pace is the Play widget's interval, so it is not a latency sample);
 - ``PNG bytes``: median size of one picture.
+
+An explorer whose sweep fails (a control that does not answer within the harness's
+bounds) is reported with the error, and the other explorers are still measured.
 
 Run:  python tools/browser_latency.py            (all explorers, ~3 minutes)
       python tools/browser_latency.py --notebooks 01 04 --markdown latency.md
@@ -49,6 +54,8 @@ from lessonlib.lessons import EXPLORERS  # noqa: E402
 CLICKS = (0.15, 0.85, 0.5, 0.3, 0.7)
 #: longest wait for one new picture before the move counts as lost
 MOVE_SECONDS = 30.0
+#: how long a Play widget is left running
+PLAY_SECONDS = 2.0
 
 
 def percentile(values, q):
@@ -96,7 +103,7 @@ def measure_explorer(notebook, explorer, name, number):
     explorer.scroll_into_view_if_needed()
     notebook.install_probe(explorer)
     notebook.settle(explorer)
-    samples, sizes, drags, lost = [], [], [], []
+    samples, sizes, drags, plays, lost = [], [], [], [], []
     controls = notebook.controls(explorer)
     for control in controls:
         label = control["label"]
@@ -136,6 +143,8 @@ def measure_explorer(notebook, explorer, name, number):
                 drags.append({"control": label, "seconds": seconds, "frames": 0, "values": crossed})
             # back to the notebook's setting, so each control is swept from there
             timed_move(notebook, explorer, lambda f=home, c=control: notebook.click_track(c, f), "pointerdown")
+        elif control["kind"] == "play":
+            plays.append(measure_play(notebook, explorer, control))
         else:
             options = control["locator"].locator("option").count()
             for _ in range(options - 1):
@@ -160,11 +169,42 @@ def measure_explorer(notebook, explorer, name, number):
         "drag_fps": (sum(d["frames"] for d in live) / sum(d["seconds"] for d in live)) if live else None,
         "live_sliders": [d["control"] for d in live],
         "drag_shown": (sum(d["frames"] for d in live) / sum(d["values"] for d in live)) if live else None,
+        "play_fps": (sum(p["frames"] for p in plays) / sum(p["seconds"] for p in plays)) if plays else None,
         "png_bytes": int(statistics.median(sizes)) if sizes else None,
         "lost": lost,
         "samples": samples,
         "drags": drags,
+        "plays": plays,
     }
+
+
+def measure_play(notebook, explorer, control):
+    """Press a Play widget's play, let it run ``PLAY_SECONDS``, press stop: pictures per second."""
+    buttons = control["locator"].locator("button")  # play, pause, stop, repeat
+    notebook.probe_reset(explorer)
+    began = time.monotonic()
+    buttons.nth(0).click()
+    notebook.page.wait_for_timeout(PLAY_SECONDS * 1000)
+    buttons.nth(2).click()
+    seconds = time.monotonic() - began
+    notebook.settle(explorer)
+    probe = notebook.probe(explorer)
+    downs = [t for kind, t in probe["inputs"] if kind == "pointerdown"]
+    if len(downs) >= 2:
+        seconds = (downs[-1] - downs[0]) / 1000
+        frames = len([t for t in probe["changes"] if downs[0] <= t <= downs[-1]])
+    else:
+        frames = len(probe["changes"])
+    return {"control": control["label"], "seconds": seconds, "frames": frames}
+
+
+def failed(name, error):
+    """The result of an explorer whose sweep raised ``error``."""
+    message = f"{error.__class__.__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+    nan = float("nan")
+    return {"explorer": name, "error": message, "moves": 0, "median": nan, "p95": nan, "max": nan,
+            "settled_max": nan, "drag_fps": None, "live_sliders": [], "drag_shown": None, "play_fps": None,
+            "png_bytes": None, "lost": [], "samples": [], "drags": [], "plays": []}
 
 
 def run(notebooks, artifacts, source=ROOT / "notebooks"):
@@ -191,7 +231,11 @@ def run(notebooks, artifacts, source=ROOT / "notebooks"):
                         raise SystemExit(f"{notebook_name}: {len(explorers)} explorers on the page, expected {len(names)}")
                     for number, (explorer, name) in enumerate(zip(explorers, names), start=1):
                         print(f"  {notebook_name}: {name} ...", flush=True)
-                        result = measure_explorer(notebook, explorer, name, number)
+                        try:
+                            result = measure_explorer(notebook, explorer, name, number)
+                        except Exception as error:  # playwright's TimeoutError, a detached element
+                            result = failed(name, error)
+                            print(f"  {notebook_name}: {name} failed: {result['error']}", flush=True)
                         result["notebook"] = notebook_name
                         results.append(result)
                     notebook.write_log()
@@ -207,14 +251,16 @@ def table(results):
         return "-" if x is None or x != x else f"{x:.3f}"
 
     head = ("| explorer | moves | median s | p95 s | max s | settled max s | drag fps | drag frames / values"
-            " | PNG bytes/frame |")
-    rows = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            " | play fps | PNG bytes/frame |")
+    rows = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         fps = "-" if r["drag_fps"] is None else f"{r['drag_fps']:.1f}"
         shown = "-" if r.get("drag_shown") is None else f"{r['drag_shown']:.2f}"
+        play = "-" if r.get("play_fps") is None else f"{r['play_fps']:.1f}"
+        name = r["explorer"] + (f" (failed: {r['error']})" if r.get("error") else "")
         rows.append(
-            f"| {r['explorer']} | {r['moves']} | {seconds(r['median'])} | {seconds(r['p95'])} | {seconds(r['max'])}"
-            f" | {seconds(r['settled_max'])} | {fps} | {shown} | {r['png_bytes'] or '-'} |"
+            f"| {name} | {r['moves']} | {seconds(r['median'])} | {seconds(r['p95'])} | {seconds(r['max'])}"
+            f" | {seconds(r['settled_max'])} | {fps} | {shown} | {play} | {r['png_bytes'] or '-'} |"
         )
     return "\n".join(rows)
 

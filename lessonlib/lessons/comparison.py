@@ -441,7 +441,7 @@ def lsuv_table(report):
     for k, (scale, before, after, ok) in enumerate(zip(report.scale, report.before, report.variance, report.converged)):
         step = _("closed form") if scale is not None else _("already within tol") if ok else _("left alone")
         rows.append([str(k + 1), "-" if scale is None else f"{scale:.4g}", f"{before:.4g}", f"{after:.4g}", step])
-    return Table([_("layer"), "W ×", _("Var(z) before"), _("Var(z) after"), _("step")], rows, align="rrrrl",
+    return Table([_("layer"), "W ×", _("Var(z) before"), _("Var(z) after"), _("step", context="LSUV table: what was done to the layer")], rows, align="rrrrl",
                  caption=report.summary())
 
 

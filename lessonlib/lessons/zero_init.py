@@ -13,6 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from lessonlib import _validate, data, plots
+from lessonlib.i18n import N_, _
 from lessonlib.nn import ACTIVATIONS, MLP
 from lessonlib.training import Run, decide
 from lessonlib.widgets import FigureExplorer, selection_slider, slider
@@ -107,15 +108,16 @@ def zero_start_gradients(activations=("relu", "tanh", "sigmoid"), layer_sizes=No
 
 # --- the starts of sections 1-4, each trainable from any seed (cached) -------------------------
 
-#: name -> (hidden activation, init, init options, layer sizes, colour name, marker)
+#: name -> (hidden activation, init, init options, layer sizes, colour name, marker). The
+#: names are the keys the notebook asks for; ``start_label`` shows them in its language.
 STARTS = {
-    "zeros, relu": ("relu", "zeros", (), NET, "zeros", "o"),
-    "zeros, tanh": ("tanh", "zeros", (), NET, "zeros", "o"),
-    "zeros, sigmoid": ("sigmoid", "zeros", (), NET, "zeros", "o"),
-    "constant 0.05, tanh": ("tanh", "constant", (("value", 0.05),), NET, "constant", "s"),
-    "no hidden layer, zeros": ("relu", "zeros", (), (64, 10), None, "D"),
+    N_("zeros, relu"): ("relu", "zeros", (), NET, "zeros", "o"),
+    N_("zeros, tanh"): ("tanh", "zeros", (), NET, "zeros", "o"),
+    N_("zeros, sigmoid"): ("sigmoid", "zeros", (), NET, "zeros", "o"),
+    N_("constant 0.05, tanh"): ("tanh", "constant", (("value", 0.05),), NET, "constant", "s"),
+    N_("no hidden layer, zeros"): ("relu", "zeros", (), (64, 10), None, "D"),
     "N(0, 0.01²)": ("relu", "normal", (("std", 0.01),), NET, "normal_0.01", "^"),
-    "He normal": ("relu", "he_normal", (), NET, "he_normal", "v"),
+    N_("He normal"): ("relu", "he_normal", (), NET, "he_normal", "v"),
 }
 
 #: The seeds every comparison of notebook 01 is run over (at least 5, see seed_verdict).
@@ -124,6 +126,13 @@ SEEDS = tuple(range(5))
 
 def _check_start(name):
     return _validate.choice(name, "start", STARTS)
+
+
+def start_label(name):
+    """The start ``name`` of ``STARTS`` as figures and printed lines show it, in the
+    current language ("zeros, relu"; in Korean "모두 0, relu")."""
+    name = _check_start(name)
+    return _(name)
 
 
 def _check_seeds(seeds):
@@ -209,16 +218,20 @@ def plot_starts(names, seed=FIGURE_SEED, figsize=(10, 3.4)):
         run = start_run(name, seed)
         colour, marker = start_style(name)
         style = dict(color=colour, marker=marker, markevery=5, ms=5, lw=1.5)
-        ax_loss.plot(run.history.epoch, run.history.loss, label=name, **style)
+        ax_loss.plot(run.history.epoch, run.history.loss, label=start_label(name), **style)
         ax_acc.plot(run.history.epoch, run.history.val_accuracy, **style)
-    ax_loss.set(xlabel="epoch", ylabel="training loss (nats)", title=f"seed {seed}")
-    ax_acc.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1), title=f"seed {seed}")
+    title = _("seed {seed}").format(seed=seed)
+    ax_loss.set(xlabel=_("epoch"), ylabel=_("training loss (nats)"), title=title)
+    ax_acc.set(xlabel=_("epoch"), ylabel=_("test accuracy"), ylim=(0, 1), title=title)
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=len(names), fontsize=8, frameon=False)
     fig.subplots_adjust(bottom=0.27, wspace=0.25)
     return fig
 
 
 # --- conclusions over seeds -----------------------------------------------------------------
+
+#: The measure a verdict compares unless told otherwise (translated when shown).
+TEST_ACCURACY = N_("test accuracy")
 
 
 @dataclass(frozen=True)
@@ -240,7 +253,7 @@ class SeedVerdict:
     wins_b: int
     n: int
     winner: str | None
-    measure: str = "test accuracy"
+    measure: str = TEST_ACCURACY
 
     @property
     def k(self):
@@ -248,14 +261,24 @@ class SeedVerdict:
         return max(self.wins_a, self.wins_b)
 
     def __str__(self):
-        head = (f"{self.measure} over {self.n} seeds: {self.label_a} {self.mean_a:.3f} ± {self.std_a:.3f}, "
-                f"{self.label_b} {self.mean_b:.3f} ± {self.std_b:.3f}")
+        """Two lines in the current language: the means ± stds, then the verdict.
+
+        The measure is translated when shown (the default "test accuracy" is in the
+        catalog); the labels are shown as given, so a caller passes them in the reader's
+        language (``tr("zeros")``) or as formulas ("N(0, 0.1²)").
+        """
+        head = _("{measure} over {n} seeds: {a} {mean_a:.3f} ± {std_a:.3f}, {b} {mean_b:.3f} ± {std_b:.3f}").format(
+            measure=_(self.measure), n=self.n, a=self.label_a, mean_a=self.mean_a, std_a=self.std_a,
+            b=self.label_b, mean_b=self.mean_b, std_b=self.std_b)
         if self.winner is not None:
             loser = self.label_b if self.winner == self.label_a else self.label_a
-            return f"{head}\n  {self.winner} beats {loser}: holds on {self.k} of {self.n} seeds"
-        leader = self.label_a if self.wins_a >= self.wins_b else self.label_b
-        return (f"{head}\n  tie: {leader} is ahead on {self.k} of {self.n} seeds"
-                " (a winner needs 4 of 5 and intervals apart)")
+            line = _("{winner} beats {loser}: holds on {k} of {n} seeds").format(
+                winner=self.winner, loser=loser, k=self.k, n=self.n)
+        else:
+            leader = self.label_a if self.wins_a >= self.wins_b else self.label_b
+            line = _("tie: {leader} is ahead on {k} of {n} seeds (a winner needs 4 of 5 and intervals apart)").format(
+                leader=leader, k=self.k, n=self.n)
+        return f"{head}\n  {line}"
 
     __repr__ = __str__
 
@@ -268,7 +291,7 @@ def _mean_std(values):
 
 
 def seed_verdict(scores_a, scores_b, label_a, label_b, higher_is_better=True, min_share=0.8,
-                 measure="test accuracy"):
+                 measure=TEST_ACCURACY):
     """Compare two starts over the same seeds (``scores_a[i]`` and ``scores_b[i]`` share seed i).
 
     Parameters
@@ -313,7 +336,7 @@ def mean_std(values):
 def holds_on(flags):
     """"holds on k of n seeds" for a list of booleans (one per seed)."""
     flags = _validate.sequence(flags, "flags", _validate.flag, what="True/False values")
-    return f"holds on {sum(flags)} of {len(flags)} seeds"
+    return _("holds on {k} of {n} seeds").format(k=sum(flags), n=len(flags))
 
 
 # --- "same code, different cost curves": a study over seeds -----------------------------
@@ -337,7 +360,7 @@ def seed_run(std, seed, activation="relu", epochs=SEED_EPOCHS):
                      _validate.positive_int(epochs, "epochs"))
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)  # the explorer alone can ask for 7 stds x 50 seeds
 def _seed_run(std, seed, activation, epochs):
     if std == 0:
         init, options = "zeros", None
@@ -412,20 +435,28 @@ class SeedExplorer(FigureExplorer):
 
     Controls: ``seed`` (0-49) retrains the network of ``seed_run``
     from that seed; ``std`` picks the standard deviation of the N(0, std**2) initial
-    weights (0 = all zeros) and recomputes the band of seeds 0-9 the first time it is
-    chosen. Runs are cached (``seed_run``), so returning to a setting is instant.
+    weights (0 = all zeros) and shows the band of seeds 0-9 at that std. Runs are cached
+    (``seed_run``), so returning to a setting is instant.
+
+    ``precompute=True`` (the default) trains the band of every std when the explorer is
+    built (70 networks, a second or two, mostly runs the notebook's seed study uses
+    anyway), so no move of the std slider waits for training; a new seed trains one
+    network (a few hundredths of a second), so the seed slider follows a drag (the redraws
+    coalesce: a fast drag never queues a backlog). With ``precompute=False`` the first visit of
+    a std shows the seed's own run at once and fills in the band under a progress line.
     """
 
     STDS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
     BAND_SEEDS = tuple(range(10))
 
-    def __init__(self, seed=0, std=0.1, dpi=72):
+    def __init__(self, seed=0, std=0.1, dpi=72, precompute=True):
         std = _validate.choice(std, "std", self.STDS)
+        precompute = _validate.flag(precompute, "precompute")
         self._visited = set()  # (std, seed) this explorer has shown
         controls = {
-            "seed": slider("seed", 0, 49, seed),
+            "seed": slider(_("seed"), 0, 49, seed, live=True),  # follows a drag: one network per redraw at most
             "std": selection_slider(
-                "initial std", [(f"{s:g}" if s else "0 (zeros)", s) for s in self.STDS], std, width="300px"
+                _("initial std"), [(f"{s:g}" if s else _("0 (zeros)"), s) for s in self.STDS], std, width="300px"
             ),
         }
         super().__init__(controls, figsize=(9.0, 3.3), dpi=dpi)
@@ -438,15 +469,19 @@ class SeedExplorer(FigureExplorer):
         ]
         (self.run_line,) = self.ax_loss.plot(epochs, np.full(len(epochs), np.nan), color="C3", lw=2.5)
         self.ax_loss.axhline(np.log(10), color="k", ls=":", lw=1, zorder=1.5)
-        self.ax_loss.text(0.2, np.log(10) + 0.05, "ln 10: guessing", fontsize=8)
-        self.ax_loss.set(xlabel="epoch", ylabel="training loss", ylim=(0, 2.8), xlim=(0, epochs[-1]))
+        self.ax_loss.text(0.2, np.log(10) + 0.05, _("ln 10: guessing"), fontsize=8)
+        self.ax_loss.set(xlabel=_("epoch"), ylabel=_("training loss"), ylim=(0, 2.8), xlim=(0, epochs[-1]))
         self.band_dots = self.ax_acc.scatter(np.zeros(len(self.BAND_SEEDS)), np.zeros(len(self.BAND_SEEDS)), color="0.6", s=25)
         self.run_dot = self.ax_acc.scatter([0.0], [0.0], color="C3", s=80, zorder=3)
         self.ax_acc.axhline(0.1, color="k", ls=":", lw=1, zorder=1.5)
-        self.ax_acc.set(ylim=(0, 1), xlim=(-1, 1), xticks=[], ylabel="test accuracy after training")
+        self.ax_acc.set(ylim=(0, 1), xlim=(-1, 1), xticks=[], ylabel=_("test accuracy after training"))
         # the axes never change: a redraw paints only the curves, dots and titles
         self.animated = (*self.band_lines, self.run_line, self.band_dots, self.run_dot,
                          self.ax_loss.title, self.ax_acc.title)
+        if precompute:  # every band now, in the order a person meets the stds
+            for band_std in sorted(self.STDS, key=lambda s: s != std):
+                for s in self.BAND_SEEDS:
+                    self.run(band_std, s)
         self.refresh()
 
     def run(self, std, seed):
@@ -462,8 +497,8 @@ class SeedExplorer(FigureExplorer):
             # then fill in the band with a progress line.
             self._draw_band(seed, std, [])
             for done, s in enumerate(missing):
-                self.show_progress(f"std {std:g}: training seeds 0-9 for the grey band ({done}/{len(missing)})",
-                                   picture=done == 0)
+                self.show_progress(_("std {std:g}: training seeds 0-9 for the grey band ({done}/{total})").format(
+                    std=std, done=done, total=len(missing)), picture=done == 0)
                 self.run(std, s)
         band = [self.run(std, s) for s in self.BAND_SEEDS]
         return self._draw_band(seed, std, band)
@@ -482,10 +517,15 @@ class SeedExplorer(FigureExplorer):
         jitter = np.linspace(-0.5, 0.5, len(accs))
         self.band_dots.set_offsets(np.column_stack([jitter, np.nan_to_num(accs, nan=-1.0)]))
         self.run_dot.set_offsets([[0.0, np.nan_to_num(current.test_accuracy)]])
-        label = "all zeros" if std == 0 else f"N(0, {std:g}²)"
-        self.ax_loss.set_title(f"{label}: seed {seed} (red) against seeds 0-9 (grey)", fontsize=10)
-        spread = f"{np.nanmin(accs):.2f} to {np.nanmax(accs):.2f}" if band else "training…"
-        self.ax_acc.set_title(f"seeds 0-9: {spread}", fontsize=10)
+        label = _("all zeros") if std == 0 else f"N(0, {std:g}²)"
+        self.ax_loss.set_title(_("{start}: seed {seed} (red) against seeds 0-9 (grey)").format(start=label, seed=seed),
+                               fontsize=10)
+        if band:
+            spread = _("seeds 0-9: {low:.2f} to {high:.2f}").format(low=np.nanmin(accs), high=np.nanmax(accs))
+        else:
+            spread = _("seeds 0-9: training…")
+        self.ax_acc.set_title(spread, fontsize=10)
         if current.history.diverged:
-            return f"seed {seed}: diverged"
-        return f"seed {seed}: final training loss {loss[-1]:.3f}, test accuracy {current.test_accuracy:.3f}"
+            return _("seed {seed}: diverged").format(seed=seed)
+        return _("seed {seed}: final training loss {loss:.3f}, test accuracy {accuracy:.3f}").format(
+            seed=seed, loss=loss[-1], accuracy=current.test_accuracy)

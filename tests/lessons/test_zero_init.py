@@ -1,5 +1,8 @@
 import math
+import re
+import warnings
 
+import matplotlib
 import numpy as np
 import pytest
 
@@ -194,3 +197,62 @@ def test_test_tracking_does_not_change_training():
     b = symmetry.train_start("b", layer_sizes=(64, 16, 10), seed=4, epochs=3, track_test=False)
     assert a.history.loss == b.history.loss and a.test_accuracy == b.test_accuracy
     assert len(a.history.val_accuracy) == 4 and not b.history.val_accuracy
+
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+
+
+def _figure_texts(fig):
+    """Every non-empty text a person reads in ``fig``: titles, axis labels, texts, legends."""
+    texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
+    return [t for t in texts if t.strip() and not re.fullmatch(r"[\d.\s−-]+", t)]
+
+
+def test_figures_verdicts_and_explorer_speak_korean():
+    import matplotlib.pyplot as plt
+
+    import lessonlib
+
+    lessonlib.set_language("ko")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a missing glyph warns: every Hangul letter must have a font
+            fig = symmetry.plot_starts(["zeros, relu", "no hidden layer, zeros", "He normal"], seed=0)
+            fig.canvas.draw()
+            texts = _figure_texts(fig)
+            assert {"에폭", "학습 손실(내트)", "테스트 정확도", "시드 0"} <= set(texts)
+            assert {"모두 0, relu", "은닉층 없음, 모두 0", "He 정규 분포"} <= set(texts)
+            assert all(HANGUL.search(t) for t in texts), texts
+            plt.close(fig)
+
+            explorer = symmetry.SeedExplorer(seed=1, std=0.1, precompute=False)
+            assert explorer.controls["seed"].description == "시드"
+            assert explorer.controls["std"].description == "초기 표준편차"
+            assert explorer.controls["std"].options[0][0] == "0 (모두 0)"
+            assert "시드 1: 최종 학습 손실" in explorer.status.value
+            explorer.figure.canvas.draw()
+            texts = _figure_texts(explorer.figure)
+            assert "N(0, 0.1²): 시드 1(빨강)와 시드 0-9(회색)" in texts
+            assert "ln 10: 무작위로 찍기" in texts and all(HANGUL.search(t) for t in texts), texts
+            progress = []
+            explorer.show_progress = lambda message, picture=True: progress.append(message)
+            explorer.set(std=0.0)  # a new std: the band is trained under a progress line
+            assert progress and all(HANGUL.search(m) for m in progress), progress
+            assert explorer.ax_loss.get_title().startswith("모두 0: 시드 1")
+            explorer._draw_band(1, 0.0, [])
+            assert explorer.ax_acc.get_title() == "시드 0-9: 학습 중…"
+            plt.close(explorer.figure)
+
+        v = symmetry.seed_verdict([0.9, 0.91, 0.92, 0.9, 0.93], [0.5, 0.6, 0.55, 0.52, 0.58], "A", "B")
+        assert str(v) == ("시드 5개의 테스트 정확도: A 0.912 ± 0.013, B 0.550 ± 0.041\n"
+                          "  A 쪽이 B보다 나음: 시드 5개 중 5개에서 성립")
+        tie = symmetry.seed_verdict([0.80, 0.81, 0.82, 0.83, 0.70], [0.79, 0.80, 0.81, 0.82, 0.84], "A", "B")
+        assert "무승부(차이 없음): 시드 5개 중 4개에서 A 쪽이 앞섬" in str(tie)
+        assert symmetry.holds_on([True, False, True]) == "시드 3개 중 2개에서 성립"
+        assert symmetry.start_label("constant 0.05, tanh") == "상수 0.05, tanh"
+        assert symmetry.start_label("N(0, 0.01²)") == "N(0, 0.01²)"
+        assert all(HANGUL.search(symmetry.start_label(name)) for name in symmetry.STARTS if name != "N(0, 0.01²)")
+    finally:
+        lessonlib.set_language("en")
+    assert symmetry.start_label("zeros, relu") == "zeros, relu"
+    assert "A beats B" in str(v)
