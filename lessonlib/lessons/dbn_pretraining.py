@@ -34,6 +34,7 @@ import numpy as np
 
 from lessonlib import _validate, data, plots
 from lessonlib.dbn import DBN
+from lessonlib.i18n import N_, _
 from lessonlib.nn import MLPStack
 from lessonlib.seeding import child
 from lessonlib.starts import build_model
@@ -56,14 +57,14 @@ STOPPING = dict(max_steps=3200, patience_steps=480, record_steps=64)
 VALIDATION_PER_DIGIT = 20
 #: The starts compared, in the order they are drawn, with their labels.
 STARTS = {
-    "dbn": "DBN pre-trained (sigmoid)",
-    "he": "He (ReLU)",
-    "xavier": "Xavier (Glorot uniform, sigmoid)",
-    "normal": "small random N(0, 0.01²)",
-    "zeros": "zeros",
+    "dbn": N_("DBN pre-trained (sigmoid)"),
+    "he": N_("He (ReLU)"),
+    "xavier": N_("Xavier (Glorot uniform, sigmoid)"),
+    "normal": N_("small random N(0, 0.01²)"),
+    "zeros": N_("zeros"),
 }
 #: The short names of the starts, for verdicts, ticks and legends of gaps.
-SHORT = {"dbn": "DBN", "he": "He", "xavier": "Xavier", "normal": "N(0, 0.01²)", "zeros": "zeros"}
+SHORT = {"dbn": "DBN", "he": "He", "xavier": "Xavier", "normal": "N(0, 0.01²)", "zeros": N_("zeros")}
 #: Each start as a name of ``lessonlib.starts``, and its hidden units.
 START_NAMES = {"dbn": "dbn", "he": "he_normal", "xavier": "glorot_uniform", "normal": "normal_0.01", "zeros": "zeros"}
 ACTIVATIONS = {"dbn": "sigmoid", "he": "relu", "xavier": "sigmoid", "normal": "sigmoid", "zeros": "sigmoid"}
@@ -295,7 +296,7 @@ def verdict(a_runs, b_runs, names=None):
     a, b = _scores(a_runs, "a_runs"), _scores(b_runs, "b_runs")
     if [r.seed for r in a_runs] != [r.seed for r in b_runs]:
         raise ValueError("a_runs and b_runs must come from the same seeds, in the same order")
-    names = [SHORT[a_runs[0].start], SHORT[b_runs[0].start]] if names is None else names
+    names = [_(SHORT[a_runs[0].start]), _(SHORT[b_runs[0].start])] if names is None else names
     return compare(a, b, names=names)
 
 
@@ -311,11 +312,11 @@ def verdict_table(runs, pairs=(("dbn", "he"), ("dbn", "xavier"))):
     rows = []
     for a, b in pairs:
         v = verdict(runs[a], runs[b])
-        rows.append([f"{SHORT[a]} against {SHORT[b]}", f"{v.mean[0]:.3f} ± {v.sd[0]:.3f}",
+        rows.append([_("{a} against {b}").format(a=_(SHORT[a]), b=_(SHORT[b])), f"{v.mean[0]:.3f} ± {v.sd[0]:.3f}",
                      f"{v.mean[1]:.3f} ± {v.sd[1]:.3f}", v.leader, v.ahead, v.outcome])
-    caption = ("The test accuracy of the first and of the second start at each run's best validation epoch, "
-               "mean ± sd over the seeds (ddof = 1), compared seed by seed.")
-    return Table(["compared", "first start", "second start", "leader", "ahead on", "verdict"], rows,
+    caption = _("The test accuracy of the first and of the second start at each run's best validation epoch, "
+                "mean ± sd over the seeds (ddof = 1), compared seed by seed.")
+    return Table([_("compared"), _("first start"), _("second start"), _("leader"), _("ahead on"), _("verdict")], rows,
                  align="lrrlrl", caption=caption)
 
 
@@ -352,19 +353,21 @@ def start_table(runs, target=0.9, reference="dbn"):
         best = [e for e in row["best_epochs"] if e is not None]
         reached = [e for e in row["epochs_to_target"] if e is not None]
         if not reached:
-            first = "never"
+            first = _("never")
         elif len(reached) == row["n"]:
             first = _span(reached)
         else:
-            first = f"{_span(reached)} ({len(reached)} of {row['n']} seeds)"
+            first = _("{span} ({k} of {n} seeds)").format(span=_span(reached), k=len(reached), n=row["n"])
         v = row["verdict"]
         against = ["", "", ""] if v is None else [v.leader, v.ahead, v.outcome]
-        rows.append([row["label"], f"{row['mean']:.3f} ± {row['sd']:.3f}", f"{row['converged']} of {row['n']}",
+        rows.append([_(row["label"]), f"{row['mean']:.3f} ± {row['sd']:.3f}",
+                     _("{k} of {n}").format(k=row["converged"], n=row["n"]),
                      _span(best) if best else "-", first, *against])
-    header = ["start", "test accuracy", "converged", "best epoch", f"at {target:.0%} by epoch",
-              f"leader against {SHORT[reference]}", "ahead on", "verdict"]
-    caption = ("Test accuracy at each run's best validation epoch, mean ± sd over the seeds (ddof = 1); "
-               "the epochs are those of the validation measurements.")
+    header = [_("start"), _("test accuracy"), _("converged"), _("best epoch"),
+              _("at {target:.0%} by epoch").format(target=target),
+              _("leader against {reference}").format(reference=_(SHORT[reference])), _("ahead on"), _("verdict")]
+    caption = _("Test accuracy at each run's best validation epoch, mean ± sd over the seeds (ddof = 1); "
+                "the epochs are those of the validation measurements.")
     return Table(header, rows, align="lrrrrlrl", wrap=[0, 7], caption=caption)
 
 
@@ -433,7 +436,7 @@ def budget_gaps(study, a="dbn", b="xavier"):
         gaps = sa - sb
         mean, sd = mean_sd(gaps)
         rows.append({"n_labels": n, "gaps": gaps, "mean": mean, "sd": sd, "k": int(np.sum(gaps > 0)),
-                     "n": len(gaps), "verdict": compare(sa, sb, names=(SHORT[a], SHORT[b]))})
+                     "n": len(gaps), "verdict": compare(sa, sb, names=(_(SHORT[a]), _(SHORT[b])))})
     return rows
 
 
@@ -447,9 +450,9 @@ def budget_table(study, against=None):
     starts = ["dbn", *against]
     _check_study(study, *starts)
     gaps = {b: budget_gaps(study, "dbn", b) for b in against}
-    header = ["labels", *[SHORT[s] for s in starts]]
+    header = [_("labels"), *[_(SHORT[s]) for s in starts]]
     for b in against:
-        header += [f"gap DBN − {SHORT[b]}", "DBN ahead on", "verdict"]
+        header += [_("gap DBN − {name}").format(name=_(SHORT[b])), _("DBN ahead on"), _("verdict")]
     rows = []
     for k, n in enumerate(study["budgets"]):
         cells = [str(n)]
@@ -458,11 +461,11 @@ def budget_table(study, against=None):
             cells.append(f"{mean:.3f} ± {sd:.3f}")
         for b in against:
             g = gaps[b][k]
-            cells += [f"{100 * g['mean']:+.1f} ± {100 * g['sd']:.1f}", f"{g['k']} of {g['n']} seeds",
+            cells += [f"{100 * g['mean']:+.1f} ± {100 * g['sd']:.1f}", _("{k} of {n} seeds").format(k=g["k"], n=g["n"]),
                       g["verdict"].outcome]
         rows.append(cells)
-    caption = ("Test accuracy of each start at its runs' best validation epochs, mean ± sd over the seeds "
-               "(ddof = 1); the gap is DBN minus the other start, seed by seed, in points of accuracy.")
+    caption = _("Test accuracy of each start at its runs' best validation epochs, mean ± sd over the seeds "
+                "(ddof = 1); the gap is DBN minus the other start, seed by seed, in points of accuracy.")
     return Table(header, rows, align="r" * (1 + len(starts)) + "rrl" * len(against), caption=caption)
 
 
@@ -562,10 +565,11 @@ def stacking_figure(dbn, x):
     for l, rbm in enumerate(dbn.rbms):
         tower = fig.add_subplot(grid[0, 3 * l : 3 * l + 3])
         draw_tower(tower, dbn.layer_sizes, training=l)
-        tower.set_title(f"step {l + 1}: train RBM {l + 1} ({rbm.n_visible}-{rbm.n_hidden})", fontsize=9)
+        tower.set_title(_("step {step}: train RBM {step} ({n_visible}-{n_hidden})").format(
+            step=l + 1, n_visible=rbm.n_visible, n_hidden=rbm.n_hidden), fontsize=9)
         v = inputs[l]
-        pictures = [(v, "its data" if l else "its data: x"), (rbm.forward(v), "forward p(h|v)"),
-                    (rbm.backward(rbm.forward(v)), "backward p(v|h)")]
+        pictures = [(v, _("its data") if l else _("its data: x")), (rbm.forward(v), _("forward p(h|v)")),
+                    (rbm.backward(rbm.forward(v)), _("backward p(v|h)"))]
         for k, (values, title) in enumerate(pictures):
             ax = fig.add_subplot(grid[1, 3 * l + k])
             plots.image_grid(ax, values, shape=picture_shape(values.shape[1]), ncols=1, cmap="gray_r", vmin=0, vmax=1)
@@ -588,8 +592,8 @@ def filters_figure(dbn, n_units=24):
         pictures = unit_pictures(dbn, l, range(n_units))
         scale = np.abs(pictures).max(axis=1, keepdims=True)
         plots.image_grid(ax, pictures / np.where(scale > 0, scale, 1.0), ncols=6, cmap="RdBu_r", vmin=-1, vmax=1)
-        what = "filters (weights)" if l == 1 else "combined layer-1 filters"
-        ax.set_title(f"layer {l}: {what}", fontsize=9)
+        title = _("layer {layer}: filters (weights)") if l == 1 else _("layer {layer}: combined layer-1 filters")
+        ax.set_title(title.format(layer=l), fontsize=9)
     fig.subplots_adjust(left=0.02, right=0.98, top=0.88, bottom=0.03, wspace=0.1)
     return fig
 
@@ -613,7 +617,7 @@ def comparison_figure(runs, target=0.9):
     for start, group in runs.items():
         style = STYLES[start]
         longest = max(group, key=lambda r: len(r.history.epoch)).history.epoch
-        plots.curve_band(ax_acc, [r.history.val_accuracy for r in group], x=longest, label=STARTS[start], **style)
+        plots.curve_band(ax_acc, [r.history.val_accuracy for r in group], x=longest, label=_(STARTS[start]), **style)
         plots.curve_band(ax_loss, [r.history.val_loss for r in group], x=longest, **style)
     for k, start in enumerate(learning):
         style = STYLES[start]
@@ -626,18 +630,18 @@ def comparison_figure(runs, target=0.9):
     ax_acc.axhline(target, color="k", ls=":", lw=1)
     arrow = dict(arrowstyle="->")
     if any(start in runs for start in STUCK_STARTS):
-        ax_acc.annotate("zeros and N(0, 0.01²)\noverlap at 10 %", (12, 0.1), (0.4, 0.3), textcoords="axes fraction",
+        ax_acc.annotate(_("zeros and N(0, 0.01²)\noverlap at 10 %"), (12, 0.1), (0.4, 0.3), textcoords="axes fraction",
                         fontsize=8, arrowprops=arrow)
-        ax_loss.annotate("zeros and N(0, 0.01²)\noverlap at ln 10", (14, 2.3), (0.4, 0.55), textcoords="axes fraction",
+        ax_loss.annotate(_("zeros and N(0, 0.01²)\noverlap at ln 10"), (14, 2.3), (0.4, 0.55), textcoords="axes fraction",
                          fontsize=8, arrowprops=arrow)
-    ax_acc.set(xlabel="epoch", ylabel="validation accuracy", ylim=(0, 1))
-    ax_acc.set_title("validation accuracy (thin: seeds, bold: median)", fontsize=9)
-    ax_loss.set(xlabel="epoch", ylabel="validation loss (cross-entropy)")
-    ax_loss.set_title("validation loss", fontsize=9)
-    ax_test.set_xticks(range(len(learning)), [SHORT[s] for s in learning])
+    ax_acc.set(xlabel=_("epoch"), ylabel=_("validation accuracy"), ylim=(0, 1))
+    ax_acc.set_title(_("validation accuracy (thin: seeds, bold: median)"), fontsize=9)
+    ax_loss.set(xlabel=_("epoch"), ylabel=_("validation loss (cross-entropy)"))
+    ax_loss.set_title(_("validation loss"), fontsize=9)
+    ax_test.set_xticks(range(len(learning)), [_(SHORT[s]) for s in learning])
     ax_test.set_xlim(-0.5, len(learning) - 0.3)
-    ax_test.set(xlabel="start", ylabel="test accuracy at the best epoch")
-    ax_test.set_title("test accuracy: seeds, mean ± sd", fontsize=9)
+    ax_test.set(xlabel=_("start"), ylabel=_("test accuracy at the best epoch"))
+    ax_test.set_title(_("test accuracy: seeds, mean ± sd"), fontsize=9)
     fig.legend(*ax_acc.get_legend_handles_labels(), loc="lower center", ncol=len(runs), fontsize=8, frameon=False)
     fig.subplots_adjust(left=0.06, right=0.99, top=0.9, bottom=0.3, wspace=0.4)
     return fig
@@ -666,7 +670,7 @@ def budget_figure(study, against=None):
         ax_acc.scatter(np.repeat(x, accs.shape[1]), accs.ravel(), color=style["color"], marker=style["marker"],
                        s=12, alpha=0.4)
         sd = accs.std(axis=1, ddof=1)
-        ax_acc.errorbar(x, accs.mean(axis=1), yerr=sd, capsize=3, label=STARTS[start], **style)
+        ax_acc.errorbar(x, accs.mean(axis=1), yerr=sd, capsize=3, label=_(STARTS[start]), **style)
     for k, b in enumerate(against):
         style = STYLES[b]
         rows = budget_gaps(study, "dbn", b)
@@ -676,7 +680,7 @@ def budget_figure(study, against=None):
                        s=12, alpha=0.4)
         mean = np.array([100 * row["mean"] for row in rows])
         sd = np.array([100 * row["sd"] for row in rows])
-        ax_gap.errorbar(x, mean, yerr=sd, capsize=3, label=f"DBN − {SHORT[b]}", **style)
+        ax_gap.errorbar(x, mean, yerr=sd, capsize=3, label=_("DBN − {name}").format(name=_(SHORT[b])), **style)
         for xi, m, s, row in zip(x, mean, sd, rows):
             ax_gap.annotate(f"{row['k']}/{row['n']}", (xi, m + s), (0, 6), textcoords="offset points", ha="center",
                             fontsize=7, color=style["color"])
@@ -687,10 +691,10 @@ def budget_figure(study, against=None):
         ax.set_xscale("log")
         ax.set_xticks(budgets, [str(int(n)) for n in budgets])
         ax.minorticks_off()
-        ax.set_xlabel("labelled training images (log scale)")
-    ax_acc.set(ylabel="test accuracy at the best epoch", title="test accuracy (dots: seeds, bars: mean ± sd)")
-    ax_gap.set(ylabel="gap in test accuracy (points)",
-               title="pre-trained minus baseline (k/n: seeds on which DBN is ahead)")
+        ax.set_xlabel(_("labelled training images (log scale)"))
+    ax_acc.set(ylabel=_("test accuracy at the best epoch"), title=_("test accuracy (dots: seeds, bars: mean ± sd)"))
+    ax_gap.set(ylabel=_("gap in test accuracy (points)"),
+               title=_("pre-trained minus baseline (k/n: seeds on which DBN is ahead)"))
     for ax in (ax_acc, ax_gap):
         ax.title.set_fontsize(9)
         plots.legend_outside(ax, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=len(starts))

@@ -1,5 +1,7 @@
 """Tests for lessonlib.lessons.dbn_pretraining: the experiments of notebook 03, on small settings."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -225,3 +227,73 @@ def test_picture_shape_is_the_squarest_rectangle():
     assert P.picture_shape(48) == (6, 8)
     assert P.picture_shape(100) == (10, 10)
     assert P.picture_shape(7) == (1, 7)
+
+
+# --- the Korean edition: every figure and table of the notebook in Korean ------------------
+
+HANGUL = re.compile("[\uac00-\ud7a3]")
+#: Names kept on purpose in a Korean text: the starts, the model, math and code.
+KEPT_NAMES = re.compile(r"DBN|RBM|Xavier|Glorot|He|ReLU|sigmoid|ddof|ln 10|\$[^$]*\$")
+
+
+@pytest.fixture
+def in_korean():
+    """Korean texts, lessonlib's Hangul font, warnings as errors (a missing glyph warns
+    when the figure is drawn)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    import lessonlib
+    from lessonlib import plots
+
+    lessonlib.set_language("ko")
+    try:
+        with plt.rc_context(), warnings.catch_warnings():
+            assert plots.use_hangul_font(), "koreanize-matplotlib's NanumGothic files are missing"
+            warnings.simplefilter("error")
+            yield
+    finally:
+        lessonlib.set_language("en")
+        plt.close("all")
+
+
+def _english(texts):
+    return [t for t in texts if not HANGUL.search(t) and re.search("[A-Za-z]{3,}", KEPT_NAMES.sub("", t))]
+
+
+def korean_texts(fig):
+    """Draw ``fig`` (every glyph rendered), check no text is English, return the texts."""
+    import io
+
+    from matplotlib.text import Text
+
+    fig.savefig(io.BytesIO(), format="png", dpi=40)
+    texts = {t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()}
+    assert not _english(texts), _english(texts)
+    assert any(HANGUL.search(t) for t in texts), texts
+    return texts
+
+
+def test_every_figure_and_table_of_the_notebook_speaks_korean(in_korean):
+    dbn = P.pretrained_dbn(0)
+    X_train = P.digits()[0]
+    texts = korean_texts(P.stacking_figure(dbn, X_train[0]))
+    assert "1단계: RBM 1 학습(64-48)" in texts and "순방향 p(h|v)" in texts
+    assert "2층: 1층 필터의 조합" in korean_texts(P.filters_figure(dbn, n_units=6))
+    runs = {start: P.train_start(start, 20, seeds=(0, 1)) for start in P.STARTS}
+    texts = korean_texts(P.comparison_figure(runs))
+    assert {"모두 0", "DBN 사전 학습(sigmoid)", "검증 정확도", "에폭"} <= texts
+    study = P.label_budget_study(budgets=(20, 30), starts=("dbn", "xavier"), seeds=(0, 1, 2))
+    texts = korean_texts(P.budget_figure(study))
+    assert "레이블이 있는 훈련 이미지 수(로그 눈금)" in texts
+    for table in (P.start_table(runs), P.verdict_table(runs), P.budget_table(study)):
+        shown = [*table.header, *[c for row in table.rows for c in row], table.caption]
+        assert not _english(shown), _english(shown)
+        assert HANGUL.search(table.caption) and all(HANGUL.search(h) or h in P.SHORT.values() for h in table.header)
+    assert P.start_table(runs).rows[-1][0] == "모두 0"
+    assert P.verdict_table(runs).rows[0][0] == "DBN 대 He"
+    assert P.budget_table(study).rows[0][4] == f"시드 3개 중 {P.budget_gaps(study)[0]['k']}개"
