@@ -354,5 +354,5 @@ def test_every_translated_text_has_a_korean_entry_with_the_same_fields():
 
 def test_the_catalog_is_sorted_without_duplicates():
     entries = polib.pofile(str(i18n._catalog_path("ko")))
-    keys = [(e.msgctxt or "", e.msgid) for e in entries]
+    keys = [(e.msgid, e.msgctxt or "") for e in entries]  # the order tools/i18n.py extract writes
     assert keys == sorted(keys) and len(set(keys)) == len(keys)
