@@ -221,7 +221,7 @@ def test_figures_verdicts_and_explorer_speak_korean():
             fig.canvas.draw()
             texts = _figure_texts(fig)
             assert {"에폭", "학습 손실(내트)", "테스트 정확도", "시드 0"} <= set(texts)
-            assert {"모두 0, relu", "은닉층 없음, 모두 0", "He 정규 분포"} <= set(texts)
+            assert {"모두 0, relu", "은닉층 없음, 모두 0", "He 정규분포"} <= set(texts)
             assert all(HANGUL.search(t) for t in texts), texts
             plt.close(fig)
 
