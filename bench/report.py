@@ -169,9 +169,10 @@ def update_readme(results, readme=ROOT / "README.md"):
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     m = results.machine
-    load = m["load_start"][0] if m["load_start"] else "?"
+    start = m["load_start"][0] if m.get("load_start") else "?"
+    end = m["load_end"][0] if m.get("load_end") else "?"
     lines = [
-        f"Latest run ({m['date']}, {m['cores']} cores, load average {load}, "
+        f"Latest run ({m['date']}, {m['cores']} cores, load average {start} at the start and {end} at the end, "
         f"numpy {m['numpy']}, scikit-learn {m['sklearn']}; details in [bench/RESULTS.md](bench/RESULTS.md)):",
         "",
         *targets_lines(results.targets),

@@ -233,12 +233,14 @@ def test_readme_table_is_replaced_between_markers(tmp_path):
         "date": "today",
         "cores": 2,
         "load_start": (1.0, 1.0, 1.0),
+        "load_end": (4.5, 2.0, 1.0),
         "numpy": "2",
         "sklearn": "x",
     }
     assert report.update_readme(results, readme)
     text = readme.read_text()
     assert "old" not in text and "| t | 1 s | met |" in text and text.endswith("end\n")
+    assert "load average 1.0 at the start and 4.5 at the end" in text
     readme.write_text("no markers\n")
     assert not report.update_readme(results, readme) and readme.read_text() == "no markers\n"
 
