@@ -553,16 +553,6 @@ def check_lsuv_rescale(func):
 SIGNAL_DEPTH, SIGNAL_WIDTH = 50, 100
 
 
-def _one_line(value):
-    """``repr(value)`` on one line: an array is named by its shape (its full repr would run
-    over many lines of numbers), any other long repr is cut after its first line."""
-    if isinstance(value, np.ndarray) and (value.ndim > 1 or value.size > 6):
-        return f"array(shape={value.shape}, dtype={value.dtype})"
-    text = repr(value)
-    first = text.splitlines()[0] if text else text
-    return first if first == text else first + " …"
-
-
 def _as_positive_number(value):
     """(float, None) for a usable positive number, else (None, a hint)."""
     if callable(value):

@@ -231,7 +231,7 @@ def test_history_summaries_and_run_status_are_korean():
     for accuracy, status in ((0.9, "ok"), (0.1, "n/c")):
         run = training.Run("he_normal", 0, training.History(), accuracy)
         assert run.status == status  # a code, the same in every language
-        assert korean(i18n._(run.status))
+        assert korean(i18n._(run.status)) or run.status in SAME_IN_KOREAN
 
 
 # --- propagation: every state's verdict --------------------------------------------------
@@ -331,6 +331,11 @@ def _has_words(text):
     return bool(re.search("[A-Za-z]", "".join(literal for literal, *_rest in string.Formatter().parse(text))))
 
 
+#: Texts whose Korean is the same letters on purpose: the Korean notebooks' prose writes
+#: "n/c" (did not converge) too, so tables and prose agree.
+SAME_IN_KOREAN = {"n/c"}
+
+
 def test_every_translated_text_has_a_korean_entry_with_the_same_fields():
     catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko")))}
     problems = []
@@ -346,7 +351,7 @@ def test_every_translated_text_has_a_korean_entry_with_the_same_fields():
                 problems.append(f"{where}: no Korean entry for {text!r}")
             elif _fields(korean_text) != _fields(text):
                 problems.append(f"{where}: the Korean entry of {text!r} has the fields {_fields(korean_text)}")
-            elif _has_words(text) and not korean(korean_text):
+            elif _has_words(text) and not korean(korean_text) and text not in SAME_IN_KOREAN:
                 problems.append(f"{where}: the Korean entry of {text!r} has no Hangul")
     assert count > 150
     assert not problems, "\n".join(problems)
