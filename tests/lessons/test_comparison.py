@@ -334,7 +334,6 @@ def test_the_progress_bar_and_the_lsuv_table_speak_korean(korean_mode):
 def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry():
     """Each ``_``/``N_`` literal of this module and each ``tr`` literal of notebook 05's code
     cells has a Korean entry with the same fields, with Hangul where the English has words."""
-    import ast
     import json
     import re
     import string
@@ -347,13 +346,10 @@ def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry():
     root = Path(__file__).resolve().parents[2]
     catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko")))}
 
-    def literals(source, names):
-        found = []
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names and node.args:
-                if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                    found.append(node.args[0].value)
-        return found
+    from tools import i18n as i18n_tool
+
+    def literals(source, names):  # the marked texts, as tools/i18n.py extract finds them
+        return [found.msgid for found in i18n_tool.scan_source(source, "<test>", set(names))[0]]
 
     def fields(text):
         return sorted((name, spec or "") for _t, name, spec, _c in string.Formatter().parse(text) if name is not None)

@@ -236,30 +236,6 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 KEPT_NAMES = re.compile(r"DBN|RBM|Xavier|Glorot|He|ReLU|sigmoid|ddof|ln 10|\$[^$]*\$")
 
 
-@pytest.fixture
-def in_korean():
-    """Korean texts, lessonlib's Hangul font, warnings as errors (a missing glyph warns
-    when the figure is drawn)."""
-    import warnings
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    import lessonlib
-    from lessonlib import plots
-
-    lessonlib.set_language("ko")
-    try:
-        with plt.rc_context(), warnings.catch_warnings():
-            assert plots.use_hangul_font(), "koreanize-matplotlib's NanumGothic files are missing"
-            warnings.simplefilter("error")
-            yield
-    finally:
-        lessonlib.set_language("en")
-        plt.close("all")
-
 
 def _english(texts):
     return [t for t in texts if not HANGUL.search(t) and re.search("[A-Za-z]{3,}", KEPT_NAMES.sub("", t))]

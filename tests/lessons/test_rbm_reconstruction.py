@@ -209,25 +209,6 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 KEPT_NAMES = re.compile(r"reconstruction_error|CD-\d+|KL|rbm\.\w+|\$[^$]*\$")
 
 
-@pytest.fixture
-def in_korean():
-    """Korean texts, lessonlib's Hangul font (NanumGothic behind DejaVu Sans, glyph by
-    glyph), warnings as errors: a missing glyph warns when the figure is drawn."""
-    import warnings
-
-    import lessonlib
-    from lessonlib import plots
-
-    lessonlib.set_language("ko")
-    try:
-        with plt.rc_context(), warnings.catch_warnings():
-            assert plots.use_hangul_font(), "koreanize-matplotlib's NanumGothic files are missing"
-            warnings.simplefilter("error")
-            yield
-    finally:
-        lessonlib.set_language("en")
-        plt.close("all")
-
 
 def korean_texts(fig):
     """Draw ``fig`` to PNG (every glyph rendered) and return its non-empty texts, after

@@ -325,7 +325,6 @@ def _table_texts(table):
 
 def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields():
     """The texts of the lesson module (``_``/``N_``) and of the notebook's code cells (``tr``)."""
-    import ast
     import json
     import string
     from pathlib import Path
@@ -337,13 +336,10 @@ def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields():
     def fields(text):
         return sorted({(name, spec or "") for _t, name, spec, _c in string.Formatter().parse(text) if name is not None})
 
-    def literals(source, names):
-        found = []
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names and node.args:
-                if isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
-                    found.append(node.args[0].value)
-        return found
+    from tools import i18n as i18n_tool
+
+    def literals(source, names):  # the marked texts, as tools/i18n.py extract finds them
+        return [found.msgid for found in i18n_tool.scan_source(source, "<test>", set(names))[0]]
 
     root = Path(__file__).resolve().parents[2]
     texts = literals((root / "lessonlib/lessons/xavier_he.py").read_text(encoding="utf-8"), ("_", "N_"))
