@@ -28,3 +28,21 @@ def in_korean():
     finally:
         lessonlib.set_language("en")
         plt.close("all")
+
+
+@pytest.fixture(scope="session")
+def i18n_tool():
+    """The checkout's tools/i18n.py, loaded from its file: the Colab job runs ``pytest``
+    (not ``python -m pytest``), so the repository root is not on sys.path there."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "tools" / "i18n.py"
+    name = "_lessonlib_tools_i18n"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]

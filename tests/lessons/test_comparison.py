@@ -331,7 +331,7 @@ def test_the_progress_bar_and_the_lsuv_table_speak_korean(korean_mode):
     assert [row[4] for row in again.rows] == ["이미 허용 오차 안", "그대로 둠", "이미 허용 오차 안"]
 
 
-def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry():
+def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry(i18n_tool):
     """Each ``_``/``N_`` literal of this module and each ``tr`` literal of notebook 05's code
     cells has a Korean entry with the same fields, with Hangul where the English has words."""
     import json
@@ -346,7 +346,6 @@ def test_every_text_of_the_lesson_and_its_notebook_has_a_korean_entry():
     root = Path(__file__).resolve().parents[2]
     catalog = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(str(i18n._catalog_path("ko")))}
 
-    from tools import i18n as i18n_tool
 
     def literals(source, names):  # the marked texts, as tools/i18n.py extract finds them
         return [found.msgid for found in i18n_tool.scan_source(source, "<test>", set(names))[0]]

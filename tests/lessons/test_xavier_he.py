@@ -323,7 +323,7 @@ def _table_texts(table):
     return [*table.header, *(cell for row in table.rows for cell in row), table.caption or "", *table.notes]
 
 
-def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields():
+def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields(i18n_tool):
     """The texts of the lesson module (``_``/``N_``) and of the notebook's code cells (``tr``)."""
     import json
     import string
@@ -336,7 +336,6 @@ def test_every_text_of_notebook_04_has_a_korean_entry_with_the_same_fields():
     def fields(text):
         return sorted({(name, spec or "") for _t, name, spec, _c in string.Formatter().parse(text) if name is not None})
 
-    from tools import i18n as i18n_tool
 
     def literals(source, names):  # the marked texts, as tools/i18n.py extract finds them
         return [found.msgid for found in i18n_tool.scan_source(source, "<test>", set(names))[0]]
