@@ -180,12 +180,15 @@ def measure_explorer(notebook, explorer, name, number):
 
 def measure_play(notebook, explorer, control):
     """Press a Play widget's play, let it run ``PLAY_SECONDS``, press stop: pictures per second."""
-    buttons = control["locator"].locator("button")  # play, pause, stop, repeat
+    # ipywidgets 7 shows play, pause, stop, repeat; 8 one play/pause button, stop, repeat:
+    # the buttons are found by their icons (the third of 8's is repeat, which never stops)
+    buttons = control["locator"].locator("button")
+    stop = control["locator"].locator("button:has(i.fa-stop)")
     notebook.probe_reset(explorer)
     began = time.monotonic()
     buttons.nth(0).click()
     notebook.page.wait_for_timeout(PLAY_SECONDS * 1000)
-    buttons.nth(2).click()
+    stop.click()
     seconds = time.monotonic() - began
     notebook.settle(explorer)
     probe = notebook.probe(explorer)
