@@ -535,7 +535,9 @@ class MLP:
         ``recorder.on_step(step, model, trace, updates)`` with the step number (1, 2, ...
         over all epochs), the model after the update, the ``Trace`` of the batch (computed
         before the update, with its loss) and, per weight layer, the step just added to
-        W (``-lr * dW`` without momentum). ``lessonlib.monitor.Recorder`` is one.
+        W (``-lr * dW`` without momentum). ``lessonlib.monitor.Recorder`` is one. A
+        recorder whose ``needs_batch_loss`` is False gets the trace without the batch's
+        loss (NaN), which saves a pass over the outputs each step.
 
         With batch normalization each step also updates gamma and beta (same rule) and
         the running statistics: ``running = (1 - BN_MOMENTUM) * running + BN_MOMENTUM *
@@ -569,12 +571,13 @@ class MLP:
         velocity_bn = [np.zeros_like(p) for p in (*self.gammas, *self.betas)]
         n = X.shape[0]
         step = 0
+        batch_loss = recorder is not None and getattr(recorder, "needs_batch_loss", True)
         for epoch in range(1, int(epochs) + 1):
             order = rng.permutation(n)
             with np.errstate(all="ignore"):
                 for start in range(0, n, batch_size):
                     batch = order[start : start + batch_size]
-                    trace = self._trace(X[batch], y[batch], with_loss=recorder is not None, train=True)
+                    trace = self._trace(X[batch], y[batch], with_loss=batch_loss, train=True)
                     grads = trace.grads
                     for layer, (dW, db) in enumerate(grads):
                         velocity_W[layer] *= momentum

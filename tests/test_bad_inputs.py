@@ -155,6 +155,10 @@ def fixture(name):
         from lessonlib.lessons.training_dynamics import FrameRecorder
 
         return FrameRecorder(np.zeros((3, 2)), [0, 1, 0])
+    if name == "frames":
+        from lessonlib.lessons.training_dynamics import playground_frames
+
+        return playground_frames("He")
     if name == "cache":
         return xavier_he.WeightCache()
     raise KeyError(name)
@@ -854,6 +858,10 @@ ROWS = [
      "step", COUNT),
     ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
      "model", [None, Fx("rbm")]),
+    ("lessons.training_dynamics:Frames.prob_at", {"self": Fx("frames"), "k": 0}, "k", [31, -32, 2.7, "1", None]),
+    ("lessons.training_dynamics:Frames.first", {"self": Fx("frames"), "n": 6}, "n", [0, 32, 2.7, "6", None]),
+    ("lessons.training_dynamics:Frames.first", {"self": Fx("frames"), "n": 6, "diverged_step": 60}, "diverged_step",
+     [50, -1, 60.5, "60"]),
     *[(f"lessons.training_dynamics:{f}", {"fig": Fx("figure")}, "fig", [None, AX, "fig"])
       for f in ("plot_histograms", "plot_statistics", "plot_starts_row")],
     ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "dataset", NAME),

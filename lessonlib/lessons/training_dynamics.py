@@ -7,8 +7,9 @@ step slider only swaps pictures), the recorded statistics, the seed studies.
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ipywidgets as widgets
@@ -81,23 +82,63 @@ def _grid(X):
 class Frames:
     """The playground's pictures of one run, one entry per frame (every ``FRAME_EVERY`` steps).
 
-    step : ndarray (frames,); prob : ndarray (frames, GRID, GRID), p(class 1) on the grid;
-    loss : ndarray (frames,), the loss on all 200 points (NaN once it overflows);
+    step : ndarray (frames,); loss : ndarray (frames,), the loss on all 200 points;
     spread : ndarray (frames, hidden layers), ``MLP.hidden_unit_spread`` of each hidden
     layer (0: all its units are copies); extent : the grid's (left, right, bottom, top);
-    diverged_step : the step at which training diverged, or None.
+    parameters : per frame, the network's (weights, biases) at that step; network : the
+    run's network (its architecture turns ``parameters`` into pictures); points : the
+    grid, ``GRID`` x ``GRID`` points over the data; diverged_step : the step at which the
+    loss or a weight stopped being finite (no frame is kept from there on), or None.
+
+    ``prob_at(k)`` is frame k's picture, p(class 1) on the grid: one forward pass of the
+    grid, computed when first asked and kept, so training a start stores weights only and
+    the frames nobody looks at are never drawn; ``prob`` is every frame's, stacked.
     """
 
     step: np.ndarray
-    prob: np.ndarray
     loss: np.ndarray
     spread: np.ndarray
     extent: tuple
+    parameters: list
+    network: MLP
+    points: np.ndarray
     diverged_step: int = None
+    _pictures: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def prob_at(self, k):
+        """Frame ``k``'s p(class 1) on the grid, shape (GRID, GRID) (``k`` < 0 counts from the end)."""
+        n = len(self.step)
+        k = _validate.integer(k, "k", -n, n - 1) % n
+        if k not in self._pictures:
+            net = copy.copy(self.network)
+            net.weights, net.biases = self.parameters[k]
+            with np.errstate(all="ignore"):
+                self._pictures[k] = net.forward(self.points)[:, 0].reshape(GRID, GRID)
+        return self._pictures[k]
+
+    @property
+    def prob(self):
+        """Every frame's picture: ndarray (frames, GRID, GRID)."""
+        return np.stack([self.prob_at(k) for k in range(len(self.step))])
+
+    def first(self, n, diverged_step=None):
+        """The first ``n`` frames only, as a run that ended there (``diverged_step``: how)."""
+        n = _validate.integer(n, "n", 1, len(self.step))
+        if diverged_step is not None:
+            diverged_step = _validate.integer(diverged_step, "diverged_step", int(self.step[n - 1]) + 1)
+        return Frames(self.step[:n], self.loss[:n], self.spread[:n], self.extent, self.parameters[:n],
+                      self.network, self.points, diverged_step)
 
 
 class FrameRecorder:
-    """A recorder for ``MLP.fit`` that snapshots the network every ``every`` steps."""
+    """A recorder for ``MLP.fit`` that snapshots the network every ``every`` steps.
+
+    A snapshot keeps the weights, the loss on (X, y) and the units' spread; the pictures
+    are drawn from the weights when shown (``Frames.prob_at``).
+    """
+
+    #: ``MLP.fit`` skips each batch's own loss for a recorder that does not need it
+    needs_batch_loss = False
 
     def __init__(self, X, y, every=FRAME_EVERY):
         X = _validate.array(X, "X", shape=(None, 2), what="one row per point, 2 coordinates")
@@ -105,35 +146,37 @@ class FrameRecorder:
         every = _validate.positive_int(every, "every")
         self.X, self.y, self.every = X, y, every
         self.points, self.extent = _grid(X)
-        self.step, self.prob, self.loss, self.spread = [], [], [], []
+        self.step, self.loss, self.spread, self.parameters = [], [], [], []
+        self.network = None
         self.diverged_step = None
 
     def snapshot(self, step, model):
-        """Record the network's boundary, loss and unit spread at ``step``."""
+        """Record the network's weights, loss and unit spread at ``step``."""
         _validate.integer(step, "step", low=0)
         _validate.instance(model, "model", MLP, "a lessonlib.nn.MLP")
         self._snapshot(step, model)
 
     def _snapshot(self, step, model):
         with np.errstate(all="ignore"):
-            prob = model.forward(self.points)[:, 0].reshape(GRID, GRID)
             loss = model.loss(self.X, self.y)
-        if not (math.isfinite(loss) and np.all(np.isfinite(prob))):
+        if not (math.isfinite(loss) and model._finite()):
             if self.diverged_step is None:
                 self.diverged_step = int(step)
             return
+        if self.network is None:
+            self.network = copy.copy(model)
         self.step.append(int(step))
-        self.prob.append(prob)
         self.loss.append(loss)
         self.spread.append([model.hidden_unit_spread(k) for k in range(model.n_layers - 1)])
+        self.parameters.append(([W.copy() for W in model.weights], [b.copy() for b in model.biases]))
 
     def on_step(self, step, model, trace, updates):
         if step % self.every == 0 and self.diverged_step is None:
             self._snapshot(step, model)
 
     def frames(self):
-        return Frames(np.array(self.step), np.array(self.prob), np.array(self.loss), np.array(self.spread),
-                      self.extent, self.diverged_step)
+        return Frames(np.array(self.step), np.array(self.loss), np.array(self.spread), self.extent,
+                      self.parameters, self.network, self.points, self.diverged_step)
 
 
 def playground_model(start, scale=1.0, seed=0):
@@ -187,7 +230,7 @@ def plot_starts_row(fig, dataset="moons", frame=-1):
     axes = fig.subplots(1, len(STARTS) + 1, width_ratios=[1] * len(STARTS) + [1.5])
     for k, (ax, start) in enumerate(zip(axes, STARTS)):
         f = playground_frames(start, 1.0, dataset)
-        ax.imshow(f.prob[frame], origin="lower", extent=f.extent, cmap=PROBABILITY_CMAP, vmin=0, vmax=1,
+        ax.imshow(f.prob_at(frame), origin="lower", extent=f.extent, cmap=PROBABILITY_CMAP, vmin=0, vmax=1,
                   aspect="auto", interpolation="bilinear")
         _draw_data(ax, X, y, size=5)
         ax.set_xticks([])
@@ -212,7 +255,8 @@ class BoundaryExplorer(FigureExplorer):
     Controls: ``step`` (0-300, with a Play button linked to it in the browser), ``start``
     (the five of ``STARTS``), ``scale`` (multiplies the start's weights) and ``dataset``.
     Each (start, scale, dataset) is trained once (``playground_frames``); moving ``step``
-    only swaps the picture in place (``imshow.set_data``, ``line.set_data``).
+    only swaps the picture in place (``imshow.set_data``, ``line.set_data``), and a redraw
+    repaints only the changing artists (``animated``) over a stored background.
     """
 
     def __init__(self, start="He", scale=1.0, dataset="moons", step=0, dpi=72):
@@ -236,7 +280,7 @@ class BoundaryExplorer(FigureExplorer):
         self.ax_map, self.ax_loss = self.figure.subplots(1, 2, width_ratios=[1, 1.25])
         self.figure.subplots_adjust(left=0.04, right=0.8, bottom=0.15, top=0.88, wspace=0.25)
         f = playground_frames(start, scale, dataset)
-        self.map = self.ax_map.imshow(f.prob[0], origin="lower", extent=f.extent, cmap=PROBABILITY_CMAP,
+        self.map = self.ax_map.imshow(f.prob_at(0), origin="lower", extent=f.extent, cmap=PROBABILITY_CMAP,
                                       vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
         self.points = _draw_data(self.ax_map, *toy_data(dataset))
         self.ax_map.set(xticks=[], yticks=[], xlabel="x₁", ylabel="x₂")
@@ -247,7 +291,15 @@ class BoundaryExplorer(FigureExplorer):
         self.ax_loss.set(yscale="log", ylim=(1e-2, 1e3), xlim=(0, last), xlabel=_("step"), ylabel=_("loss"))
         self.ax_loss.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
         self._shown = None
+        # a redraw repaints only these over a stored picture of the axes, ticks and legend
+        # (repainted when the dataset, and with it the map's extent, changes): the points
+        # come after the map so that they stay on top of it
+        self.animated = (self.map, *self.points, self.full_line, self.line, self.dot,
+                         self.ax_map.title, self.ax_loss.title)
         self.refresh()
+
+    def background_key(self):
+        return self._shown
 
     def draw(self, step, start, scale, dataset):
         f = playground_frames(start, scale, dataset)
@@ -260,7 +312,7 @@ class BoundaryExplorer(FigureExplorer):
             self._shown = dataset
         k = int(np.searchsorted(f.step, step, side="right")) - 1
         k = max(k, 0)
-        self.map.set_data(f.prob[k])
+        self.map.set_data(f.prob_at(k))
         loss = np.clip(f.loss, 1e-2, 1e3)
         self.full_line.set_data(f.step, loss)
         self.line.set_data(f.step[: k + 1], loss[: k + 1])

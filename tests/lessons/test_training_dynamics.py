@@ -215,7 +215,7 @@ def test_explorer_controls_status_and_figure_are_korean(korean, monkeypatch):
     assert "He N(0, 2/fan_in) × 1, 100단계" in texts and "전체 학습" in texts
     assert not [t for t in texts if _english_left(t)], texts
     frames = td.playground_frames("He", 1.0, "circles")
-    cut = td.Frames(frames.step[:6], frames.prob[:6], frames.loss[:6], frames.spread[:6], frames.extent, 60)
+    cut = frames.first(6, diverged_step=60)
     monkeypatch.setattr(td, "playground_frames", lambda *args: cut)
     explorer.set(step=200)
     assert ">200단계: 60단계에서 발산함(50단계의 그림) " in explorer.status.value
@@ -246,3 +246,40 @@ def test_every_text_of_the_module_has_a_korean_entry_with_the_same_fields():
         korean_text = catalog.get((None, text))
         assert korean_text and fields(korean_text) == fields(text), text
         assert HANGUL.search(korean_text), text
+
+
+def test_a_frames_picture_is_the_network_of_that_step_on_the_grid():
+    """Frames keep weights; a picture is drawn from them when asked: frame 8 (step 80, the
+    end of epoch 20) is what a network trained for 20 epochs shows on the grid."""
+    frames = td.playground_frames("He", 3.0, "circles")
+    X, y = td.toy_data("circles")
+    model = td.playground_model("He", 3.0)
+    model.fit(X, y, epochs=20, lr=0.1, batch_size=50, momentum=0.9, seed=0)
+    assert frames.step[8] == 80
+    np.testing.assert_allclose(frames.prob_at(8), model.forward(frames.points)[:, 0].reshape(td.GRID, td.GRID),
+                               rtol=0, atol=1e-12)
+    assert frames.loss[8] == pytest.approx(model.loss(X, y), abs=1e-12)
+    assert frames.prob_at(-1) is frames.prob_at(30)  # computed once, kept
+    assert frames.prob.shape == (31, td.GRID, td.GRID)
+    cut = frames.first(3)
+    assert list(cut.step) == [0, 10, 20] and cut.diverged_step is None
+    assert np.array_equal(cut.prob_at(2), frames.prob_at(2))
+
+
+def test_fit_skips_the_batch_loss_only_for_a_recorder_that_says_so():
+    X, y = td.toy_data("moons")
+    seen = {}
+
+    class Probe:
+        def __init__(self, needs):
+            if needs is not None:
+                self.needs_batch_loss = needs
+
+        def on_step(self, step, model, trace, updates):
+            seen.setdefault(self, []).append(trace.loss)
+
+    probes = [Probe(None), Probe(True), Probe(False)]
+    for probe in probes:
+        td.playground_model("He").fit(X, y, epochs=1, lr=0.1, batch_size=50, recorder=probe)
+    assert all(np.isfinite(seen[probes[0]])) and seen[probes[0]] == seen[probes[1]]
+    assert len(seen[probes[2]]) == 4 and all(np.isnan(seen[probes[2]]))
