@@ -928,7 +928,6 @@ EXEMPT = {
     "training:Verdict": "a record, built by compare from checked scores",
     "lessons.zero_init:SeedVerdict": "a record, built by seed_verdict",
     "frameworks:Default": "a record of one framework's documented default, a constant table row",
-    "lessons.training_dynamics:Frames": "a record of recorded frames, built by FrameRecorder",
     "monitor:Recorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
     "lessons.training_dynamics:FrameRecorder.on_step": "the fit callback: MLP.fit calls it every step with its own checked state",
     "lessons.training_dynamics:BoundaryExplorer.draw": "called by refresh() with the control values set() checked",
