@@ -4,7 +4,7 @@
     python -m bench --quick                # tiny sizes, no notebooks, one browser notebook; RESULTS-quick.md
     python -m bench --sections training,import --repeats 3
     python -m bench --threads 1            # pin BLAS to one thread (set before numpy loads)
-    python -m bench --update-readme        # also refresh the table in README.md
+    python -m bench --update-readme        # also refresh the table in README.md and README.ko.md
 
 Run it from the clone's root. What is measured (medians over repeats; the machine's load
 average is recorded, since a shared machine makes every number noisy), one module each:

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import bench
-from bench.report import Results, render, update_readme
+from bench.report import Results, render, update_readmes
 
 #: The sections, in the order the report shows them.
 SECTIONS = ("notebooks", "explorers", "browser", "training", "import")
@@ -176,7 +176,7 @@ def parser():
     p.add_argument(
         "--update-readme",
         action="store_true",
-        help="refresh the table between the README's markers",
+        help="refresh the table between the bench markers of README.md and README.ko.md",
     )
     return p
 
@@ -234,9 +234,6 @@ def main(argv=None):
     output.write_text(text, encoding="utf-8")
     print(f"written to {output}")
     if args.update_readme:
-        print(
-            "README.md table updated"
-            if update_readme(results)
-            else "README.md has no bench markers; not updated"
-        )
+        updated = update_readmes(results)
+        print(f"table updated in {', '.join(updated)}" if updated else "no README has bench markers; none updated")
     return 0

@@ -149,6 +149,16 @@ def render(results):
     return "\n".join(lines).rstrip() + "\n"
 
 
+#: README.ko.md's words for the lines ``update_readme`` writes around the table's rows (the
+#: rows, measured names and numbers, stay as RESULTS.md has them)
+KOREAN = {
+    "head": "최근 실행({date}, 코어 {cores}개, 평균 부하 시작 {start}, 끝 {end}, numpy {numpy}, scikit-learn "
+            "{sklearn}; 자세한 내용은 [bench/RESULTS.md](bench/RESULTS.md)):",
+    "table": ["| 목표 | 측정값 | |", "|---|---|---|"],
+    "verdicts": {"met": "달성", "**missed**": "**미달**", "n/a": "해당 없음"},
+}
+
+
 def update_readme(results, readme=ROOT / "README.md"):
     """Replace the table between the README's bench markers.
 
@@ -156,7 +166,8 @@ def update_readme(results, readme=ROOT / "README.md"):
     ----------
     results : Results
     readme : pathlib.Path, optional
-        The file to change (default: the clone's README.md).
+        The file to change (default: the clone's README.md). A file named README.ko.md
+        gets the head line, the column names and the verdicts in Korean (``KOREAN``).
 
     Returns
     -------
@@ -169,15 +180,29 @@ def update_readme(results, readme=ROOT / "README.md"):
     head, rest = text.split(README_START, 1)
     _, tail = rest.split(README_END, 1)
     m = results.machine
-    start = m["load_start"][0] if m.get("load_start") else "?"
-    end = m["load_end"][0] if m.get("load_end") else "?"
-    lines = [
-        f"Latest run ({m['date']}, {m['cores']} cores, load average {start} at the start and {end} at the end, "
-        f"numpy {m['numpy']}, scikit-learn {m['sklearn']}; details in [bench/RESULTS.md](bench/RESULTS.md)):",
-        "",
-        *targets_lines(results.targets),
-    ]
+    values = {
+        "date": m["date"], "cores": m["cores"], "numpy": m["numpy"], "sklearn": m["sklearn"],
+        "start": m["load_start"][0] if m.get("load_start") else "?",
+        "end": m["load_end"][0] if m.get("load_end") else "?",
+    }
+    if readme.name == "README.ko.md":
+        rows = [[*row[:-1], KOREAN["verdicts"][row[-1]]] for row in results.targets]
+        lines = [KOREAN["head"].format(**values), "", *KOREAN["table"], *table_rows(rows)]
+    else:
+        lines = [
+            "Latest run ({date}, {cores} cores, load average {start} at the start and {end} at the end, "
+            "numpy {numpy}, scikit-learn {sklearn}; details in [bench/RESULTS.md](bench/RESULTS.md)):".format(**values),
+            "",
+            *targets_lines(results.targets),
+        ]
     readme.write_text(
         head + README_START + "\n" + "\n".join(lines) + "\n" + README_END + tail, encoding="utf-8"
     )
     return True
+
+
+def update_readmes(results, root=ROOT):
+    """``update_readme`` on README.md and, when it exists, README.ko.md; the names of the
+    files whose table was replaced."""
+    return [path.name for path in (root / "README.md", root / "README.ko.md")
+            if path.exists() and update_readme(results, path)]

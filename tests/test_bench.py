@@ -245,6 +245,23 @@ def test_readme_table_is_replaced_between_markers(tmp_path):
     assert not report.update_readme(results, readme) and readme.read_text() == "no markers\n"
 
 
+def test_the_korean_readme_gets_its_head_and_verdicts_in_korean(tmp_path):
+    for name in ("README.md", "README.ko.md"):
+        (tmp_path / name).write_text(f"intro\n{report.README_START}\nold\n{report.README_END}\nend\n")
+    results = report.Results(quick=True, targets=[["t", "1 s", "met"], ["u", "2 s", "**missed**"], ["v", "-", "n/a"]])
+    results.machine = {"date": "today", "cores": 2, "load_start": (1.0, 1.0, 1.0), "load_end": (4.5, 2.0, 1.0),
+                       "numpy": "2", "sklearn": "x"}
+    assert report.update_readmes(results, tmp_path) == ["README.md", "README.ko.md"]
+    english = (tmp_path / "README.md").read_text()
+    korean = (tmp_path / "README.ko.md").read_text(encoding="utf-8")
+    assert "| target | measured | |" in english and "| u | 2 s | **missed** |" in english
+    assert "최근 실행(today, 코어 2개, 평균 부하 시작 1.0, 끝 4.5, numpy 2, scikit-learn x;" in korean
+    assert "| 목표 | 측정값 | |" in korean and "| t | 1 s | 달성 |" in korean and "| u | 2 s | **미달** |" in korean
+    assert "| v | - | 해당 없음 |" in korean and "old" not in korean and korean.endswith("end\n")
+    (tmp_path / "README.ko.md").unlink()
+    assert report.update_readmes(results, tmp_path) == ["README.md"]
+
+
 # --- the browser section: no browser is started here (tests/browser does that) -----------
 
 
