@@ -16,6 +16,7 @@ line and the redraw time.
 
 from __future__ import annotations
 
+import collections
 import html
 import io
 import time
@@ -44,12 +45,16 @@ class FigureExplorer:
 
     A subclass may set ``self.side`` to a widget shown beside the picture (a table), and
     may list in ``self.animated`` the artists its ``draw`` changes: then a redraw paints
-    only those over a stored picture of the rest, and the rest is repainted only when
-    ``background_key()`` changes (return everything the static part depends on).
+    only those over a stored picture of the rest, and the rest is repainted only for a
+    ``background_key()`` not seen among the last ``BACKGROUNDS`` (return everything the
+    static part depends on, hashable); ``background_draws`` counts those repaints.
     """
 
     #: PNG settings: fast zlib level; the bytes differ little from level 6 at these sizes
     PNG_COMPRESS_LEVEL = 1
+    #: backgrounds kept, the most recently shown ones (a few hundred kB each): going back to
+    #: a depth or a data set seen a moment ago repaints only the changing artists
+    BACKGROUNDS = 8
 
     def __init__(self, controls, figsize=(9.0, 3.5), dpi=80):
         self.controls = dict(_validate.instance(controls, "controls", dict, "a dict of name -> control"))
@@ -61,8 +66,8 @@ class FigureExplorer:
         self.status = widgets.HTML(value="")
         self.side = None
         self.animated = ()
-        self._background = None
-        self._background_key = None
+        self._backgrounds = collections.OrderedDict()  # background_key() -> stored pixels
+        self.background_draws = 0
         self.last_seconds = None
         self.redraws = 0
         self._holding = False
@@ -99,7 +104,8 @@ class FigureExplorer:
         canvas = figure.canvas
         if self.animated:
             key = self.background_key()
-            if self._background is None or key != self._background_key:
+            background = self._backgrounds.get(key)
+            if background is None:
                 # the background: everything but the changing artists, which are left out
                 # of this one draw only (a figure shown or saved elsewhere has them all)
                 for artist in self.animated:
@@ -109,10 +115,13 @@ class FigureExplorer:
                 finally:
                     for artist in self.animated:
                         artist.set_animated(False)
-                self._background = canvas.copy_from_bbox(figure.bbox)
-                self._background_key = key
+                self.background_draws += 1
+                background = self._backgrounds[key] = canvas.copy_from_bbox(figure.bbox)
+                while len(self._backgrounds) > self.BACKGROUNDS:
+                    self._backgrounds.popitem(last=False)  # the least recently shown
             else:
-                canvas.restore_region(self._background)
+                self._backgrounds.move_to_end(key)
+                canvas.restore_region(background)
             for artist in self.animated:
                 figure.draw_artist(artist)
         else:
@@ -122,7 +131,6 @@ class FigureExplorer:
     def render_full(self):
         """The figure drawn from scratch as PNG bytes (what ``render`` must match)."""
         self.figure.canvas.draw()
-        self._background = None  # the canvas no longer holds the background's pixels
         return encode_png(self.figure.canvas.buffer_rgba(), self.dpi, self.PNG_COMPRESS_LEVEL)
 
     def show_progress(self, message, picture=True):

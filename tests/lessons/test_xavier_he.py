@@ -435,3 +435,18 @@ def test_the_explorer_speaks_korean(korean):
     explorer.set(activation="relu", init="normal", scale=100.0)
     _assert_korean(_figure_texts(explorer.figure), "explorer figure (relu)")
     plt.close(explorer.figure)
+
+
+def test_going_back_to_a_depth_seen_before_repaints_only_the_changing_artists():
+    explorer = PropagationExplorer(dpi=40)
+    first = explorer.background_draws
+    explorer.set(depth=20)
+    explorer.set(depth=10)  # the explorer's first depth: its background is still kept
+    assert explorer.background_draws == first + 1
+    assert np.array_equal(_pixels(explorer.image.value), _pixels(PropagationExplorer(dpi=40).image.value))
+    for depth in range(1, 1 + PropagationExplorer.BACKGROUNDS + 1):  # more depths than are kept
+        explorer.set(depth=depth)
+    drawn = explorer.background_draws
+    explorer.set(depth=20)  # pushed out by the last BACKGROUNDS depths: drawn again
+    assert explorer.background_draws == drawn + 1
+    assert len(explorer._backgrounds) == PropagationExplorer.BACKGROUNDS
