@@ -16,7 +16,8 @@ def batch_sizes(n, batch):
 
 
 def rbm_products(n, batch, n_visible, n_hidden, k=1, persistent=False):
-    """A function running the matrix products of one CD-k (PCD-k) epoch, alone."""
+    """A function running the matrix products of one CD-k (PCD-k) epoch, alone: the chain's
+    and the statistics', and for PCD the one of the reconstruction ``fit`` records."""
     rng = np.random.default_rng(0)
     W = rng.random((n_visible, n_hidden))
     sizes = batch_sizes(n, batch)
@@ -28,6 +29,9 @@ def rbm_products(n, batch, n_visible, n_hidden, k=1, persistent=False):
             v @ W  # p0 = sigmoid(v0 W + c)
             if persistent:
                 v @ W  # the persistent chains' hidden probabilities
+                # the reconstruction fit records, p(v | p0): the chains do not start at the
+                # data, so unlike CD's record it cannot reuse a product of the chain
+                h @ W.T
             for _ in range(k):
                 h @ W.T  # p(v | h)
                 v @ W  # p(h | v)

@@ -312,7 +312,9 @@ def bench_training(quick=False, repeats=5):
         f"calls, divided by the epoch time above (target for the RBM: >= {TARGETS['product_fraction']:.0%}; "
         "the MLP's share is reported without one). For the RBM the other parts that cost most are timed "
         "alone too: the sigmoids, the random numbers the chain samples with, and the full-pass error `fit` "
-        "records once before training (the epochs record their mini-batches' error, at no extra pass).",
+        "records once before training (the epochs record their mini-batches' error, at no extra pass). For "
+        "PCD the products include the recorded reconstruction's p(v | p(h | v0)) of each batch (one product "
+        "of the batch's rows: the chains do not start at the data, so the record cannot reuse theirs).",
         header=[
             "model",
             "setting",
