@@ -150,29 +150,40 @@ def draw_recon_vs_likelihood(ax, history, X=None):
     _validate.axes(ax)
     _likelihood_history(history)
     epochs = sorted(history.snapshots) if X is not None else []
+    blue, red = OKABE_ITO["blue"], OKABE_ITO["vermillion"]
     if epochs:
         from lessonlib.rbm import RBM
 
         full = [RBM.from_parameters(*history.snapshots[e]).reconstruction_error(X) for e in epochs]
-        ax.semilogy(history.epoch, history.recon_error, color="C0", alpha=0.25, lw=0.8,
+        ax.semilogy(history.epoch, history.recon_error, color=blue, alpha=0.25, lw=0.8,
                     label=_("recorded during the epoch (sampled)"))
-        ax.semilogy(epochs, full, color="C0", label=_("full pass (reconstruction_error)"))
-        ax.legend(fontsize=8, loc="lower left")
+        ax.semilogy(epochs, full, color=blue, marker="o", markersize=3, markevery=max(1, len(epochs) // 12),
+                    label=_("full pass (reconstruction_error)"))
     else:
-        ax.semilogy(history.epoch, history.recon_error, color="C0")
+        ax.semilogy(history.epoch, history.recon_error, color=blue, marker="o", markersize=3,
+                    markevery=max(1, len(history.epoch) // 12), label=_("reconstruction error (log scale)"))
     ax.set_xlabel(_("epoch"))
-    ax.set_ylabel(_("reconstruction error (log scale)"), color="C0")
+    ax.set_ylabel(_("reconstruction error (log scale)"), color=blue)
     right = ax.twinx()
-    right.plot(history.likelihood_epoch, history.log_likelihood, color="C3")
-    right.set_ylabel(_("exact mean log-likelihood"), color="C3")
+    right.plot(history.likelihood_epoch, history.log_likelihood, color=red, marker="s", markersize=3,
+               markevery=max(1, len(history.likelihood_epoch) // 12), label=_("exact mean log-likelihood"))
+    right.set_ylabel(_("exact mean log-likelihood"), color=red)
     peak = int(np.argmax(history.log_likelihood))
     best_epoch = history.likelihood_epoch[peak]
-    right.axvline(best_epoch, color="C3", ls="--", lw=1)
+    right.axvline(best_epoch, color=red, ls="--", lw=1)
+    # the note sits in the lower middle, on a white box, with an arrow to the peak: the
+    # likelihood curve stays in the upper part once it has risen
     right.annotate(
         _("likelihood peaks\nat epoch {epoch}").format(epoch=best_epoch),
-        (best_epoch, history.log_likelihood[peak]),
-        xytext=(10, -40), textcoords="offset points", fontsize=9, color="C3",
+        (best_epoch, history.log_likelihood[peak]), xytext=(0.6, 0.3), textcoords="axes fraction",
+        fontsize=9, color=red, bbox=dict(boxstyle="round,pad=0.3", fc="white", ec=red, lw=0.6),
+        arrowprops=dict(arrowstyle="->", color=red, lw=0.8),
     )
+    # one legend for both axes, above the plot, where it covers no curve
+    handles = ax.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    ax.legend(handles[0] + more[0], handles[1] + more[1], fontsize=8, loc="lower left",
+              bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False, borderaxespad=0.0)
     return best_epoch
 
 
