@@ -332,3 +332,27 @@ def test_browser_sweeps_every_notebook_with_explorers():
     assert chosen == [name for name, names in EXPLORERS.items() if names]
     assert browser.notebooks_with_explorers(quick=True) == chosen[:1]
     assert "browser" in cli.SECTIONS and "browser" in cli.RUN_ORDER
+
+
+def test_the_share_is_the_median_of_paired_ratios_of_products_to_a_fit_epoch(monkeypatch):
+    """Products and fit timed in turns; each pair gives one share, the median is reported."""
+    calls = []
+    # a fit of 4 epochs and one epoch's products, in turns (the first calls are not timed);
+    # the load changes between the pairs, not within one: the second pair is twice as slow
+    seconds = iter([0.4, 0.05, 0.1, 0.8, 0.4, 0.06])
+
+    def fake_timed(fn):
+        fn()
+        return next(seconds)
+
+    def fit():
+        calls.append("fit")
+
+    def prods():
+        calls.append("products")
+
+    monkeypatch.setattr(training, "timed", fake_timed)
+    alone, share = training.paired_share(fit, prods, epochs=4, repeats=3)
+    # pairs: (0.4, 0.05) -> 0.5, (0.8, 0.1) -> 0.5 (the order flips), (0.4, 0.06) -> 0.6
+    assert share == pytest.approx(0.5) and alone == pytest.approx(0.06)
+    assert calls == ["fit", "products", "fit", "products", "products", "fit", "fit", "products"]
