@@ -180,13 +180,10 @@ def measure_explorer(notebook, explorer, name, number):
 
 def measure_play(notebook, explorer, control):
     """Press a Play widget's play, let it run ``PLAY_SECONDS``, press stop: pictures per second."""
-    # ipywidgets 7 shows play, pause, stop, repeat; 8 one play/pause button, stop, repeat:
-    # the buttons are found by their icons (the third of 8's is repeat, which never stops)
-    buttons = control["locator"].locator("button")
-    stop = control["locator"].locator("button:has(i.fa-stop)")
+    play, stop = notebook.play_buttons(control)
     notebook.probe_reset(explorer)
     began = time.monotonic()
-    buttons.nth(0).click()
+    play.click()
     notebook.page.wait_for_timeout(PLAY_SECONDS * 1000)
     stop.click()
     seconds = time.monotonic() - began

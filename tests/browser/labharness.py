@@ -494,13 +494,21 @@ class NotebookPage:
         select.select_option(index=choice)
         return options[choice].strip()
 
+    @staticmethod
+    def play_buttons(control):
+        """A Play widget's (play, stop) buttons. ipywidgets 7 shows play, pause, stop, repeat;
+        8 shows one play/pause button, stop, repeat: so stop is found by its icon (the third
+        button of 8 is repeat, which never stops)."""
+        locator = control["locator"]
+        return locator.locator("button").first, locator.locator("button:has(i.fa-stop)")
+
     def play(self, control, explorer, what):
         """Press play, wait for the picture to change, press stop."""
-        buttons = control["locator"].locator("button")
+        play, stop = self.play_buttons(control)
         before = self.image_src(explorer)
-        buttons.nth(0).click()
+        play.click()
         self.wait_for_new_image(explorer, before, what)
-        buttons.nth(2).click()  # play, pause, stop, repeat
+        stop.click()
 
     def track(self, control):
         locator = control["locator"]
