@@ -397,6 +397,21 @@ def cell_id(cell, index):
     return cell["id"]
 
 
+def markdown_sources(nb):
+    """(index, cell id, source text) of each markdown cell: what a translation entry keys
+    (``msgctxt``) and translates (``msgid``)."""
+    return [(index, cell_id(cell, index), notebook_cells.source_text(cell)) for index, cell in markdown_cells(nb)]
+
+
+def cell_entries(po):
+    """A notebook translation's live entries by cell id (``msgctxt``); the first one of an id wins."""
+    entries = {}
+    for entry in po:
+        if not entry.obsolete and entry.msgctxt is not None:
+            entries.setdefault(entry.msgctxt, entry)
+    return entries
+
+
 def load_translation(path):
     polib = _polib()
     return polib.pofile(str(path), wrapwidth=0)
@@ -430,16 +445,11 @@ class CellState:
 def translation_states(english_nb, po):
     """One ``CellState`` per markdown cell of the English notebook, and the entries of the
     translation that belong to no markdown cell (obsolete ones included)."""
-    entries = {}
-    for entry in po:
-        if not entry.obsolete and entry.msgctxt is not None:
-            entries.setdefault(entry.msgctxt, entry)
+    entries = cell_entries(po)
     states = []
     ids = set()
-    for index, cell in markdown_cells(english_nb):
-        identifier = cell_id(cell, index)
+    for index, identifier, source in markdown_sources(english_nb):
         ids.add(identifier)
-        source = notebook_cells.source_text(cell)
         entry = entries.get(identifier)
         if entry is None:
             states.append(CellState(index, identifier, "missing", None))
@@ -562,17 +572,15 @@ def template(root=ROOT, stem="", prune=False, out=print):
     english_nb = read_notebook(root / ENGLISH / f"{stem}.ipynb")
     path = korean_path(root, stem, ".po")
     old = load_translation(path) if path.exists() else polib.POFile(wrapwidth=0)
-    by_id = {e.msgctxt: e for e in old if not e.obsolete and e.msgctxt is not None}
+    by_id = cell_entries(old)
     new = polib.POFile(wrapwidth=0)
     new.header = old.header or f" Korean translation of {ENGLISH}/{stem}.ipynb: one entry per markdown cell (msgctxt = cell id)."
     new.metadata = dict(old.metadata) or dict(NOTEBOOK_METADATA)
     total = len(english_nb["cells"])
     counts = {"new": 0, "kept": 0, "changed": 0}
     ids = set()
-    for index, cell in markdown_cells(english_nb):
-        identifier = cell_id(cell, index)
+    for index, identifier, source in markdown_sources(english_nb):
         ids.add(identifier)
-        source = notebook_cells.source_text(cell)
         before = by_id.get(identifier)
         entry = polib.POEntry(msgctxt=identifier, msgid=source, msgstr="", comment=f"cell {index} of {total}")
         if before is not None:
