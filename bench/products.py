@@ -42,30 +42,31 @@ def rbm_products(n, batch, n_visible, n_hidden, k=1, persistent=False):
 
 
 def rbm_sigmoids(n, batch, n_visible, n_hidden, k=1, persistent=False):
-    """A function running the element-wise sigmoids of one CD-k epoch, alone.
+    """A function running the element-wise sigmoids of one CD-k (PCD-k) epoch, alone.
 
-    ``lessonlib.rbm.sigmoid`` (1 / (1 + exp(-z)), the form ``fit`` uses) in place on
-    arrays of the shapes of the epoch's pre-activations.
+    The three in-place passes ``fit`` makes (exp, add 1, reciprocal, on an array that
+    already holds -z: ``lessonlib.rbm._sigmoid_from_minus``) on arrays of the shapes of
+    the epoch's pre-activations; for PCD also the chains' hidden side and, at the first
+    step, the recorded reconstruction's visible side.
     """
-    from lessonlib.rbm import sigmoid
+    from lessonlib.rbm import _sigmoid_from_minus
 
     rng = np.random.default_rng(0)
     sizes = batch_sizes(n, batch)
-    arrays = {
-        m: (rng.normal(size=(m, n_visible)), rng.normal(size=(m, n_hidden))) for m in set(sizes)
-    }
-    buffers = {m: (np.empty((m, n_visible)), np.empty((m, n_hidden))) for m in set(sizes)}
+    buffers = {m: (rng.normal(size=(m, n_visible)), rng.normal(size=(m, n_hidden))) for m in set(sizes)}
 
+    # in place, as fit does (the values stay between 0 and 1 call after call: no overflow)
     def run():
         for m in sizes:
-            zv, zh = arrays[m]
-            bv, bh = buffers[m]
-            sigmoid(zh, out=bh)
+            zv, zh = buffers[m]
+            _sigmoid_from_minus(zh)
             if persistent:
-                sigmoid(zh, out=bh)
-            for _ in range(k):
-                sigmoid(zv, out=bv)
-                sigmoid(zh, out=bh)
+                _sigmoid_from_minus(zh)  # the chains' p(h | v)
+            for step in range(k):
+                _sigmoid_from_minus(zv)
+                if persistent and step == 0:
+                    _sigmoid_from_minus(zv)  # the recorded reconstruction p(v | p0)
+                _sigmoid_from_minus(zh)
 
     return run
 

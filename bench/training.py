@@ -3,10 +3,10 @@
 ``lessonlib.rbm.RBM.fit`` (CD-1, and PCD-1) runs beside scikit-learn's ``BernoulliRBM``
 (always PCD-1) on the binarized digits, and ``lessonlib.nn.MLP.fit`` beside
 ``MLPClassifier(solver="sgd")``, with the same sizes, batch size, epochs and learning
-rule. The two are timed alternately in one run and the ratio is the median of the
-paired ratios. Then the matrix products one epoch requires (``bench.products``) are
-timed alone, as a fraction of the epoch, and for the RBM the other parts that cost
-most (sigmoids, random numbers, the epoch-0 full pass). Last, ``lessonlib.nn.MLPStack``
+rule. In the same rounds (``in_turns``: each round runs every function once) the parts
+of an epoch run alone (``bench.products``): the matrix products one epoch requires and,
+for the RBM, the other parts that cost most (sigmoids, random numbers, the epoch-0 full
+pass). Every ratio and share is the median of the round-by-round ones. Last, ``lessonlib.nn.MLPStack``
 (several seeds in one set of batched products) against a loop of ``MLP.fit`` over the
 same seeds. Without scikit-learn its columns say so and the rest still runs.
 """
@@ -67,58 +67,74 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def median_time(fn, repeats):
-    """The median of ``repeats`` timings of ``fn()``."""
-    return median([timed(fn) for _ in range(repeats)])
-
-
-def paired(ours, theirs, repeats):
-    """Time ``ours`` and ``theirs`` alternately (the order flips every repeat).
+def in_turns(functions, repeats):
+    """Time ``functions`` in turns, ``repeats`` rounds (the order reverses every round).
 
     Each runs once first, untimed: first-call costs (imports, caches) are not an
-    epoch's cost. ``theirs=None`` times ``ours`` alone.
+    epoch's cost. Within a round all see the same moment's load, so a ratio of two of
+    them is taken round by round (``median(a / b)``), not from timings minutes apart.
 
     Returns
     -------
-    (list of float, list of float)
-        The seconds of each run of ``ours`` and of ``theirs`` (empty when None).
+    list of list of float
+        Per function, the seconds of each of its runs, in round order.
     """
-    a, b = [], []
-    ours()
-    if theirs is not None:
-        theirs()
+    for fn in functions:
+        fn()
+    times = [[] for _ in functions]
     for r in range(repeats):
-        if theirs is None:
-            a.append(timed(ours))
-        elif r % 2 == 0:
-            a.append(timed(ours))
-            b.append(timed(theirs))
-        else:
-            b.append(timed(theirs))
-            a.append(timed(ours))
+        order = range(len(functions)) if r % 2 == 0 else reversed(range(len(functions)))
+        for i in order:
+            times[i].append(timed(functions[i]))
+    return times
+
+
+def paired(ours, theirs, repeats):
+    """``in_turns`` of two: (the seconds of each run of ``ours``, of ``theirs``); ``theirs=None``
+    times ``ours`` alone (and gives an empty list)."""
+    if theirs is None:
+        return in_turns([ours], repeats)[0], []
+    a, b = in_turns([ours, theirs], repeats)
     return a, b
 
 
-def compare(ours, theirs, epochs, repeats, setting, target):
-    """Seconds per epoch of both fits and their paired ratio.
+def ratio(a, b):
+    """The median of the round-by-round ratios a / b of two ``in_turns`` series."""
+    return median([x / y for x, y in zip(a, b)])
+
+
+def compare(ours, theirs, epochs, repeats, setting, target, parts=None):
+    """Seconds per epoch of both fits, their ratio, and the parts of an epoch, all timed
+    in the same rounds (``in_turns``).
+
+    ``parts``: name -> a function doing that part of one epoch alone (``bench.products``);
+    each gives ``r[name]`` (its median seconds) and ``r[name + "_share"]`` (the median of its
+    round-by-round share of our epoch; ``name + "_share_sklearn"``: of scikit-learn's).
 
     Returns
     -------
     dict
         ``setting``, ``ours``, ``sklearn`` (NaN without it), ``ratio`` and ``ok_ratio``
-        (None without scikit-learn).
+        (None without scikit-learn), and the parts' entries.
     """
-    a, b = paired(ours, theirs, repeats)
-    a = [t / epochs for t in a]
-    b = [t / epochs for t in b]
-    ratio = median([x / y for x, y in zip(a, b)]) if b else float("nan")
-    return dict(
+    parts = dict(parts or {})
+    functions = [ours, *([theirs] if theirs is not None else []), *parts.values()]
+    times = in_turns(functions, repeats)
+    a = [t / epochs for t in times.pop(0)]
+    b = [t / epochs for t in times.pop(0)] if theirs is not None else []
+    r = dict(
         setting=setting,
         ours=median(a),
         sklearn=median(b) if b else float("nan"),
-        ratio=ratio,
-        ok_ratio=(ratio <= target) if b else None,
+        ratio=ratio(a, b) if b else float("nan"),
+        ok_ratio=(ratio(a, b) <= target) if b else None,
     )
+    for name, t in zip(parts, times):
+        r[name] = median(t)
+        r[f"{name}_share"] = ratio(t, a)
+        if b:
+            r[f"{name}_share_sklearn"] = ratio(t, b)
+    return r
 
 
 def speed_row(model, r):
@@ -134,33 +150,17 @@ def speed_row(model, r):
     ]
 
 
-def paired_share(ours, products, epochs, repeats):
-    """The products' share of an epoch, timed against the fit alternately.
+def efficiency_row(model, label, r, other="", target=None):
+    """Set ``r``'s products share (``share``, ``ok_share``) and return the efficiency table's row.
 
-    ``ours()`` is a whole fit of ``epochs`` epochs, ``products()`` one epoch's products.
-    Timed in turns (``paired``), so both see the same moment's load; the share is the
-    median over the repeats of (products seconds) / (fit seconds / epochs).
-
-    Returns
-    -------
-    (float, float)
-        The median seconds of the products alone, and the share.
+    ``r`` is ``compare``'s dict with a ``products`` part. ``target``: the least share that
+    meets the target; None for a share reported without one (``ok_share`` is then None
+    and the verdict "n/a").
     """
-    fits, alone = paired(ours, products, repeats)
-    return median(alone), median([p / (f / epochs) for f, p in zip(fits, alone)])
-
-
-def efficiency_row(model, label, r, products, other="", target=None, share=None):
-    """Add the products' share to ``r`` and return the efficiency table's row.
-
-    ``target``: the least share that meets the target; None for a share reported
-    without one (``ok_share`` is then None and the verdict "n/a"). ``share``: the share
-    as ``paired_share`` measured it (default: ``products`` over the epoch time in ``r``).
-    """
-    share = products / r["ours"] if share is None else share
-    r.update(products=products, share=share, ok_share=None if target is None else share >= target)
-    theirs = f"{products / r['sklearn']:.0%}" if r["ok_ratio"] is not None else "n/a"
-    return [model, label, fmt_ms(products), f"{share:.0%}", theirs, other, verdict(r["ok_share"])]
+    share = r["products_share"]
+    r.update(share=share, ok_share=None if target is None else share >= target)
+    theirs = f"{r['products_share_sklearn']:.0%}" if r["ok_ratio"] is not None else "n/a"
+    return [model, label, fmt_ms(r["products"]), f"{share:.0%}", theirs, other, verdict(r["ok_share"])]
 
 
 def _rbm(cfg, V, variant, sk, repeats):
@@ -192,20 +192,20 @@ def _rbm(cfg, V, variant, sk, repeats):
             ).fit(V)
 
     setting = f"{cfg['label']}; ours {variant} vs BernoulliRBM PCD-1; {cfg['epochs']} epochs"
-    r = compare(ours, theirs if sk else None, cfg["epochs"], repeats, setting, TARGETS["rbm_speed_ratio"])
     n, hidden, batch = V.shape[0], cfg["n_hidden"], cfg["batch"]
-    products, share = paired_share(ours, rbm_products(n, batch, 64, hidden, persistent=persistent), cfg["epochs"],
-                                   repeats)
-    r["sigmoid"] = sig = median_time(rbm_sigmoids(n, batch, 64, hidden, persistent=persistent), repeats)
-    r["random"] = rand = median_time(rbm_random_numbers(n, batch, 64, hidden, persistent=persistent), repeats)
-    r["full_pass"] = full = median_time(rbm_reconstruction_error(V, hidden), repeats)
-    per_epoch = full / cfg["epochs"]
+    parts = {
+        "products": rbm_products(n, batch, 64, hidden, persistent=persistent),
+        "sigmoid": rbm_sigmoids(n, batch, 64, hidden, persistent=persistent),
+        "random": rbm_random_numbers(n, batch, 64, hidden, persistent=persistent),
+        "full_pass": rbm_reconstruction_error(V, hidden),
+    }
+    r = compare(ours, theirs if sk else None, cfg["epochs"], repeats, setting, TARGETS["rbm_speed_ratio"], parts)
     other = (
-        f"sigmoids alone: {fmt_ms(sig)} = {sig / r['ours']:.0%}; random numbers alone: {fmt_ms(rand)} = "
-        f"{rand / r['ours']:.0%}; epoch-0 full-pass error (once per fit): {fmt_ms(full)} = "
-        f"{per_epoch / r['ours']:.0%} of each of the {cfg['epochs']} epochs"
+        f"sigmoids alone: {fmt_ms(r['sigmoid'])} = {r['sigmoid_share']:.0%}; random numbers alone: "
+        f"{fmt_ms(r['random'])} = {r['random_share']:.0%}; epoch-0 full-pass error (once per fit): "
+        f"{fmt_ms(r['full_pass'])} = {r['full_pass_share'] / cfg['epochs']:.0%} of each of the {cfg['epochs']} epochs"
     )
-    eff = efficiency_row("RBM", f"{cfg['label']}; {variant}", r, products, other, TARGETS["product_fraction"], share)
+    eff = efficiency_row("RBM", f"{cfg['label']}; {variant}", r, other, TARGETS["product_fraction"])
     return r, speed_row("RBM", r), eff
 
 
@@ -249,9 +249,9 @@ def _mlp(cfg, X, y, sk, repeats):
             raise RuntimeError(f"MLPClassifier ran {clf.n_iter_} epochs, not {cfg['epochs']}")
 
     setting = f"{cfg['label']}; SGD, momentum {cfg['momentum']}; {cfg['epochs']} epochs"
-    r = compare(ours, theirs if sk else None, cfg["epochs"], repeats, setting, TARGETS["mlp_speed_ratio"])
-    products, share = paired_share(ours, mlp_products(X.shape[0], cfg["batch"], cfg["sizes"]), cfg["epochs"], repeats)
-    eff = efficiency_row("MLP", cfg["label"], r, products, share=share)
+    r = compare(ours, theirs if sk else None, cfg["epochs"], repeats, setting, TARGETS["mlp_speed_ratio"],
+                {"products": mlp_products(X.shape[0], cfg["batch"], cfg["sizes"])})
+    eff = efficiency_row("MLP", cfg["label"], r)
     return r, speed_row("MLP", r), eff
 
 
@@ -327,10 +327,10 @@ def bench_training(quick=False, repeats=5):
     eff = Section(
         "Efficiency: share of an epoch in the required matrix products",
         note="The products one epoch's updates need, timed alone with the same BLAS, shapes and number of "
-        "calls, in turns with a whole fit (so both see the same load), divided by that fit's time per epoch; "
-        f"the median over the repeats of that ratio (target for the RBM: >= {TARGETS['product_fraction']:.0%}; "
+        "calls, in the same rounds as the fits (each round runs ours, scikit-learn's and every part once, "
+        "so all see the same load), divided by that round's time per epoch; the median over the rounds (target for the RBM: >= {TARGETS['product_fraction']:.0%}; "
         "the MLP's share is reported without one). For the RBM the other parts that cost most are timed "
-        "alone too: the sigmoids, the random numbers the chain samples with, and the full-pass error `fit` "
+        "alone too, in the same rounds: the sigmoids, the random numbers the chain samples with, and the full-pass error `fit` "
         "records once before training (the epochs record their mini-batches' error, at no extra pass). For "
         "PCD the products include the recorded reconstruction's p(v | p(h | v0)) of each batch (one product "
         "of the batch's rows: the chains do not start at the data, so the record cannot reuse theirs).",

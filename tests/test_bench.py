@@ -335,7 +335,7 @@ def test_browser_sweeps_every_notebook_with_explorers():
 
 
 def test_the_share_is_the_median_of_paired_ratios_of_products_to_a_fit_epoch(monkeypatch):
-    """Products and fit timed in turns; each pair gives one share, the median is reported."""
+    """Products and fit timed in the same rounds; each round gives one share, the median is reported."""
     calls = []
     # a fit of 4 epochs and one epoch's products, in turns (the first calls are not timed);
     # the load changes between the pairs, not within one: the second pair is twice as slow
@@ -352,7 +352,29 @@ def test_the_share_is_the_median_of_paired_ratios_of_products_to_a_fit_epoch(mon
         calls.append("products")
 
     monkeypatch.setattr(training, "timed", fake_timed)
-    alone, share = training.paired_share(fit, prods, epochs=4, repeats=3)
+    r = training.compare(fit, None, 4, 3, "s", 1.0, {"products": prods})
+    alone, share = r["products"], r["products_share"]
     # pairs: (0.4, 0.05) -> 0.5, (0.8, 0.1) -> 0.5 (the order flips), (0.4, 0.06) -> 0.6
     assert share == pytest.approx(0.5) and alone == pytest.approx(0.06)
     assert calls == ["fit", "products", "fit", "products", "products", "fit", "fit", "products"]
+
+
+def test_fits_and_parts_run_in_the_same_rounds(monkeypatch):
+    """Ours, scikit-learn's and a part: every round runs each once, the order reversing;
+    the ratio and both shares come round by round."""
+    calls = []
+    seconds = iter([1.0, 2.0, 0.1, 0.4, 4.0, 2.0, 1.0, 2.0, 0.1])  # round 2 is twice as slow
+
+    def fake_timed(fn):
+        fn()
+        return next(seconds)
+
+    def make(name):
+        return lambda: calls.append(name)
+
+    monkeypatch.setattr(training, "timed", fake_timed)
+    r = training.compare(make("ours"), make("theirs"), 2, 3, "s", 0.6, {"products": make("products")})
+    assert calls == ["ours", "theirs", "products"] + ["ours", "theirs", "products", "products", "theirs", "ours"] + [
+        "ours", "theirs", "products"]
+    assert r["ratio"] == pytest.approx(0.5) and r["ok_ratio"]
+    assert r["products_share"] == pytest.approx(0.2) and r["products_share_sklearn"] == pytest.approx(0.1)
