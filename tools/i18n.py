@@ -551,9 +551,7 @@ def build(root=ROOT, stems=(), execute=True, allow_missing=False, out=print):
         out(f"wrote {_relative(root, path)} ({len(states) - len(bad)} of {len(states)} markdown cells in Korean)")
     write_book_toc(root, out)
     if execute and written:
-        if str(root) not in sys.path:
-            sys.path.insert(0, str(ROOT))
-        from tools.notebook_runner import execute as run_notebook
+        from notebook_runner import execute as run_notebook  # tools/ is on sys.path (above)
 
         for path in written:
             run = run_notebook(path, write=True)
