@@ -26,6 +26,11 @@ from lessonlib.i18n import N_, _
 CHANCE_LIMIT = 0.2
 
 
+#: The score a diverged run (NaN or infinite numbers) counts with in means and comparisons:
+#: what guessing one of ten classes gives.
+CHANCE = 0.1
+
+
 class Diverged(ValueError):
     """A model cannot be used because its training diverged (NaN or infinite numbers)."""
 
@@ -369,3 +374,11 @@ def compare(a_scores, b_scores, names=("a", "b"), digits=3):
                  "{leader} higher on {k} of {n} seeds, higher on only {k} of {n} seeds: a tie")
     verdict.text = text.format(**values)
     return verdict
+
+
+def scores(runs, name="runs"):
+    """The test accuracy of every ``Run`` of ``runs``, in their order; a diverged run
+    (NaN) counts as ``CHANCE``."""
+    runs = _validate.sequence(runs, name, lambda r, n: _validate.instance(r, n, Run, "a lessonlib.training.Run"),
+                              min_length=1, what="lessonlib.training.Run records")
+    return np.array([r.test_accuracy if math.isfinite(r.test_accuracy) else CHANCE for r in runs], dtype=np.float64)

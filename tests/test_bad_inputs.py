@@ -667,6 +667,7 @@ ROWS = [
     ("lessons.dbn_pretraining:verdict_table", {"runs": {"zeros": [Fx("run")] * 2}, "pairs": [["zeros", "zeros"]]},
      "pairs", [[], "ab", [["zeros"]], [["zeros", "dbn"]], [[3, "zeros"]]]),
     ("lessons.dbn_pretraining:scores", {"runs": [Fx("run")]}, "runs", [None, [], [3], "ab"]),
+    ("training:scores", {"runs": [Fx("run")]}, "runs", [None, [], [3], "ab"]),
     *[("lessons.dbn_pretraining:verdict", {"a_runs": [Fx("run")] * 2, "b_runs": [Fx("run")] * 2}, *spec)
       for spec in (("a_runs", [None, [], [3]]), ("b_runs", [None, [3], [Fx("run")]]),
                    ("names", ["ab", ["a"], ["a", 3]]))],

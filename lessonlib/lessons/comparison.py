@@ -30,11 +30,7 @@ from lessonlib import _validate, data
 from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.nn import ACTIVATIONS, MLPStack
 from lessonlib.starts import LABELS, build_model, check_start, label
-from lessonlib.training import Diverged, History, Run, compare
-
-#: The score a diverged run (NaN or infinite numbers) counts with in the grid's means and
-#: comparisons: what guessing one of ten classes gives.
-CHANCE = 0.1
+from lessonlib.training import CHANCE, Diverged, History, Run, compare, scores  # noqa: F401  (CHANCE: part of the lesson's API)
 
 #: The starts compared in notebook 05, in the order of the heatmap's rows, with labels.
 #: Any name of ``lessonlib.starts.start_names()`` is accepted too.
@@ -143,10 +139,11 @@ class Grid:
         return [r for r in self.runs if r.start == init and r.activation == activation]
 
     def scores(self, init, activation):
-        """The test accuracy of each seed of one cell, in seed order; a diverged run
-        (NaN) counts as ``CHANCE`` (0.1), what guessing gives."""
-        return np.array([r.test_accuracy if math.isfinite(r.test_accuracy) else CHANCE
-                         for r in self.select(init, activation)], dtype=np.float64)
+        """The test accuracy of each seed of one cell, in seed order (``training.scores``:
+        a diverged run counts as ``CHANCE``, 0.1, what guessing gives); empty for a cell
+        not run."""
+        runs = self.select(init, activation)
+        return scores(runs) if runs else np.empty(0)
 
     def cell(self, init, activation):
         """Summary of one cell over all its seeds, or None when the cell was not run.
@@ -240,8 +237,10 @@ class Grid:
         for act in activations:
             verdicts = [self.compare(name, baseline, act) for name in inits]
             wins = sum(v.winner == v.names[0] for v in verdicts)
+            # seeds on which each start (not the leader, which may be the baseline) is ahead
+            ahead = min(int(np.sum(v.scores[0] > v.scores[1])) for v in verdicts)
             rows.append([act, _("{k} of {n}").format(k=wins, n=len(inits)),
-                         _("{k} of {n} seeds").format(k=min(v.k for v in verdicts), n=verdicts[0].n)])
+                         _("{k} of {n} seeds").format(k=ahead, n=verdicts[0].n)])
         return Table([_("activation"), _("starts that win"), _("the weakest ahead on")], rows,
                      caption=_("Each of {starts} against {baseline}:").format(
                          starts=", ".join(label(i) for i in inits), baseline=label(baseline)))

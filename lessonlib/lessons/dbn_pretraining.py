@@ -38,7 +38,7 @@ from lessonlib.i18n import N_, _
 from lessonlib.nn import MLPStack
 from lessonlib.seeding import child
 from lessonlib.starts import build_model
-from lessonlib.training import History, Run, compare, mean_sd
+from lessonlib.training import CHANCE, History, Run, compare, mean_sd, scores  # noqa: F401  (CHANCE: part of the lesson's API)
 
 #: The DBN: visible layer and three hidden layers (the network adds 10 outputs). 48 units
 #: a layer: enough for the RBMs to learn strokes and kinds of digit, few enough that five
@@ -275,25 +275,10 @@ def epochs_to_reach(history, target):
     return None
 
 
-#: A diverged run (NaN) counts with what guessing one of ten classes gives.
-CHANCE = 0.1
-
-
-def scores(runs):
-    """The test accuracy of every run, in seed order; a diverged run (NaN) counts as ``CHANCE``."""
-    return _scores(runs, "runs")
-
-
-def _scores(runs, name):
-    runs = _validate.sequence(runs, name, lambda r, n: _validate.instance(r, n, Run, "a lessonlib.training.Run"),
-                              min_length=1, what="lessonlib.training.Run records")
-    return np.array([r.test_accuracy if math.isfinite(r.test_accuracy) else CHANCE for r in runs])
-
-
 def verdict(a_runs, b_runs, names=None):
     """The series' verdict (``lessonlib.training.compare``) on two starts' test accuracies,
     paired seed by seed. ``names`` defaults to the starts' short names (``SHORT``)."""
-    a, b = _scores(a_runs, "a_runs"), _scores(b_runs, "b_runs")
+    a, b = scores(a_runs, "a_runs"), scores(b_runs, "b_runs")
     if [r.seed for r in a_runs] != [r.seed for r in b_runs]:
         raise ValueError("a_runs and b_runs must come from the same seeds, in the same order")
     names = [_(SHORT[a_runs[0].start]), _(SHORT[b_runs[0].start])] if names is None else names

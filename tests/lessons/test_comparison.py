@@ -219,8 +219,15 @@ def test_claims_and_beats_tables_give_each_verdict_in_two_rows():
     beats = grid.beats_table(["glorot_uniform", "he_normal"], "normal_1", ["tanh"])
     verdicts = [grid.compare(name, "normal_1", "tanh") for name in ("glorot_uniform", "he_normal")]
     wins = sum(v.winner == v.names[0] for v in verdicts)
-    assert beats.rows == [["tanh", f"{wins} of 2", f"{min(v.k for v in verdicts)} of 3 seeds"]]
+    weakest = min(int(np.sum(v.scores[0] > v.scores[1])) for v in verdicts)  # seeds each start is ahead on
+    assert beats.rows == [["tanh", f"{wins} of 2", f"{weakest} of 3 seeds"]]
     assert beats.caption == "Each of Glorot uniform, He normal against N(0, 1):"
+    # a start that loses to the baseline: the count is its own, not the baseline's (the leader's)
+    lost = grid.compare("normal_1", "he_normal", "tanh")
+    assert lost.leader == ex.label("he_normal") and lost.k == 3
+    own = int(np.sum(lost.scores[0] > lost.scores[1]))
+    assert grid.beats_table(["normal_1"], "he_normal", ["tanh"]).rows == [["tanh", "0 of 1", f"{own} of 3 seeds"]]
+    assert own == 0
 
 
 def test_lsuv_table_shows_each_layer_and_why_one_was_left_alone():
