@@ -860,9 +860,6 @@ ROWS = [
     ("lessons.training_dynamics:FrameRecorder.snapshot", {"self": Fx("frame_recorder"), "step": 0, "model": Fx("mlp")},
      "model", [None, Fx("rbm")]),
     ("lessons.training_dynamics:Frames.prob_at", {"self": Fx("frames"), "k": 0}, "k", [31, -32, 2.7, "1", None]),
-    ("lessons.training_dynamics:Frames.first", {"self": Fx("frames"), "n": 6}, "n", [0, 32, 2.7, "6", None]),
-    ("lessons.training_dynamics:Frames.first", {"self": Fx("frames"), "n": 6, "diverged_step": 60}, "diverged_step",
-     [50, -1, 60.5, "60"]),
     *[(f"lessons.training_dynamics:{f}", {"fig": Fx("figure")}, "fig", [None, AX, "fig"])
       for f in ("plot_histograms", "plot_statistics", "plot_starts_row")],
     ("lessons.training_dynamics:plot_starts_row", {"fig": Fx("figure")}, "dataset", NAME),

@@ -21,7 +21,7 @@ from lessonlib import _validate, data, plots
 from lessonlib.i18n import N_, _
 from lessonlib.monitor import Recorder
 from lessonlib.nn import MLP
-from lessonlib.training import decide
+from lessonlib.training import all_finite, decide
 from lessonlib.widgets import FigureExplorer, Table, dropdown, selection_slider
 
 #: Okabe & Ito (2008), the colour-blind safe palette, and one marker per colour.
@@ -121,14 +121,6 @@ class Frames:
         """Every frame's picture: ndarray (frames, GRID, GRID)."""
         return np.stack([self.prob_at(k) for k in range(len(self.step))])
 
-    def first(self, n, diverged_step=None):
-        """The first ``n`` frames only, as a run that ended there (``diverged_step``: how)."""
-        n = _validate.integer(n, "n", 1, len(self.step))
-        if diverged_step is not None:
-            diverged_step = _validate.integer(diverged_step, "diverged_step", int(self.step[n - 1]) + 1)
-        return Frames(self.step[:n], self.loss[:n], self.spread[:n], self.extent, self.parameters[:n],
-                      self.network, self.points, diverged_step)
-
 
 class FrameRecorder:
     """A recorder for ``MLP.fit`` that snapshots the network every ``every`` steps.
@@ -159,7 +151,7 @@ class FrameRecorder:
     def _snapshot(self, step, model):
         with np.errstate(all="ignore"):
             loss = model.loss(self.X, self.y)
-        if not (math.isfinite(loss) and model._finite()):
+        if not (math.isfinite(loss) and all_finite(*model.weights, *model.biases)):
             if self.diverged_step is None:
                 self.diverged_step = int(step)
             return

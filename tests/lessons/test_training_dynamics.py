@@ -16,6 +16,14 @@ matplotlib.use("Agg")
 
 
 @pytest.mark.parametrize("start", ["zeros", "constant"])
+def _first(frames, n, diverged_step=None):
+    """The first ``n`` frames of a run, as a run that ended there (``diverged_step``: how)."""
+    import dataclasses
+
+    return dataclasses.replace(frames, step=frames.step[:n], loss=frames.loss[:n], spread=frames.spread[:n],
+                               parameters=frames.parameters[:n], diverged_step=diverged_step)
+
+
 def test_zero_and_constant_starts_keep_identical_hidden_units_in_every_frame(start):
     frames = td.playground_frames(start)
     assert len(frames.step) == 31 and frames.step[-1] == 300
@@ -215,7 +223,7 @@ def test_explorer_controls_status_and_figure_are_korean(korean, monkeypatch):
     assert "He N(0, 2/fan_in) × 1, 100단계" in texts and "전체 학습" in texts
     assert not [t for t in texts if _english_left(t)], texts
     frames = td.playground_frames("He", 1.0, "circles")
-    cut = frames.first(6, diverged_step=60)
+    cut = _first(frames, 6, diverged_step=60)
     monkeypatch.setattr(td, "playground_frames", lambda *args: cut)
     explorer.set(step=200)
     assert ">200단계: 60단계에서 발산함(50단계의 그림) " in explorer.status.value
@@ -261,7 +269,7 @@ def test_a_frames_picture_is_the_network_of_that_step_on_the_grid():
     assert frames.loss[8] == pytest.approx(model.loss(X, y), abs=1e-12)
     assert frames.prob_at(-1) is frames.prob_at(30)  # computed once, kept
     assert frames.prob.shape == (31, td.GRID, td.GRID)
-    cut = frames.first(3)
+    cut = _first(frames, 3)
     assert list(cut.step) == [0, 10, 20] and cut.diverged_step is None
     assert np.array_equal(cut.prob_at(2), frames.prob_at(2))
 
