@@ -15,7 +15,6 @@ from lessonlib.lessons import training_dynamics as td
 matplotlib.use("Agg")
 
 
-@pytest.mark.parametrize("start", ["zeros", "constant"])
 def _first(frames, n, diverged_step=None):
     """The first ``n`` frames of a run, as a run that ended there (``diverged_step``: how)."""
     import dataclasses
@@ -24,6 +23,7 @@ def _first(frames, n, diverged_step=None):
                                parameters=frames.parameters[:n], diverged_step=diverged_step)
 
 
+@pytest.mark.parametrize("start", ["zeros", "constant"])
 def test_zero_and_constant_starts_keep_identical_hidden_units_in_every_frame(start):
     frames = td.playground_frames(start)
     assert len(frames.step) == 31 and frames.step[-1] == 300
