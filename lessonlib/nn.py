@@ -919,7 +919,7 @@ class MLPStack:
         epochs stops (the others train on), and each member keeps the weights of its
         best epoch (``history.best_epoch``), as its separate ``MLP.fit`` would;
         ``record_every`` is ``MLP.fit``'s too (a member that overflows between two
-        measurements is caught at the next: the same history, NaN weights either way).
+        measurements stops at that epoch, with the weights it overflowed with).
         """
         X, y = self._check_data(X, y, "X", "y")
         if X_val is not None or y_val is not None:
@@ -977,16 +977,16 @@ class MLPStack:
                         vel_b[layer] -= db
                         W[layer] += vel_W[layer]
                         b[layer] += vel_b[layer]
-                if epoch % record_every and epoch != epochs:
-                    # between two measurements; a member whose numbers overflow now is caught
-                    # at the next one, with the history MLP.fit leaves (nothing recorded after)
-                    alive = np.ones(len(active), dtype=bool)
-                    continue
+                # MLP.fit's test after every epoch: every weight and bias array's sum finite
+                # (a member that overflows stops at this epoch, measured or not)
                 finite = np.ones(len(active), dtype=bool)
-                for array in (*W, *b):  # MLP.fit's test: every weight and bias array's sum finite
+                for array in (*W, *b):
                     finite &= np.isfinite(array.reshape(len(active), -1).sum(axis=1))
                 for j in np.flatnonzero(~finite):
                     histories[active[j]].diverged = True
+                if epoch % record_every and epoch != epochs:
+                    alive = finite  # between two measurements: nothing recorded
+                    continue
                 alive = finite & self._record(histories, active, epoch, W, b, *data, finite)
                 if stoppers is not None:
                     alive &= self._keep_best(stoppers, histories, active, epoch, W, b, best_W, best_b, alive)

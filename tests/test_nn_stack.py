@@ -178,6 +178,10 @@ def test_a_member_diverging_between_measurements_has_the_history_of_its_separate
     histories = stack.fit(X, y, **fit)
     assert [h.diverged for h in histories] == [True, True, False]
     for i, s in enumerate(seeds):
-        _, history = separate(sizes, "leaky_relu", init, s, X, y, init_options=options, **fit)
+        net, history = separate(sizes, "leaky_relu", init, s, X, y, init_options=options, **fit)
         assert histories[i].epoch == history.epoch and histories[i].diverged == history.diverged
         np.testing.assert_allclose(histories[i].loss, history.loss, rtol=1e-10)
+        # it stopped at the epoch it overflowed, as MLP.fit does: the same weights overflowed
+        for a, b in zip(stack.model(i).weights, net.weights):
+            np.testing.assert_array_equal(np.isfinite(a), np.isfinite(b))
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b))
