@@ -476,7 +476,7 @@ class RBM:
         strided block two to three times one over a contiguous block, so the loop makes
         few calls, each on a contiguous block:
 
-        - all parameters live in one matrix N = -[[W, b], [c, -inf]] (negated, biases as
+        - all parameters live in one matrix N = [[-W, -b], [-c, -inf]] (negated, biases as
           an extra row and column), and the states that enter a product carry an extra
           unit fixed at 1, so [v, 1] @ N = [-(v W + c), -inf] and [h, 1] @ N.T =
           [-(h W.T + b), -inf]: the bias is inside the product, the sigmoid
