@@ -61,7 +61,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lessonlib import _validate
-from lessonlib.i18n import N_, _, pad, text_width
+from lessonlib.i18n import N_, _, column_widths, pad
 from lessonlib.seeding import make_rng
 
 #: Std of N(0, 1) truncated to [-2, 2] (Keras' and JAX's variance_scaling constant).
@@ -249,6 +249,5 @@ def table():
                *([d.framework, d.layer, d.weight_rule, d.variance, d.bias_rule] for d in DEFAULTS)]
     shown = [[_("framework"), _("layer"), _("weights"), "Var(W)", _("bias")],
              *([d.framework, d.layer, _(d.weight_rule), d.variance, _(d.bias_rule)] for d in DEFAULTS)]
-    widths = [max([width, *(text_width(row[i]) for row, source in zip(shown, english) if row[i] != source[i])])
-              for i, width in enumerate((9, 40, 52, 19))]
+    widths = column_widths(shown, english, (9, 40, 52, 19))
     return "\n".join(" ".join([*(pad(cell, width) for cell, width in zip(row, widths)), row[-1]]) for row in shown)

@@ -129,6 +129,28 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def column_widths(shown, english, widths):
+    """The widths of a fixed-width table's columns in the shown language: each column's
+    English width (``widths``, one per column), widened only where a shown cell differs
+    from its English source (a translation) and needs more room (``text_width``).
+
+    ``shown`` and ``english`` are the table's rows (head included), cell for cell; a
+    column past the end of ``widths`` is not sized (the last, free one).
+    """
+    from lessonlib import _validate
+
+    widths = _validate.sequence(widths, "widths", lambda v, k: _validate.integer(v, k, low=0), min_length=0,
+                                what="non-negative column widths")
+    if len(shown) != len(english):
+        raise ValueError(f"shown and english must have the same rows, got {len(shown)} and {len(english)}")
+    for k, (row, source) in enumerate(zip(shown, english)):
+        if len(row) != len(source) or len(row) < len(widths):
+            raise ValueError(f"row {k}: shown and english need the same cells, at least {len(widths)} (one per "
+                             f"width), got {len(row)} and {len(source)}")
+    return [max([width, *(text_width(row[i]) for row, source in zip(shown, english) if row[i] != source[i])])
+            for i, width in enumerate(widths)]
+
+
 def pad(text: str, width: int, align: str = "<") -> str:
     """``text`` padded with spaces to ``width`` columns (``text_width``), on the right
     (``align="<"``) or on the left (``">"``): ``f"{text:<9}"`` for texts in any language.

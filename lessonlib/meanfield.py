@@ -40,7 +40,7 @@ import numpy as np
 from numpy.polynomial.hermite_e import hermegauss
 
 from lessonlib import _validate
-from lessonlib.i18n import N_, _, pad, text_width
+from lessonlib.i18n import N_, _, column_widths, pad
 from lessonlib.nn import ACTIVATIONS as _NN_ACTIVATIONS
 
 #: The activations the theory covers (their functions and derivatives come from lessonlib.nn).
@@ -651,8 +651,7 @@ def tanh_story_text(depths=(1, 10, 50), q0=1.0):
         tail = [*(f"{r['act_std'][d]:.3f}" for d in depths), *(f"{r['grad_variance_growth'][d]:.3g}" for d in grown)]
         shown.append([_(r["label"]), *numbers, _(PHASE_LABELS[r["phase"]]), *tail])
         english.append([r["label"], *numbers, r["phase"], *tail])
-    widths = [max([column[2], *(text_width(row[i]) for row, source in zip(shown, english) if row[i] != source[i])])
-              for i, column in enumerate(columns)]
+    widths = column_widths(shown, english, [column[2] for column in columns])
     aligns = [column[3] for column in columns]
     lines = [" ".join(pad(cell, width, align) for cell, width, align in zip(row, widths, aligns)) for row in shown]
     lines.append(_("gradVar×D: Var(dL/dz) at layer 1 over that at layer D of a D-layer net (std: its square root)"))

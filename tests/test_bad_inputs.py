@@ -198,6 +198,8 @@ ROWS = [
     ("i18n:set_language", {"language": "en"}, "language", ["de", "", "EN", 3, None]),
     ("i18n:tr", {"message": "{n} seeds", "n": 5}, "message", [3, None, "{m} seeds"]),
     ("i18n:text_width", {"text": "층"}, "text", [3, None, b"layer"]),
+    ("i18n:column_widths", {"shown": [["a"]], "english": [["a"]], "widths": [1]}, "widths", [[-1], [2.5], ["3"], 3]),
+    ("i18n:column_widths", {"shown": [["a"]], "english": [["a"]], "widths": [1]}, "shown", [[], [[]]]),
     ("i18n:pad", {"text": "층", "width": 5}, "text", [3, None, b"layer"]),
     ("i18n:pad", {"text": "층", "width": 5}, "width", COUNT),
     ("i18n:pad", {"text": "층", "width": 5, "align": "<"}, "align", ["^", "left", 3, None]),

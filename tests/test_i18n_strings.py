@@ -271,6 +271,18 @@ def test_text_width_counts_hangul_as_two_columns():
     assert i18n.pad("층", 5) == "층   " and i18n.pad("층", 5, ">") == "   층" and i18n.pad("layers", 3) == "layers"
 
 
+def test_a_column_widens_only_where_a_translation_needs_it():
+    english = [["layer", "std", "note"], ["relu", "0.5", "x"]]
+    same = [["layer", "std", "note"], ["relu", "0.5", "x"]]
+    assert i18n.column_widths(same, english, [3, 2]) == [3, 2]  # untranslated: the English widths, as given
+    shown = [["층", "표준편차", "note"], ["relu", "0.5", "x"]]
+    assert i18n.column_widths(shown, english, [6, 4]) == [6, 8]  # 표준편차 takes 8 columns
+    with pytest.raises(ValueError, match="same rows"):
+        i18n.column_widths(shown[:1], english, [6, 4])
+    with pytest.raises(ValueError, match="row 1"):
+        i18n.column_widths([shown[0], ["relu"]], english, [6, 4])
+
+
 # --- the other reports: LSUV, frameworks, the tanh story, starts, DBN, explorers ----------
 
 
