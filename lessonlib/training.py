@@ -199,7 +199,8 @@ class EarlyStopping:
     higher than every earlier one makes that epoch the best (so of several equal scores
     the first is kept, as ``best_epoch`` picks); training stops (``done``) once
     ``patience`` epochs have passed without a new best. The weights to keep are those of
-    ``best``: the epoch ``best_epoch(scores)`` returns for the scores seen so far.
+    ``best``: the epoch of the score at index ``best_epoch(scores)`` of the scores seen so
+    far (the index is the epoch itself when every epoch is measured, ``record_every=1``).
     """
 
     def __init__(self, patience):

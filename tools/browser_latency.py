@@ -276,7 +276,9 @@ def main(argv=None):
     missing = labharness.missing_requirements()
     if missing:
         raise SystemExit(f"needs {' and '.join(missing)}: {labharness.HOW_TO_ENABLE}")
-    chosen = [nb for nb, names in EXPLORERS.items() if names]
+    from bench.browser import notebooks_with_explorers
+
+    chosen = notebooks_with_explorers()
     if args.notebooks:
         chosen = [nb for nb in chosen if any(nb.startswith(n) or nb == n for n in args.notebooks)]
     if args.blas_threads:

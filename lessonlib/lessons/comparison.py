@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lessonlib import _validate, data
+from lessonlib import _validate, data, plots  # noqa: F401  (plots: its import registers the Hangul font)
 from lessonlib.i18n import N_, _, pad, text_width
 from lessonlib.nn import ACTIVATIONS, MLPStack
 from lessonlib.starts import LABELS, build_model, check_start, label
@@ -475,8 +475,6 @@ def _accuracy_cells(ax, values, texts, row_labels, col_labels, title, vmin=0.1, 
     blank for cells not run. ``values`` is 2-D with NaN for n/c or not run; ``texts``
     holds each cell's annotation ("" for blank, "n/c" for grey)."""
     import matplotlib.pyplot as plt
-
-    from lessonlib import plots  # noqa: F401  (its import registers the Hangul font)
 
     values = np.asarray(values, dtype=np.float64)
     cmap = plt.get_cmap("viridis")

@@ -473,7 +473,7 @@ def draw_free_energies(ax, model, patterns, title=None):
         _validate.text(title, "title")
     patterns = _distinct_patterns(model, patterns)
     states = all_states(model.n_visible)
-    is_pattern = (states[:, None, :] == patterns[None, :, :]).all(axis=2).any(axis=1)
+    is_pattern = _is_pattern(states, patterns)
     F_patterns, F_others = model.free_energy(patterns), model.free_energy(states[~is_pattern])
 
     def spread(n):  # a fixed, even sideways spread (golden-ratio steps), no random draw
@@ -511,8 +511,12 @@ def share_on_patterns(samples, patterns):
     patterns = _validate.array(patterns, "patterns", ndim=2, binary=True, what="one binary pattern per row")
     samples = _validate.array(samples, "samples", shape=(None, patterns.shape[1]), binary=True,
                               what=f"one binary sample of {patterns.shape[1]} units per row")
-    hits = (samples[:, None, :] == patterns[None, :, :]).all(axis=2).any(axis=1)
-    return float(hits.mean())
+    return float(_is_pattern(samples, patterns).mean())
+
+
+def _is_pattern(rows, patterns):
+    """Per row of ``rows``: True when it is exactly one of ``patterns`` (both checked, 2-D)."""
+    return (rows[:, None, :] == patterns[None, :, :]).all(axis=2).any(axis=1)
 
 
 def draw_phases(ax, model, patterns, steps=(1, 1000), repeats=50, seed=0, shape=(3, 3)):
