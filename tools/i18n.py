@@ -368,7 +368,7 @@ def catalog_problems(root=ROOT):
 
 
 def read_notebook(path):
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    return notebook_cells.read(Path(path))
 
 
 def english_notebooks(root=ROOT):
@@ -480,26 +480,21 @@ def _cell_where(stem, state, total):
     return f"{KOREAN}/{stem}.po: cell {state.id} ({state.index} of {total} in {ENGLISH}/{stem}.ipynb)"
 
 
-def korean_notebook(english_nb, states, url, stem=""):
+def korean_notebook(english_nb, states, url):
     """The Korean notebook built from the English one and the translations in ``states``
-    (a cell whose state is not ``ok`` keeps its English). Outputs are cleared."""
+    (a cell whose state is not ``ok`` keeps its English), with the Korean edition's header
+    and set-up block (``notebook_cells.apply``). Outputs are cleared."""
     nb = json.loads(json.dumps(english_nb))
     by_id = {state.id: state for state in states}
-    first_code = True
-    for index, cell in enumerate(nb["cells"]):
+    for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             state = by_id.get(cell.get("id"))
-            text = state.korean if state and state.state == "ok" else notebook_cells.source_text(cell)
-            if index == 0:
-                text = notebook_cells.with_header(text, LANGUAGE)
-            cell["source"] = text.splitlines(keepends=True)
+            if state and state.state == "ok":
+                cell["source"] = state.korean.splitlines(keepends=True)
         elif cell["cell_type"] == "code":
-            if first_code:
-                first_code = False
-                _, own = notebook_cells.split_setup(notebook_cells.source_text(cell))
-                cell["source"] = (notebook_cells.setup_code(url, LANGUAGE) + own).splitlines(keepends=True)
             cell["outputs"] = []
             cell["execution_count"] = None
+    notebook_cells.apply(nb, url, LANGUAGE)
     return nb
 
 
@@ -546,7 +541,7 @@ def build(root=ROOT, stems=(), execute=True, allow_missing=False, out=print):
             failed = True
             continue
         path = korean_path(root, stem, ".ipynb")
-        _write_notebook(path, korean_notebook(english_nb, states, url, stem))
+        _write_notebook(path, korean_notebook(english_nb, states, url))
         written.append(path)
         out(f"wrote {_relative(root, path)} ({len(states) - len(bad)} of {len(states)} markdown cells in Korean)")
     write_book_toc(root, out)
@@ -675,7 +670,7 @@ def sync_problems(stem, english_nb, korean_nb, states, url):
     problems = []
     if states is None:
         states = [CellState(i, c.get("id"), "missing", None) for i, c in markdown_cells(english_nb)]
-    expected = korean_notebook(english_nb, states, url, stem)
+    expected = korean_notebook(english_nb, states, url)
     # a cell without a current translation is reported once, as such (not also as different)
     by_state = {state.id: state.state for state in states}
     first_code = next((i for i, c in enumerate(english_nb["cells"]) if c["cell_type"] == "code"), None)

@@ -220,8 +220,19 @@ def update(path: Path, url: str, check: bool = False, language: str | None = Non
     ``language_of``). Returns what was (or, with ``check``, would be) changed:
     ``"header"``, ``"set-up cell"``, both or neither. Nothing else in the notebook is touched.
     """
-    language = _check_language(language or language_of(path))
     nb = read(path)
+    changed = apply(nb, url, _check_language(language or language_of(path)))
+    if changed and not check:
+        write(path, nb)
+    return changed
+
+
+def apply(nb, url: str, language: str) -> list[str]:
+    """``update``'s work on a notebook in memory (``nb`` is changed in place): the header
+    in the title cell and the set-up block in the first code cell, for ``url`` and the
+    edition in ``language``. Returns what changed: ``"header"``, ``"set-up cell"``, both
+    or neither."""
+    language = _check_language(language)
     changed = []
     cell = title_cell(nb)
     source = source_text(cell)
@@ -235,8 +246,6 @@ def update(path: Path, url: str, check: bool = False, language: str | None = Non
     if head != wanted:
         changed.append("set-up cell")
         cell["source"] = (wanted + own).splitlines(keepends=True)
-    if changed and not check:
-        write(path, nb)
     return changed
 
 
